@@ -1,0 +1,62 @@
+export {
+  checkExpectedVersion,
+  resolveRepeatedAppend,
+  type StoredEventLocation,
+  satisfiesExpectedVersion,
+} from './append/append-rules';
+export type { EventTypeDefinition, EventTypeRegistry } from './contract/registry';
+export type {
+  AppendResult,
+  DomainEvent,
+  EventStore,
+  ExpectedVersion,
+  JsonValue,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  Snapshot,
+  StreamRef,
+} from './contract/types';
+export {
+  ConcurrencyError,
+  DuplicateEventError,
+  EventStoreError,
+  type EventStoreErrorCode,
+  EventValidationError,
+  type EventViolation,
+  InvalidArgumentError,
+  isConcurrencyError,
+  isDuplicateEventError,
+  isEventStoreError,
+  isEventValidationError,
+  isInvalidArgumentError,
+  isStoreUnavailableError,
+  isUpcastError,
+  StoreUnavailableError,
+  UpcastError,
+} from './errors';
+export {
+  createInMemoryEventStore,
+  type InMemoryEventStore,
+  type InMemoryEventStoreOptions,
+} from './in-memory/in-memory-event-store';
+export { createEventPipeline, type EventPipeline, type EventStoreOptions } from './store-options';
+export type { Upcaster } from './upcasting/upcaster';
+export { UpcasterPipeline } from './upcasting/upcaster-pipeline';
+export {
+  assertDate,
+  assertExpectedVersion,
+  assertIdentifier,
+  assertPosition,
+  assertPositiveInteger,
+  assertSnapshot,
+  assertStreamRef,
+  assertVersion,
+  DEFAULT_READ_ALL_BATCH_SIZE,
+  MAX_IDENTIFIER_LENGTH,
+  type PreparedEvent,
+  prepareAppend,
+  resolveReadAllOptions,
+  resolveReadStreamOptions,
+} from './validation/arguments';
+export { assertJsonValue } from './validation/json';

@@ -1,0 +1,53 @@
+import type { EventTypeRegistry } from './contract/registry';
+import type { DomainEvent, NewEvent, StreamRef } from './contract/types';
+import type { Upcaster } from './upcasting/upcaster';
+import { UpcasterPipeline } from './upcasting/upcaster-pipeline';
+import { type PreparedEvent, prepareAppend } from './validation/arguments';
+
+/** Options every adapter factory accepts, on top of its own. */
+export interface EventStoreOptions {
+  /**
+   * Upcasters applied on **every** read path (`getEvents`, `readStream`, `getEventsByType`,
+   * `getAllEvents`, `readAll`). Stored events are never rewritten.
+   */
+  readonly upcasters?: readonly Upcaster[] | UpcasterPipeline;
+  /** When set, every append is validated against it; a violation writes nothing. */
+  readonly registry?: EventTypeRegistry;
+  /** The clock that stamps `occurredAt` when an event has none. Default: `() => new Date()`. */
+  readonly clock?: () => Date;
+}
+
+/**
+ * What an adapter does with {@link EventStoreOptions}: the single place where append input is
+ * validated and read output is upcast, so every adapter behaves the same.
+ */
+export interface EventPipeline {
+  /** Validates an append's arguments, fills in defaults and runs the registry. Throws before any write. */
+  prepare(stream: StreamRef, expectedVersion: unknown, events: readonly NewEvent[]): PreparedEvent[];
+  /** Brings a stored event to its latest shape. The identity function when no upcaster is configured. */
+  upcast(event: DomainEvent): DomainEvent;
+  /** The registry, if one is configured (persisting adapters store its definitions). */
+  readonly registry: EventTypeRegistry | undefined;
+}
+
+/**
+ * Resolves {@link EventStoreOptions} into an {@link EventPipeline}. Adapters call this once when created.
+ *
+ * @throws InvalidArgumentError when the upcasters are malformed, duplicated or cyclic
+ */
+export function createEventPipeline(options: EventStoreOptions = {}): EventPipeline {
+  const { upcasters, registry, clock } = options;
+  const pipeline = upcasters instanceof UpcasterPipeline ? upcasters : new UpcasterPipeline(upcasters ?? []);
+  const upcast = pipeline.isEmpty
+    ? (event: DomainEvent) => event
+    : (event: DomainEvent) => pipeline.upcast(event);
+  return {
+    registry,
+    upcast,
+    prepare(stream, expectedVersion, events) {
+      const prepared = prepareAppend(stream, expectedVersion, events, clock);
+      if (registry !== undefined && prepared.length > 0) registry.validate(stream, prepared);
+      return prepared;
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// One project per workspace package; each package has its own vitest.config.ts (defineProject).
+// Exercises are not listed: their untouched stubs fail by design (see `pnpm exercises:check`).
+export default defineConfig({
+  test: {
+    projects: ['packages/*', 'solutions/*'],
+  },
+});
