@@ -1,0 +1,15 @@
+export { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE } from './schema/migrations';
+export type {
+  SqliteDatabase,
+  SqliteRunResult,
+  SqliteStatement,
+} from './sqlite-driver';
+export { createSqliteEventStore, type SqliteEventStore } from './sqlite-event-store';
+export {
+  DEFAULT_BUSY_TIMEOUT_MS,
+  type SqliteConnectionOptions,
+  type SqliteDatabaseOptions,
+  type SqliteEventStoreOptions,
+  type SqliteFileOptions,
+  type SqliteSynchronous,
+} from './sqlite-options';

@@ -1,0 +1,85 @@
+/**
+ * The schema, as an ordered list of migrations. A migration is never edited once released: a change
+ * is a new entry with the next version, so every database reaches the same schema by the same steps.
+ */
+export interface Migration {
+  /** 1, 2, 3, … in order, without gaps. */
+  readonly version: number;
+  /** A short name, kept in the migrations table for humans. */
+  readonly name: string;
+  /** The DDL, run inside the migrating transaction. */
+  readonly sql: string;
+}
+
+/** The table that records which migrations a database has had. */
+export const MIGRATIONS_TABLE = 'chronicle_migrations';
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events, snapshots, event types',
+    sql: `
+      -- position is the rowid: assigned under SQLite's single write lock, so positions increase in
+      -- commit order and a reader resuming from the last position it saw never skips a commit.
+      CREATE TABLE events (
+        position        INTEGER PRIMARY KEY,
+        event_id        TEXT    NOT NULL,
+        aggregate_type  TEXT    NOT NULL,
+        aggregate_id    TEXT    NOT NULL,
+        version         INTEGER NOT NULL CHECK (version >= 1),
+        event_type      TEXT    NOT NULL,
+        schema_version  INTEGER NOT NULL CHECK (schema_version >= 1),
+        event_data      TEXT    NOT NULL,  -- JSON
+        metadata        TEXT,              -- JSON object, or NULL
+        occurred_at     INTEGER NOT NULL,  -- milliseconds since 1970-01-01 UTC
+        user_id         TEXT,
+        correlation_id  TEXT,
+        causation_id    TEXT,
+        CONSTRAINT events_event_id_unique UNIQUE (event_id),
+        -- Serves stream reads (forward, backward, current version) and forbids a doubled version.
+        CONSTRAINT events_stream_version_unique UNIQUE (aggregate_type, aggregate_id, version)
+      ) STRICT;
+
+      -- getEventsByType(type, fromDate).
+      CREATE INDEX events_type_time ON events (event_type, occurred_at);
+      -- getAllEvents(aggregateType, fromPosition) and readAll({ aggregateTypes }).
+      CREATE INDEX events_aggregate_type_position ON events (aggregate_type, position);
+
+      -- History cannot be rewritten: the log only grows.
+      CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+      BEGIN
+        SELECT RAISE(ABORT, 'Chronicle events are append-only: UPDATE of a stored event is not allowed (history cannot be rewritten; append a compensating event instead)');
+      END;
+      CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+      BEGIN
+        SELECT RAISE(ABORT, 'Chronicle events are append-only: DELETE of a stored event is not allowed (history cannot be rewritten; append a compensating event instead)');
+      END;
+
+      -- The newest snapshot per stream.
+      CREATE TABLE snapshots (
+        aggregate_type  TEXT    NOT NULL,
+        aggregate_id    TEXT    NOT NULL,
+        version         INTEGER NOT NULL CHECK (version >= 1),
+        schema_version  INTEGER NOT NULL CHECK (schema_version >= 1),
+        state           TEXT    NOT NULL,  -- JSON
+        created_at      INTEGER NOT NULL,  -- milliseconds since 1970-01-01 UTC
+        PRIMARY KEY (aggregate_type, aggregate_id)
+      ) STRICT, WITHOUT ROWID;
+
+      -- The event-type registry's definitions (the lesson's event_types table), one row per shape.
+      CREATE TABLE event_types (
+        event_type      TEXT    NOT NULL,
+        schema_version  INTEGER NOT NULL CHECK (schema_version >= 1),
+        aggregate_type  TEXT    NOT NULL,
+        json_schema     TEXT    NOT NULL,  -- JSON Schema
+        description     TEXT,
+        created_at      INTEGER NOT NULL,  -- milliseconds since 1970-01-01 UTC
+        updated_at      INTEGER NOT NULL,
+        PRIMARY KEY (event_type, schema_version)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+];
+
+/** The schema version this release of the store writes and reads. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,157 @@
+import {
+  type AppendResult,
+  ConcurrencyError,
+  DuplicateEventError,
+  type ExpectedVersion,
+  type PreparedEvent,
+  resolveRepeatedAppend,
+  type StoredEventLocation,
+  type StreamRef,
+  satisfiesExpectedVersion,
+} from '@chronicle/core';
+import type { SqliteDatabase } from '../sqlite-driver';
+import { uniqueViolationTarget } from '../sqlite-errors';
+import type { EventLocationRow, Statements, StreamHeadRow } from './statements';
+
+/**
+ * Raised inside the append transaction when an event id is already stored; the transaction is rolled
+ * back first, then the idempotency rule decides with the stored locations.
+ */
+class EventIdTaken extends Error {}
+
+/** Raised inside the append transaction when a version is already taken (see {@link insert}). */
+class VersionTaken extends Error {}
+
+/**
+ * Appends prepared events to a stream in one `BEGIN IMMEDIATE` transaction: one read of the stream's
+ * head, then one prepared insert per event. An event id that is already stored shows up as a unique
+ * violation; only then are the stored ids looked up, after the rollback, and
+ * {@link resolveRepeatedAppend} decides exactly as the in-memory reference does.
+ */
+export function appendEvents(
+  database: SqliteDatabase,
+  statements: Statements,
+  stream: StreamRef,
+  expectedVersion: ExpectedVersion,
+  events: readonly PreparedEvent[],
+): AppendResult {
+  const { aggregateType, aggregateId } = stream;
+  if (events.length === 0) {
+    // A read on its own is consistent: no transaction, no write lock.
+    const head = statements.streamHead.get(aggregateType, aggregateId) as StreamHeadRow | undefined;
+    const lastPosition = head?.position ?? 0n;
+    return { nextExpectedVersion: Number(head?.version ?? 0n), firstPosition: lastPosition, lastPosition };
+  }
+
+  statements.begin.run();
+  let result: AppendResult;
+  try {
+    const head = statements.streamHead.get(aggregateType, aggregateId) as StreamHeadRow | undefined;
+    const currentVersion = Number(head?.version ?? 0n);
+    if (!satisfiesExpectedVersion(expectedVersion, currentVersion)) {
+      // A repeat of an earlier append fails the version check too: it is answered with the original
+      // result, not a conflict. Nothing was written yet, so the look-up sees only committed events.
+      const stored = locate(statements, events);
+      if (stored.some((location) => location !== undefined)) {
+        result = repeated(stream, expectedVersion, events, stored);
+      } else {
+        throw new ConcurrencyError(stream, expectedVersion, currentVersion);
+      }
+    } else {
+      result = insert(statements, stream, currentVersion, events);
+    }
+    statements.commit.run();
+  } catch (error) {
+    // SQLite may already have rolled back (e.g. on a full disk): only roll back what is still open.
+    if (database.inTransaction) statements.rollback.run();
+    if (error instanceof EventIdTaken) {
+      return repeated(stream, expectedVersion, events, locate(statements, events));
+    }
+    if (error instanceof VersionTaken) {
+      const head = statements.streamHead.get(aggregateType, aggregateId) as StreamHeadRow | undefined;
+      throw new ConcurrencyError(stream, expectedVersion, Number(head?.version ?? 0n), {
+        cause: error.cause,
+      });
+    }
+    throw error;
+  }
+  return result;
+}
+
+function insert(
+  statements: Statements,
+  stream: StreamRef,
+  currentVersion: number,
+  events: readonly PreparedEvent[],
+): AppendResult {
+  let firstPosition = 0n;
+  let lastPosition = 0n;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    try {
+      lastPosition = statements.insertEvent.run(
+        event.eventId,
+        stream.aggregateType,
+        stream.aggregateId,
+        currentVersion + i + 1,
+        event.eventType,
+        event.schemaVersion,
+        JSON.stringify(event.eventData),
+        event.metadata === undefined ? null : JSON.stringify(event.metadata),
+        event.occurredAt.getTime(),
+        event.userId ?? null,
+        event.correlationId ?? null,
+        event.causationId ?? null,
+      ).lastInsertRowid as bigint;
+    } catch (error) {
+      const target = uniqueViolationTarget(error);
+      if (target === 'events.event_id') throw new EventIdTaken();
+      if (target?.includes('events.version')) {
+        // Unreachable while every writer takes the write lock before reading the head; kept so that a
+        // foreign writer that does not still yields the contract's error rather than a driver error.
+        throw new VersionTaken('version taken', { cause: error });
+      }
+      throw error;
+    }
+    if (i === 0) firstPosition = lastPosition;
+  }
+  return { nextExpectedVersion: currentVersion + events.length, firstPosition, lastPosition };
+}
+
+function locate(
+  statements: Statements,
+  events: readonly PreparedEvent[],
+): (StoredEventLocation | undefined)[] {
+  const rows = statements.locateEvents.all(
+    JSON.stringify(events.map((event) => event.eventId)),
+  ) as EventLocationRow[];
+  const byId = new Map<string, StoredEventLocation>();
+  for (const row of rows) {
+    byId.set(row.event_id, {
+      eventId: row.event_id,
+      aggregateType: row.aggregate_type,
+      aggregateId: row.aggregate_id,
+      version: Number(row.version),
+      position: row.position,
+    });
+  }
+  return events.map((event) => byId.get(event.eventId));
+}
+
+function repeated(
+  stream: StreamRef,
+  expectedVersion: ExpectedVersion,
+  events: readonly PreparedEvent[],
+  stored: readonly (StoredEventLocation | undefined)[],
+): AppendResult {
+  if (stored.every((location) => location === undefined)) {
+    // The id that collided is gone from view, which an append-only table cannot do; say so plainly.
+    throw new DuplicateEventError(stream, events[0]!.eventId, 'collided with a stored event id');
+  }
+  return resolveRepeatedAppend(
+    stream,
+    expectedVersion,
+    events.map((event) => event.eventId),
+    stored,
+  );
+}

@@ -1,0 +1,273 @@
+import {
+  assertDate,
+  assertIdentifier,
+  assertPosition,
+  assertSnapshot,
+  assertStreamRef,
+  assertVersion,
+  createEventPipeline,
+  type DomainEvent,
+  type EventStore,
+  InvalidArgumentError,
+  type ReadStreamOptions,
+  resolveReadAllOptions,
+  resolveReadStreamOptions,
+  type Snapshot,
+  StoreUnavailableError,
+  type StreamRef,
+} from '@chronicle/core';
+import Database from 'better-sqlite3';
+import { upsertEventTypes } from './schema/event-types';
+import { migrate } from './schema/migrate';
+import { appendEvents } from './sql/append';
+import { toDomainEvent } from './sql/rows';
+import { type EventRow, prepareStatements, type SnapshotRow, type Statements } from './sql/statements';
+import type { SqliteDatabase } from './sqlite-driver';
+import { toStoreError } from './sqlite-errors';
+import { resolveConnectionOptions, type SqliteEventStoreOptions } from './sqlite-options';
+
+/** A Chronicle {@link EventStore} on SQLite, plus what only SQLite has. */
+export interface SqliteEventStore extends EventStore {
+  /**
+   * The underlying better-sqlite3 connection, for inspection and backups. Writing to the store's
+   * tables through it bypasses the store's checks (the events table still refuses UPDATE and DELETE).
+   */
+  readonly database: SqliteDatabase;
+  /**
+   * Copies the write-ahead log into the database file and truncates it (`PRAGMA wal_checkpoint(TRUNCATE)`).
+   * SQLite checkpoints on its own; call this before copying the file or after a large import. A no-op
+   * for `:memory:`.
+   *
+   * @returns whether the checkpoint completed (`false` when readers kept part of the log in use)
+   */
+  checkpoint(): Promise<boolean>;
+}
+
+/** Page size of `readStream` (a stream is read in pages of this many events, never all at once). */
+const STREAM_PAGE_SIZE = 500;
+/** `occurredAt >= fromDate` with no `fromDate`: the earliest instant a `Date` can hold. */
+const EARLIEST_MILLIS = -8_640_000_000_000_000;
+
+/**
+ * Creates an event store on SQLite through better-sqlite3: a file, `:memory:`, or a connection you
+ * opened. Opening applies the schema migrations (safe when several processes open the file at once),
+ * switches a file to WAL mode, sets a busy timeout (default 5 s) and `synchronous = FULL` (no committed
+ * append is lost on power loss), and records the registry's event types in `event_types`.
+ *
+ * Appends run in one `BEGIN IMMEDIATE` transaction each, so several processes can share one file: of
+ * two appends with the same expected version exactly one succeeds, the other gets `ConcurrencyError`.
+ * A lock held beyond the busy timeout surfaces as a retriable `StoreUnavailableError`.
+ *
+ * @throws InvalidArgumentError on malformed options or upcasters
+ * @throws StoreUnavailableError when the file cannot be opened, stays locked, or has a newer schema
+ *
+ * @example
+ * ```ts
+ * import { createSqliteEventStore } from '@chronicle/sqlite';
+ *
+ * const store = createSqliteEventStore({ filename: 'events.db' });
+ * await store.append({ aggregateType: 'BankAccount', aggregateId: 'acc-1' }, 'no_stream', [
+ *   { eventType: 'AccountOpened', eventData: { owner: 'Ada' } },
+ * ]);
+ * await store.close();
+ * ```
+ */
+export function createSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError('options', 'must be { filename } or { database }');
+  }
+  const { busyTimeoutMs, synchronous } = resolveConnectionOptions(options);
+  const pipeline = createEventPipeline({
+    ...(options.upcasters !== undefined && { upcasters: options.upcasters }),
+    ...(options.registry !== undefined && { registry: options.registry }),
+    ...(options.clock !== undefined && { clock: options.clock }),
+  });
+  const ownsDatabase = options.database === undefined;
+  const database = openDatabase(options, busyTimeoutMs);
+  const errorContext = { busyTimeoutMs, filename: database.name };
+
+  let statements: Statements;
+  try {
+    database.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    if (!database.memory) database.pragma('journal_mode = WAL');
+    database.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+    migrate(database);
+    statements = prepareStatements(database);
+    const definitions = pipeline.registry?.definitions() ?? [];
+    upsertEventTypes(database, statements, definitions, Date.now());
+  } catch (error) {
+    if (ownsDatabase && database.open) database.close();
+    throw toStoreError(error, errorContext);
+  }
+
+  let closed = false;
+  /** Runs one storage call: refuses after `close()` and gives driver errors their typed form. */
+  const run = <T>(operation: () => T): T => {
+    if (closed) throw new StoreUnavailableError('The SQLite event store is closed', { retriable: false });
+    try {
+      return operation();
+    } catch (error) {
+      throw toStoreError(error, errorContext);
+    }
+  };
+  const read = (rows: unknown[]): DomainEvent[] =>
+    (rows as EventRow[]).map((row) => pipeline.upcast(toDomainEvent(row)));
+
+  async function* streamPages(stream: StreamRef, options: ReadStreamOptions | undefined) {
+    assertStreamRef(stream);
+    const { fromVersion, direction, limit } = resolveReadStreamOptions(options);
+    const { aggregateType, aggregateId } = stream;
+    let bound = fromVersion ?? (direction === 'forward' ? 0 : Number.MAX_SAFE_INTEGER);
+    let remaining = limit ?? Number.POSITIVE_INFINITY;
+    const statement = direction === 'forward' ? statements.streamForward : statements.streamBackward;
+    while (remaining > 0) {
+      const pageSize = Math.min(remaining, STREAM_PAGE_SIZE);
+      const rows = run(() => statement.all(aggregateType, aggregateId, bound, pageSize));
+      const page = read(rows);
+      for (const event of page) yield event;
+      if (page.length < pageSize) return;
+      remaining -= page.length;
+      // Keyset on the stored version (upcasting never changes it).
+      bound = Number((rows[rows.length - 1] as EventRow).version);
+    }
+  }
+
+  return {
+    database,
+
+    async append(stream, expectedVersion, events) {
+      const prepared = pipeline.prepare(stream, expectedVersion, events);
+      return run(() => appendEvents(database, statements, stream, expectedVersion, prepared));
+    },
+
+    async getEvents(aggregateType, aggregateId, fromVersion = 0) {
+      assertIdentifier(aggregateType, 'aggregateType');
+      assertIdentifier(aggregateId, 'aggregateId');
+      assertVersion(fromVersion, 'fromVersion');
+      return read(run(() => statements.streamForward.all(aggregateType, aggregateId, fromVersion, -1)));
+    },
+
+    readStream(stream, options) {
+      return streamPages(stream, options);
+    },
+
+    async getStreamVersion(stream) {
+      assertStreamRef(stream);
+      const head = run(() => statements.streamHead.get(stream.aggregateType, stream.aggregateId)) as
+        | { version: bigint }
+        | undefined;
+      return Number(head?.version ?? 0n);
+    },
+
+    async getSnapshot(aggregateType, aggregateId) {
+      assertIdentifier(aggregateType, 'aggregateType');
+      assertIdentifier(aggregateId, 'aggregateId');
+      const row = run(() => statements.getSnapshot.get(aggregateType, aggregateId)) as
+        | SnapshotRow
+        | undefined;
+      if (row === undefined) return null;
+      return {
+        aggregateType,
+        aggregateId,
+        version: Number(row.version),
+        schemaVersion: Number(row.schema_version),
+        state: JSON.parse(row.state),
+        createdAt: new Date(Number(row.created_at)),
+      } satisfies Snapshot;
+    },
+
+    async saveSnapshot(snapshot) {
+      assertSnapshot(snapshot);
+      run(() =>
+        statements.saveSnapshot.run(
+          snapshot.aggregateType,
+          snapshot.aggregateId,
+          snapshot.version,
+          snapshot.schemaVersion,
+          JSON.stringify(snapshot.state),
+          snapshot.createdAt.getTime(),
+        ),
+      );
+    },
+
+    async getEventsByType(eventType, fromDate) {
+      assertIdentifier(eventType, 'eventType');
+      if (fromDate !== undefined) assertDate(fromDate, 'fromDate');
+      const from = fromDate?.getTime() ?? EARLIEST_MILLIS;
+      return read(run(() => statements.eventsByType.all(eventType, from)));
+    },
+
+    async getAllEvents(aggregateType, fromPosition = 0n) {
+      if (aggregateType !== undefined) assertIdentifier(aggregateType, 'aggregateType');
+      assertPosition(fromPosition, 'fromPosition');
+      return read(
+        run(() =>
+          aggregateType === undefined
+            ? statements.allEvents.all(fromPosition)
+            : statements.allEventsOfAggregateType.all(aggregateType, fromPosition),
+        ),
+      );
+    },
+
+    async *readAll(options) {
+      const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(options);
+      const statement =
+        aggregateTypes === undefined
+          ? eventTypes === undefined
+            ? statements.readAllPage
+            : statements.readAllPageByEventTypes
+          : eventTypes === undefined
+            ? statements.readAllPageByAggregateTypes
+            : statements.readAllPageByBoth;
+      const params: Record<string, unknown> = { after: fromPosition, limit: batchSize };
+      if (aggregateTypes !== undefined) params.aggregateTypes = JSON.stringify(aggregateTypes);
+      if (eventTypes !== undefined) params.eventTypes = JSON.stringify(eventTypes);
+      for (;;) {
+        // One page per query, resuming after the last position seen (keyset): memory stays bounded by
+        // `batchSize`, and events committed meanwhile are seen by a later page.
+        const rows = run(() => statement.all(params)) as EventRow[];
+        if (rows.length === 0) return;
+        for (const event of read(rows)) yield event;
+        if (rows.length < batchSize) return;
+        params.after = rows[rows.length - 1]!.position;
+      }
+    },
+
+    async checkpoint() {
+      return run(() => {
+        if (database.memory) return true;
+        const [result] = database.pragma('wal_checkpoint(TRUNCATE)') as { busy: number | bigint }[];
+        return Number(result?.busy ?? 0) === 0;
+      });
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (ownsDatabase && database.open) database.close();
+    },
+  };
+}
+
+function openDatabase(options: SqliteEventStoreOptions, busyTimeoutMs: number): SqliteDatabase {
+  if (options.database !== undefined) {
+    const { database } = options;
+    if (typeof database !== 'object' || database === null || typeof database.prepare !== 'function') {
+      throw new InvalidArgumentError('options.database', 'must be an open better-sqlite3 Database');
+    }
+    if (!database.open) throw new InvalidArgumentError('options.database', 'is closed');
+    return database;
+  }
+  const { filename } = options;
+  if (typeof filename !== 'string' || filename === '') {
+    throw new InvalidArgumentError(
+      'options.filename',
+      `must be a file path or ':memory:', got ${typeof filename === 'string' ? "''" : String(filename)}`,
+    );
+  }
+  try {
+    return new Database(filename, { timeout: busyTimeoutMs });
+  } catch (error) {
+    throw toStoreError(error, { busyTimeoutMs, filename });
+  }
+}
