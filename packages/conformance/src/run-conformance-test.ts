@@ -1,0 +1,114 @@
+import type { EventStore, EventStoreOptions } from '@chronicle/core';
+import { type ConformanceOptions, resolveCapabilities } from './conformance-options';
+import type { ConformanceContext, ConformanceTest } from './conformance-test';
+
+/** Why a test cannot run against these options, or `undefined` when it can. */
+export function skipReason(test: ConformanceTest, options: ConformanceOptions): string | undefined {
+  const disabled = options.disable?.[test.key];
+  if (disabled !== undefined) return `disabled by the adapter: ${disabled}`;
+  const capabilities = resolveCapabilities(options.capabilities);
+  const missing = test.requires.filter((capability) => !capabilities[capability]);
+  if (missing.length > 0) {
+    return `the adapter does not declare the capabilit${missing.length > 1 ? 'ies' : 'y'} ${missing
+      .map((c) => `'${c}'`)
+      .join(', ')}`;
+  }
+  return undefined;
+}
+
+/**
+ * Runs one conformance test body against the adapter described by `options`: creates a fresh store,
+ * runs the body, disposes every store the test opened. Throws what the body throws.
+ *
+ * This is the harness `runEventStoreConformance` uses inside each vitest test; call it directly to
+ * run the suite without registering tests (the package's own tests do, to prove broken stores fail).
+ *
+ * @example
+ * ```ts
+ * for (const test of conformanceTests) await runConformanceTest(test, { name: 'mine', createStore });
+ * ```
+ */
+export async function runConformanceTest(
+  test: ConformanceTest,
+  options: ConformanceOptions,
+  log: (message: string) => void = () => {},
+): Promise<void> {
+  const capabilities = resolveCapabilities(options.capabilities);
+  const open: EventStore[] = [];
+  const dispose = async (store: EventStore): Promise<void> => {
+    if (options.dispose) await options.dispose(store);
+    else await store.close();
+  };
+  const openStore = async (storeOptions?: EventStoreOptions): Promise<EventStore> => {
+    const store = await (storeOptions === undefined
+      ? options.createStore()
+      : options.createStore(storeOptions));
+    open.push(store);
+    return store;
+  };
+  const reopen = async (store: EventStore): Promise<EventStore> => {
+    if (options.reopen === undefined) {
+      throw new Error(`${test.key} needs options.reopen (required when capabilities.persistent is true)`);
+    }
+    // The adapter's reopen closes the old store: only the new one is left to dispose.
+    const index = open.indexOf(store);
+    if (index >= 0) open.splice(index, 1);
+    const reopened = await options.reopen(store);
+    open.push(reopened);
+    return reopened;
+  };
+
+  try {
+    const store = await openStore();
+    const context: ConformanceContext = { store, openStore, reopen, capabilities, log };
+    await test.run(context);
+  } finally {
+    const errors: unknown[] = [];
+    for (const store of open.reverse()) {
+      try {
+        await dispose(store);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) {
+      // A failing dispose would leak schemas or files: surface it, unless the body already failed.
+      // biome-ignore lint/correctness/noUnsafeFinally: rethrowing the dispose failure is intended
+      throw new AggregateError(errors, `${test.key}: dispose failed`);
+    }
+  }
+}
+
+/** The outcome of one test run by {@link runConformanceTests}. */
+export interface ConformanceResult {
+  readonly key: string;
+  readonly status: 'passed' | 'failed' | 'skipped';
+  /** The failure, or the skip reason. */
+  readonly error?: unknown;
+  readonly reason?: string;
+}
+
+/**
+ * Runs the given tests one after the other without vitest and reports each outcome. Tests the
+ * options cannot run (missing capability, disabled) are reported as skipped.
+ */
+export async function runConformanceTests(
+  tests: readonly ConformanceTest[],
+  options: ConformanceOptions,
+): Promise<ConformanceResult[]> {
+  const results: ConformanceResult[] = [];
+  for (const test of tests) {
+    const reason = skipReason(test, options);
+    if (reason !== undefined) {
+      results.push({ key: test.key, status: 'skipped', reason });
+      continue;
+    }
+    try {
+      await runConformanceTest(test, options);
+      results.push({ key: test.key, status: 'passed' });
+    } catch (error) {
+      results.push({ key: test.key, status: 'failed', error });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,82 @@
+import { describe, it } from 'vitest';
+import type { ConformanceOptions } from './conformance-options';
+import { resolveCapabilities } from './conformance-options';
+import { SUITE_NAMES } from './conformance-test';
+import { conformanceTestNames, conformanceTests } from './conformance-tests';
+import { runConformanceTest, skipReason } from './run-conformance-test';
+
+const PREFIX = '[chronicle conformance]';
+
+/**
+ * Registers the Chronicle conformance suite with vitest: one `describe` block per sub-suite, named
+ * `<name> › <sub-suite>`, one test per contract rule. Call it at the top level of a test file.
+ *
+ * A test whose capability the adapter does not declare, or that `disable` turns off, is reported as
+ * skipped with its reason printed. An unknown `disable` key throws.
+ *
+ * @example
+ * ```ts
+ * import { createInMemoryEventStore } from '@chronicle/core';
+ * import { runEventStoreConformance } from '@chronicle/conformance';
+ *
+ * runEventStoreConformance({ name: 'in-memory', createStore: (options) => createInMemoryEventStore(options) });
+ * ```
+ */
+export function runEventStoreConformance(options: ConformanceOptions): void {
+  validateOptions(options);
+  const capabilities = resolveCapabilities(options.capabilities);
+  const parallelism = capabilities.concurrentWriters
+    ? 'real parallel writers (the adapter declares concurrentWriters)'
+    : 'writers interleaved on one event loop (Promise.all); the adapter does not declare concurrentWriters';
+
+  for (const suite of SUITE_NAMES) {
+    const tests = conformanceTests.filter((t) => t.suite === suite);
+    describe(`${options.name} › ${suite}`, () => {
+      if (suite === 'concurrency' || suite === 'follow-the-log') {
+        console.info(`${PREFIX} ${options.name} › ${suite}: ${parallelism}`);
+      }
+      for (const test of tests) {
+        const reason = skipReason(test, options);
+        if (reason !== undefined) {
+          it(test.name, (context) => {
+            console.info(`${PREFIX} ${options.name} › ${test.key}: skipped, ${reason}`);
+            context.skip(reason);
+          });
+          continue;
+        }
+        it(
+          test.name,
+          () =>
+            runConformanceTest(test, options, (message) =>
+              console.info(`${PREFIX} ${options.name} › ${test.key}: ${message}`),
+            ),
+          test.timeout,
+        );
+      }
+    });
+  }
+}
+
+function validateOptions(options: ConformanceOptions): void {
+  if (typeof options.name !== 'string' || options.name.trim() === '') {
+    throw new TypeError('runEventStoreConformance: options.name must be a non-empty string');
+  }
+  if (typeof options.createStore !== 'function') {
+    throw new TypeError('runEventStoreConformance: options.createStore must be a function');
+  }
+  if (options.capabilities?.persistent === true && typeof options.reopen !== 'function') {
+    throw new TypeError(
+      'runEventStoreConformance: capabilities.persistent is true, so options.reopen (close and reopen over the same storage) is required',
+    );
+  }
+  for (const [key, reason] of Object.entries(options.disable ?? {})) {
+    if (!conformanceTestNames.includes(key)) {
+      throw new TypeError(
+        `runEventStoreConformance: disable names an unknown test '${key}'. Known tests:\n  ${conformanceTestNames.join('\n  ')}`,
+      );
+    }
+    if (typeof reason !== 'string' || reason.trim() === '') {
+      throw new TypeError(`runEventStoreConformance: disable['${key}'] needs a reason`);
+    }
+  }
+}

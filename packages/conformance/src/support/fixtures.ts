@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import type { DomainEvent, EventStore, NewEvent, StreamRef } from '@chronicle/core';
+
+/** A `BankAccount` stream. */
+export const account = (id = 'acc-1'): StreamRef => ({ aggregateType: 'BankAccount', aggregateId: id });
+
+/** An `Order` stream. */
+export const order = (id = 'order-1'): StreamRef => ({ aggregateType: 'Order', aggregateId: id });
+
+/** One event with an explicit, fresh id (so a test can repeat or compare it). */
+export function newEvent(
+  eventType = 'MoneyDeposited',
+  eventData: unknown = { amount: 1 },
+  extra: Partial<NewEvent> = {},
+): NewEvent {
+  return { eventId: randomUUID(), eventType, eventData, ...extra };
+}
+
+/** `count` events with fresh ids, data `{ n }` numbered from `from`. */
+export function newEvents(count: number, eventType = 'MoneyDeposited', from = 1): NewEvent[] {
+  return Array.from({ length: count }, (_, i) => newEvent(eventType, { n: from + i }));
+}
+
+/** Drains an async iterable. */
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+/** The versions of `events`, in order. */
+export const versionsOf = (events: readonly DomainEvent[]): number[] => events.map((e) => e.version);
+
+/** The ids of `events`, in order. */
+export const idsOf = (events: readonly { readonly eventId?: string | undefined }[]): (string | undefined)[] =>
+  events.map((e) => e.eventId);
+
+/**
+ * Everything a store shows through its read API: the whole log in position order. Two captures are
+ * equal exactly when nothing was written in between.
+ */
+export async function captureLog(store: EventStore): Promise<string[]> {
+  const events = await store.getAllEvents();
+  return events.map((e) => `${e.position}|${e.aggregateType}/${e.aggregateId}@${e.version}|${e.eventId}`);
+}
+
+/** Resolves after the event loop had a chance to run other tasks (and I/O callbacks). */
+export const yieldToOthers = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A small seeded PRNG (mulberry32), so concurrent scenarios can be replayed from a printed seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

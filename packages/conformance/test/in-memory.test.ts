@@ -1,0 +1,4 @@
+import { createInMemoryEventStore } from '@chronicle/core';
+import { runEventStoreConformance } from '../src';
+
+runEventStoreConformance({ name: 'in-memory', createStore: (options) => createInMemoryEventStore(options) });
