@@ -1,0 +1,43 @@
+// A consumer of the packed packages, compiled outside the workspace with NodeNext and Bundler
+// resolution and then run: what an application developer gets from npm.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInMemoryEventStore, type EventStore, isConcurrencyError } from '@chronicle/core';
+import { createPostgresEventStore } from '@chronicle/postgres';
+import { createSqliteEventStore } from '@chronicle/sqlite';
+
+async function exercise(name: string, store: EventStore): Promise<void> {
+  const stream = { aggregateType: 'BankAccount', aggregateId: `acc-${Date.now()}` };
+  const { nextExpectedVersion } = await store.append(stream, 'no_stream', [
+    { eventType: 'AccountOpened', eventData: { owner: 'Ada' } },
+    { eventType: 'MoneyDeposited', eventData: { amount: 100 } },
+  ]);
+  try {
+    await store.append(stream, 0, [{ eventType: 'MoneyDeposited', eventData: { amount: 1 } }]);
+    throw new Error(`${name}: a stale append was accepted`);
+  } catch (error) {
+    if (!isConcurrencyError(error) || error.actualVersion !== 2) throw error;
+  }
+  const events = await store.getEvents(stream.aggregateType, stream.aggregateId);
+  const types = events.map((e) => `${e.version}:${e.eventType}`).join(',');
+  if (nextExpectedVersion !== 2 || types !== '1:AccountOpened,2:MoneyDeposited') {
+    throw new Error(`${name}: read back ${types}`);
+  }
+  await store.close();
+  console.log(`ok ${name}: appended, rejected a stale append, read back ${types}`);
+}
+
+await exercise('in-memory', createInMemoryEventStore());
+await exercise('sqlite', createSqliteEventStore({ filename: join(tmpdir(), `chronicle-consumer-${process.pid}.db`) }));
+
+const url = process.env.CHRONICLE_PG_URL;
+if (url !== undefined) {
+  const schema = `consumer_${process.pid}`;
+  const store = createPostgresEventStore({ connectionString: url, schema });
+  await store.migrate();
+  await exercise('postgres', store);
+} else if (process.env.CI === 'true') {
+  throw new Error('CHRONICLE_PG_URL is not set: the PostgreSQL consumer check cannot run');
+} else {
+  console.log('skipped postgres: CHRONICLE_PG_URL is not set');
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Packs every publishable package, installs the tarballs into a scratch project outside the
+# workspace, compiles a TypeScript consumer (and each README's quick start) with NodeNext and Bundler
+# resolution, and runs it: ESM and CommonJS, SQLite and PostgreSQL.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$root/scripts/pack-packages.sh" "$work/tarballs"
+
+app="$work/app"
+mkdir -p "$app"
+cp "$root"/scripts/consumer/* "$app/"
+node "$app/extract-quick-starts.mjs" "$root/packages" "$app"
+node - "$work/tarballs" "$app/package.json" <<'NODE'
+const { readdirSync, writeFileSync } = require('node:fs');
+const [tarballs, manifest] = process.argv.slice(2);
+const local = {};
+for (const file of readdirSync(tarballs)) {
+  const name = '@chronicle/' + file.replace(/^chronicle-/, '').replace(/-\d+\.\d+\.\d+.*\.tgz$/, '');
+  local[name] = `file:${tarballs}/${file}`;
+}
+writeFileSync(manifest, JSON.stringify({
+  name: 'chronicle-consumer', private: true, type: 'module',
+  dependencies: { ...local, 'better-sqlite3': '^12.11.0', pg: '^8.16.0', vitest: '^4.1.0', 'fast-check': '^4.10.0' },
+  devDependencies: { typescript: '~5.9.3', '@types/node': '^20.19.0', '@types/pg': '^8.15.0', '@types/better-sqlite3': '^7.6.13' },
+  pnpm: { overrides: local, onlyBuiltDependencies: ['better-sqlite3', 'esbuild'] },
+}, null, 2));
+NODE
+cd "$app"
+pnpm install --no-frozen-lockfile --reporter=append-only >/dev/null
+echo '--- compile with moduleResolution NodeNext'
+pnpm exec tsc -p tsconfig.nodenext.json
+echo '--- compile with moduleResolution Bundler'
+pnpm exec tsc -p tsconfig.bundler.json
+echo '--- run (ESM)'
+node out/consumer.js
+echo '--- run (CommonJS)'
+node require-check.cjs
