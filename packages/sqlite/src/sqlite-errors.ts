@@ -7,11 +7,20 @@ export function sqliteCode(error: unknown): string | undefined {
   return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
 }
 
-/** Which column a `UNIQUE constraint failed: …` error names, e.g. `'events.event_id'`. */
+/**
+ * Which column a uniqueness error names: `'events.event_id'`, or a text containing `'events.version'`
+ * for a taken stream version. Covers SQLite's own `UNIQUE constraint failed: …` and the events table's
+ * no-replace triggers, which refuse the same collisions first.
+ */
 export function uniqueViolationTarget(error: unknown): string | undefined {
   const code = sqliteCode(error);
-  if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined;
   const message = (error as Error).message;
+  if (code === 'SQLITE_CONSTRAINT_TRIGGER') {
+    if (message.includes('(events.event_id ')) return 'events.event_id';
+    if (message.includes('(events.version ')) return 'events.version';
+    return undefined;
+  }
+  if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined;
   const marker = 'constraint failed: ';
   const at = message.indexOf(marker);
   return at < 0 ? '' : message.slice(at + marker.length);

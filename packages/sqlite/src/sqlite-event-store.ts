@@ -268,6 +268,13 @@ function openDatabase(options: SqliteEventStoreOptions, busyTimeoutMs: number): 
   try {
     return new Database(filename, { timeout: busyTimeoutMs });
   } catch (error) {
-    throw toStoreError(error, { busyTimeoutMs, filename });
+    const mapped = toStoreError(error, { busyTimeoutMs, filename });
+    if (mapped !== error) throw mapped;
+    // better-sqlite3 reports a missing directory as a plain TypeError before SQLite is asked.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreUnavailableError(`Cannot open SQLite database ${filename}: ${reason}`, {
+      cause: error,
+      retriable: false,
+    });
   }
 }

@@ -54,6 +54,21 @@ export const MIGRATIONS: readonly Migration[] = [
       BEGIN
         SELECT RAISE(ABORT, 'Chronicle events are append-only: DELETE of a stored event is not allowed (history cannot be rewritten; append a compensating event instead)');
       END;
+      -- INSERT OR REPLACE deletes the row it collides with without firing DELETE triggers (unless a
+      -- connection enables recursive_triggers), so a collision is refused before it can happen. The
+      -- messages name the column, as SQLite's own unique violations do, so the store can tell them apart.
+      CREATE TRIGGER events_no_replace_event_id BEFORE INSERT ON events
+      WHEN EXISTS (SELECT 1 FROM events WHERE event_id = NEW.event_id)
+      BEGIN
+        SELECT RAISE(ABORT, 'Chronicle events are append-only: a stored event cannot be replaced (events.event_id is already stored)');
+      END;
+      CREATE TRIGGER events_no_replace_version BEFORE INSERT ON events
+      WHEN EXISTS (SELECT 1 FROM events
+                   WHERE aggregate_type = NEW.aggregate_type AND aggregate_id = NEW.aggregate_id
+                     AND version = NEW.version)
+      BEGIN
+        SELECT RAISE(ABORT, 'Chronicle events are append-only: a stored event cannot be replaced (events.version is already taken in this stream)');
+      END;
 
       -- The newest snapshot per stream.
       CREATE TABLE snapshots (

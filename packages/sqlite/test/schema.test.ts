@@ -1,0 +1,110 @@
+import { isStoreUnavailableError } from '@chronicle/core';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSqliteEventStore, LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE } from '../src/index';
+import { createTempDirectory } from './support/temp-database';
+
+const temp = createTempDirectory('schema');
+afterAll(() => temp.cleanup());
+
+const names = (database: Database.Database, type: string): string[] =>
+  (
+    database
+      .prepare(`SELECT name FROM sqlite_schema WHERE type = ? AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .all(type) as { name: string }[]
+  ).map((row) => row.name);
+
+describe('migrations', () => {
+  it('create the events, snapshots and event_types tables and record each migration once', async () => {
+    const filename = temp.file();
+    const store = createSqliteEventStore({ filename });
+    expect(names(store.database as Database.Database, 'table')).toEqual([
+      MIGRATIONS_TABLE,
+      'event_types',
+      'events',
+      'snapshots',
+    ]);
+    await store.close();
+    // Reopening runs nothing again.
+    const again = createSqliteEventStore({ filename });
+    const applied = again.database.prepare(`SELECT version, name FROM ${MIGRATIONS_TABLE}`).all();
+    expect(applied).toHaveLength(LATEST_SCHEMA_VERSION);
+    expect(applied[0]).toMatchObject({ version: 1 });
+    await again.close();
+  });
+
+  it('migrate a database you opened, next to your own tables', async () => {
+    const database = new Database(':memory:');
+    database.exec('CREATE TABLE mine (x INTEGER)');
+    const store = createSqliteEventStore({ database });
+    expect(names(database, 'table')).toContain('mine');
+    expect(names(database, 'table')).toContain('events');
+    await store.close();
+    database.close();
+  });
+
+  it('refuse a database migrated by a newer release, with a non-retriable StoreUnavailableError', async () => {
+    const filename = temp.file();
+    await createSqliteEventStore({ filename }).close();
+    const raw = new Database(filename);
+    raw
+      .prepare(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES (?, 'future', 0)`)
+      .run(LATEST_SCHEMA_VERSION + 1);
+    raw.close();
+    let error: unknown;
+    try {
+      createSqliteEventStore({ filename });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isStoreUnavailableError(error)).toBe(true);
+    expect(error).toMatchObject({ retriable: false });
+    expect(String(error)).toMatch(/newer than this @chronicle\/sqlite/);
+  });
+});
+
+describe('indexes serve every read path', () => {
+  const database = new Database(':memory:');
+  createSqliteEventStore({ database });
+  const plan = (sql: string): string =>
+    (database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
+      .map((row) => row.detail)
+      .join(' | ');
+
+  it.each([
+    [
+      'a stream, forward',
+      `SELECT * FROM events WHERE aggregate_type = 'A' AND aggregate_id = 'a' AND version > 0 ORDER BY version`,
+      /USING INDEX sqlite_autoindex_events_2 \(aggregate_type=\? AND aggregate_id=\? AND version>\?\)/,
+    ],
+    [
+      'a stream head',
+      `SELECT version, position FROM events WHERE aggregate_type = 'A' AND aggregate_id = 'a' ORDER BY version DESC LIMIT 1`,
+      /USING COVERING INDEX sqlite_autoindex_events_2/,
+    ],
+    [
+      'events by type and time',
+      `SELECT * FROM events WHERE event_type = 'T' AND occurred_at >= 0 ORDER BY position`,
+      /USING INDEX events_type_time \(event_type=\? AND occurred_at>\?\)/,
+    ],
+    [
+      'the log from a position',
+      `SELECT * FROM events WHERE position > 10 ORDER BY position LIMIT 5`,
+      /USING INTEGER PRIMARY KEY \(rowid>\?\)/,
+    ],
+    [
+      'one aggregate type from a position',
+      `SELECT * FROM events WHERE aggregate_type = 'A' AND position > 10 ORDER BY position`,
+      /USING INDEX events_aggregate_type_position \(aggregate_type=\? AND position>\?\)/,
+    ],
+    [
+      'an event id look-up',
+      `SELECT * FROM events WHERE event_id IN (SELECT value FROM json_each('["x"]'))`,
+      /USING INDEX sqlite_autoindex_events_1 \(event_id=\?\)/,
+    ],
+  ])('%s', (_, sql, expected) => {
+    const detail = plan(sql);
+    expect(detail).toMatch(expected);
+    expect(detail).not.toMatch(/SCAN events/);
+  });
+});
