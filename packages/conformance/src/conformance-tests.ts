@@ -1,12 +1,17 @@
 import type { ConformanceTest } from './conformance-test';
 import { appendTests } from './suites/append';
 import { badInputTests } from './suites/bad-input';
+import { concurrencyTests } from './suites/concurrency';
+import { durabilityTests } from './suites/durability';
 import { expectedVersionTests } from './suites/expected-version';
+import { followTheLogTests } from './suites/follow-the-log';
 import { idempotencyTests } from './suites/idempotency';
+import { modelTests } from './suites/model';
 import { readAllTests } from './suites/read-all';
 import { readsTests } from './suites/reads';
 import { roundTripTests } from './suites/round-trip';
 import { snapshotsTests } from './suites/snapshots';
+import { storeOptionsTests } from './suites/store-options';
 
 /**
  * Every conformance test, as data, in registration order. Run one with `runConformanceTest`, or all
@@ -21,6 +26,11 @@ export const conformanceTests: readonly ConformanceTest[] = [
   ...roundTripTests,
   ...badInputTests,
   ...snapshotsTests,
+  ...concurrencyTests,
+  ...followTheLogTests,
+  ...modelTests,
+  ...durabilityTests,
+  ...storeOptionsTests,
 ];
 
 /** The `<suite>/<name>` key of every test: the keys `disable` accepts. */

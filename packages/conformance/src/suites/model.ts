@@ -1,0 +1,312 @@
+import {
+  type AppendResult,
+  type EventStore,
+  type ExpectedVersion,
+  isConcurrencyError,
+  isDuplicateEventError,
+  type NewEvent,
+  type StreamRef,
+} from '@chronicle/core';
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import { defineSuite } from '../conformance-test';
+import { collect, newEvent } from '../support/fixtures';
+import { assertProperty } from '../support/property-settings';
+
+/**
+ * A plain model of the contract: what each stream holds, the global order, the newest snapshot
+ * version. Every command runs against the real store and the model and compares them.
+ */
+interface Model {
+  readonly streams: string[][];
+  readonly log: { readonly stream: number; readonly eventId: string; readonly eventType: string }[];
+  readonly snapshots: (number | undefined)[];
+  readonly history: { stream: number; expected: ExpectedVersion; batch: NewEvent[]; result: AppendResult }[];
+  lastPosition: bigint;
+}
+
+interface Real {
+  readonly store: EventStore;
+  /** Unique per run, so runs share one store without seeing each other. */
+  readonly ns: string;
+}
+
+type Command = fc.AsyncCommand<Model, Real>;
+
+const STREAM_COUNT = 3;
+const EVENT_TYPES = ['Deposited', 'Withdrawn'] as const;
+
+/** Stream 2 has the id of stream 0 under another aggregate type: two streams, never one. */
+const streamOf = (ns: string, index: number): StreamRef => ({
+  aggregateType: `${ns}-${index === 2 ? 'Order' : 'Account'}`,
+  aggregateId: index === 1 ? 'y' : 'x',
+});
+const typesOf = (ns: string): string[] => [`${ns}-Account`, `${ns}-Order`];
+
+type Mode = 'exact' | 'any' | 'no_stream' | 'stream_exists' | 'stale-low' | 'stale-high';
+
+function expectedFor(mode: Mode, current: number): ExpectedVersion {
+  switch (mode) {
+    case 'exact':
+      return current;
+    case 'stale-low':
+      return current > 0 ? current - 1 : current + 1;
+    case 'stale-high':
+      return current + 2;
+    default:
+      return mode;
+  }
+}
+
+function accepts(expected: ExpectedVersion, current: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return current === 0;
+  if (expected === 'stream_exists') return current > 0;
+  return expected === current;
+}
+
+class AppendCommand implements Command {
+  constructor(
+    readonly stream: number,
+    readonly mode: Mode,
+    readonly types: readonly number[],
+  ) {}
+  check = () => true;
+  async run(m: Model, r: Real): Promise<void> {
+    const current = m.streams[this.stream]!.length;
+    const expected = expectedFor(this.mode, current);
+    const batch = this.types.map((t, i) => newEvent(`${r.ns}-${EVENT_TYPES[t]!}`, { i, t, at: current }));
+    const target = streamOf(r.ns, this.stream);
+    if (!accepts(expected, current)) {
+      const error = await r.store.append(target, expected, batch).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(
+        isConcurrencyError(error),
+        `append with ${String(expected)} at version ${current} must conflict`,
+      ).toBe(true);
+      if (isConcurrencyError(error)) expect(error.actualVersion).toBe(current);
+      expect(await r.store.getStreamVersion(target)).toBe(current);
+      return;
+    }
+    const result = await r.store.append(target, expected, batch);
+    expect(result.nextExpectedVersion).toBe(current + batch.length);
+    expect(result.firstPosition > m.lastPosition, 'a later append gets higher positions').toBe(true);
+    expect(result.lastPosition >= result.firstPosition).toBe(true);
+    m.lastPosition = result.lastPosition;
+    m.streams[this.stream]!.push(...batch.map((e) => e.eventId!));
+    m.log.push(...batch.map((e) => ({ stream: this.stream, eventId: e.eventId!, eventType: e.eventType })));
+    m.history.push({ stream: this.stream, expected, batch, result });
+  }
+  toString = () => `append(stream ${this.stream}, ${this.mode}, ${this.types.length} events)`;
+}
+
+class RetryCommand implements Command {
+  constructor(readonly pick: number) {}
+  check = (m: Readonly<Model>) => m.history.length > 0;
+  async run(m: Model, r: Real): Promise<void> {
+    const h = m.history[this.pick % m.history.length]!;
+    const target = streamOf(r.ns, h.stream);
+    expect(
+      await r.store.append(target, h.expected, h.batch),
+      'a retried append returns the original result',
+    ).toEqual(h.result);
+    expect(await r.store.getStreamVersion(target)).toBe(m.streams[h.stream]!.length);
+  }
+  toString = () => `retry(${this.pick})`;
+}
+
+class ReuseCommand implements Command {
+  constructor(
+    readonly pick: number,
+    readonly shift: number,
+  ) {}
+  check = (m: Readonly<Model>) => m.history.length > 0;
+  async run(m: Model, r: Real): Promise<void> {
+    const h = m.history[this.pick % m.history.length]!;
+    const other = (h.stream + this.shift) % STREAM_COUNT;
+    const target = streamOf(r.ns, other);
+    const error = await r.store.append(target, 'any', h.batch).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isDuplicateEventError(error), 'stored events appended to another stream are duplicates').toBe(
+      true,
+    );
+    expect(await r.store.getStreamVersion(target)).toBe(m.streams[other]!.length);
+  }
+  toString = () => `reuse(${this.pick} → +${this.shift})`;
+}
+
+class ReadStreamCommand implements Command {
+  constructor(
+    readonly stream: number,
+    readonly fromVersion: number | undefined,
+    readonly backward: boolean,
+    readonly limit: number | undefined,
+  ) {}
+  check = () => true;
+  async run(m: Model, r: Real): Promise<void> {
+    const ids = m.streams[this.stream]!;
+    const target = streamOf(r.ns, this.stream);
+    let expected: string[];
+    if (this.backward) {
+      const end =
+        this.fromVersion === undefined ? ids.length : Math.min(Math.max(this.fromVersion - 1, 0), ids.length);
+      expected = ids.slice(0, end).reverse();
+    } else {
+      expected = ids.slice(this.fromVersion ?? 0);
+    }
+    if (this.limit !== undefined) expected = expected.slice(0, this.limit);
+    const read = await collect(
+      r.store.readStream(target, {
+        direction: this.backward ? 'backward' : 'forward',
+        ...(this.fromVersion === undefined ? {} : { fromVersion: this.fromVersion }),
+        ...(this.limit === undefined ? {} : { limit: this.limit }),
+      }),
+    );
+    expect(read.map((e) => e.eventId)).toEqual(expected);
+    expect(
+      read.every((e) => e.aggregateType === target.aggregateType && e.aggregateId === target.aggregateId),
+    ).toBe(true);
+    const all = await r.store.getEvents(target.aggregateType, target.aggregateId, this.fromVersion ?? 0);
+    expect(all.map((e) => e.eventId)).toEqual(ids.slice(this.fromVersion ?? 0));
+    expect(all.map((e) => e.version)).toEqual(
+      ids.slice(this.fromVersion ?? 0).map((_, i) => (this.fromVersion ?? 0) + i + 1),
+    );
+    expect(await r.store.getStreamVersion(target)).toBe(ids.length);
+  }
+  toString = () =>
+    `readStream(stream ${this.stream}, ${this.backward ? 'backward' : 'forward'}, from ${this.fromVersion}, limit ${this.limit})`;
+}
+
+class ReadAllCommand implements Command {
+  constructor(
+    readonly cut: number,
+    readonly batchSize: number,
+    readonly eventType: number | undefined,
+  ) {}
+  check = () => true;
+  async run(m: Model, r: Real): Promise<void> {
+    const all = await collect(r.store.readAll({ aggregateTypes: typesOf(r.ns), batchSize: this.batchSize }));
+    expect(all.map((e) => e.eventId)).toEqual(m.log.map((e) => e.eventId));
+    expect(all.every((e, i) => i === 0 || e.position > all[i - 1]!.position)).toBe(true);
+    if (all.length === 0) return;
+    const k = this.cut % all.length;
+    const from = all[k]!.position;
+    const eventType = this.eventType === undefined ? undefined : `${r.ns}-${EVENT_TYPES[this.eventType]!}`;
+    const tail = await collect(
+      r.store.readAll({
+        fromPosition: from,
+        aggregateTypes: typesOf(r.ns),
+        batchSize: this.batchSize,
+        ...(eventType === undefined ? {} : { eventTypes: [eventType] }),
+      }),
+    );
+    expect(tail.map((e) => e.eventId)).toEqual(
+      m.log
+        .slice(k + 1)
+        .filter((e) => eventType === undefined || e.eventType === eventType)
+        .map((e) => e.eventId),
+    );
+    if (eventType !== undefined) {
+      const byType = await r.store.getEventsByType(eventType);
+      expect(byType.map((e) => e.eventId)).toEqual(
+        m.log.filter((e) => e.eventType === eventType).map((e) => e.eventId),
+      );
+    }
+  }
+  toString = () => `readAll(cut ${this.cut}, batch ${this.batchSize}, type ${this.eventType})`;
+}
+
+class SnapshotCommand implements Command {
+  constructor(
+    readonly stream: number,
+    readonly version: number,
+  ) {}
+  check = () => true;
+  async run(m: Model, r: Real): Promise<void> {
+    const target = streamOf(r.ns, this.stream);
+    await r.store.saveSnapshot({
+      ...target,
+      version: this.version,
+      schemaVersion: 1,
+      state: { at: this.version },
+      createdAt: new Date(1_700_000_000_000 + this.version),
+    });
+    const newest = Math.max(m.snapshots[this.stream] ?? 0, this.version);
+    m.snapshots[this.stream] = newest;
+    const read = await r.store.getSnapshot(target.aggregateType, target.aggregateId);
+    expect(read?.version, 'the newest snapshot is kept').toBe(newest);
+    expect(read?.state).toEqual({ at: newest });
+    for (let other = 0; other < STREAM_COUNT; other++) {
+      const ref = streamOf(r.ns, other);
+      expect((await r.store.getSnapshot(ref.aggregateType, ref.aggregateId))?.version ?? undefined).toBe(
+        m.snapshots[other],
+      );
+    }
+  }
+  toString = () => `saveSnapshot(stream ${this.stream}, v${this.version})`;
+}
+
+const streamArb = fc.integer({ min: 0, max: STREAM_COUNT - 1 });
+
+const commandArbs = [
+  fc
+    .tuple(
+      streamArb,
+      fc.constantFrom<Mode>('exact', 'exact', 'any', 'no_stream', 'stream_exists', 'stale-low', 'stale-high'),
+      fc.array(fc.integer({ min: 0, max: EVENT_TYPES.length - 1 }), { minLength: 1, maxLength: 3 }),
+    )
+    .map(([s, mode, types]) => new AppendCommand(s, mode, types)),
+  fc.nat(50).map((pick) => new RetryCommand(pick)),
+  fc
+    .tuple(fc.nat(50), fc.integer({ min: 1, max: STREAM_COUNT - 1 }))
+    .map(([pick, shift]) => new ReuseCommand(pick, shift)),
+  fc
+    .tuple(
+      streamArb,
+      fc.option(fc.nat(8), { nil: undefined }),
+      fc.boolean(),
+      fc.option(fc.nat(4), { nil: undefined }),
+    )
+    .map(([s, from, backward, limit]) => new ReadStreamCommand(s, from, backward, limit)),
+  fc
+    .tuple(
+      fc.nat(40),
+      fc.integer({ min: 1, max: 4 }),
+      fc.option(fc.integer({ min: 0, max: 1 }), { nil: undefined }),
+    )
+    .map(([cut, batch, type]) => new ReadAllCommand(cut, batch, type)),
+  fc.tuple(streamArb, fc.integer({ min: 1, max: 8 })).map(([s, v]) => new SnapshotCommand(s, v)),
+];
+
+/** Model-based property test: random command sequences against a plain model of the contract. */
+export const modelTests = defineSuite('model', [
+  {
+    name: 'random appends, retries, reads and snapshot saves agree with a plain model',
+    timeout: 300_000,
+    async run({ store, log }) {
+      let run = 0;
+      const runs = await assertProperty(
+        fc.asyncProperty(fc.commands(commandArbs, { maxCommands: 30 }), async (commands) => {
+          const ns = `M${++run}-${Math.random().toString(36).slice(2, 8)}`;
+          const setup = () => ({
+            model: {
+              streams: Array.from({ length: STREAM_COUNT }, () => []),
+              log: [],
+              snapshots: Array.from({ length: STREAM_COUNT }, () => undefined),
+              history: [],
+              lastPosition: 0n,
+            } satisfies Model as Model,
+            real: { store, ns },
+          });
+          await fc.asyncModelRun(setup, commands);
+        }),
+        'the model-based property',
+      );
+      log(`${runs} runs (set CHRONICLE_FC_RUNS for more)`);
+    },
+  },
+]);

@@ -1,0 +1,49 @@
+import fc from 'fast-check';
+
+/** Runs per property when `CHRONICLE_FC_RUNS` is unset: small, so CI stays fast. */
+export const DEFAULT_FC_RUNS = 25;
+
+const envNumber = (name: string): number | undefined => {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value)) throw new Error(`${name} must be an integer, got '${raw}'`);
+  return value;
+};
+
+/** How many runs a property gets: `CHRONICLE_FC_RUNS` (a soak run sets it high) or a CI-friendly default. */
+export function propertyRuns(): number {
+  const runs = envNumber('CHRONICLE_FC_RUNS');
+  if (runs !== undefined && runs < 1) throw new Error('CHRONICLE_FC_RUNS must be at least 1');
+  return runs ?? DEFAULT_FC_RUNS;
+}
+
+/** The seed to replay (`CHRONICLE_FC_SEED`), or a fresh one. */
+export function replaySeed(): number {
+  return envNumber('CHRONICLE_FC_SEED') ?? (Math.random() * 2 ** 31) | 0;
+}
+
+/**
+ * Checks an async property and, on failure, throws fast-check's report plus the exact command that
+ * replays the shrunk counterexample (`CHRONICLE_FC_SEED` and `CHRONICLE_FC_PATH`).
+ */
+export async function assertProperty<Ts>(property: fc.IAsyncProperty<Ts>, label: string): Promise<number> {
+  const seed = replaySeed();
+  const path = process.env.CHRONICLE_FC_PATH;
+  const numRuns = propertyRuns();
+  const details = await fc.check(property, {
+    seed,
+    numRuns,
+    ...(path !== undefined && path !== '' ? { path, endOnFailure: true } : {}),
+  });
+  if (details.failed) {
+    const report = (await fc.asyncDefaultReportMessage(details)) ?? `${label} failed`;
+    const replay = `CHRONICLE_FC_SEED=${details.seed} CHRONICLE_FC_PATH=${details.counterexamplePath ?? ''}`;
+    const error = new Error(
+      `${label} failed (seed ${details.seed}, path ${details.counterexamplePath}).\nReplay: ${replay}\n\n${report}`,
+    );
+    if (details.errorInstance !== null) error.cause = details.errorInstance;
+    throw error;
+  }
+  return numRuns;
+}
