@@ -4,5 +4,9 @@ export default defineProject({
   test: {
     name: 'postgres',
     include: ['test/**/*.test.ts'],
+    // Finds the server once per run (CHRONICLE_PG_URL, else testcontainers, else a printed skip).
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });

@@ -1,0 +1,84 @@
+import { isEventStoreError, StoreUnavailableError } from '@chronicle/core';
+
+/** The fields of a node-postgres `DatabaseError` the adapter looks at. */
+interface DatabaseErrorLike {
+  readonly code: string;
+  readonly severity?: string;
+  readonly constraint?: string;
+  readonly message: string;
+}
+
+/** True for an error PostgreSQL itself reported (it carries a SQLSTATE `code`). */
+export function isDatabaseError(error: unknown): error is DatabaseErrorLike {
+  if (!(error instanceof Error) || !('severity' in error)) return false;
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}
+
+/** True when PostgreSQL rejected a row because a unique constraint named `constraint` already holds it. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  return (
+    isDatabaseError(error) &&
+    error.code === '23505' &&
+    (constraint === undefined || error.constraint === constraint)
+  );
+}
+
+// SQLSTATEs after which the same call may well succeed: the connection or server went away, the
+// statement was cancelled (statement_timeout), a lock or resource ran out.
+const RETRIABLE_STATES = new Set(['57014', '57P01', '57P02', '57P03', '55P03', '40001', '40P01']);
+const RETRIABLE_CLASSES = ['08', '53'];
+// SQLSTATEs that mean the store's schema is missing or incomplete.
+const NOT_MIGRATED_STATES = new Set(['42P01', '3F000', '42883']);
+// Node-level failures (no SQLSTATE) that mean the connection is gone or could not be had.
+const CONNECTION_FAILURE =
+  /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|Cannot use a pool after calling end/i;
+
+/**
+ * Turns what node-postgres threw into Chronicle's error hierarchy, so callers need one `catch`:
+ * Chronicle errors pass through; connection loss, statement timeouts and pool timeouts become a
+ * retriable {@link StoreUnavailableError}; a missing schema becomes a non-retriable one that says
+ * to migrate. Anything else is a bug or a misconfiguration and is wrapped, non-retriable, with the
+ * original as `cause`.
+ *
+ * @param action - what the store was doing, for the message: `'append to Order/42'`
+ * @param schema - the store's schema, for the "not migrated" hint
+ */
+export function toStoreError(error: unknown, action: string, schema: string): Error {
+  if (isEventStoreError(error)) return error;
+  if (isDatabaseError(error)) {
+    const { code } = error;
+    if (RETRIABLE_STATES.has(code) || RETRIABLE_CLASSES.some((c) => code.startsWith(c))) {
+      const reason =
+        code === '57014'
+          ? 'the statement was cancelled (statement_timeout or a cancel request); nothing was written'
+          : `the database gave up (${code}: ${error.message})`;
+      return new StoreUnavailableError(`PostgreSQL: ${action} failed: ${reason}`, {
+        cause: error,
+        retriable: true,
+      });
+    }
+    if (NOT_MIGRATED_STATES.has(code)) {
+      return new StoreUnavailableError(
+        `PostgreSQL: ${action} failed: schema "${schema}" is missing or not migrated (${error.message}); ` +
+          'run store.migrate() or chronicle-pg-migrate',
+        { cause: error, retriable: false },
+      );
+    }
+    return new StoreUnavailableError(`PostgreSQL: ${action} failed: ${code}: ${error.message}`, {
+      cause: error,
+      retriable: false,
+    });
+  }
+  if (
+    error instanceof Error &&
+    CONNECTION_FAILURE.test(`${(error as { code?: unknown }).code ?? ''} ${error.message}`)
+  ) {
+    return new StoreUnavailableError(
+      `PostgreSQL: ${action} failed: the connection was lost or could not be obtained (${error.message}). ` +
+        'Appends are atomic: retrying with the same event ids is safe.',
+      { cause: error, retriable: true },
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

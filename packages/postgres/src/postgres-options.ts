@@ -1,0 +1,90 @@
+import type { EventStore, EventStoreOptions } from '@chronicle/core';
+import type { PostgresPool, PostgresPoolConfig } from './postgres-driver';
+import type { MigrationReport } from './schema/migrate';
+
+/** The schema a store uses when none is given. */
+export const DEFAULT_SCHEMA = 'chronicle';
+
+/**
+ * How long a read-all waits, by default, for writing transactions that began before the events it
+ * can already see to finish (see `docs/postgres.md`, "Ordering").
+ */
+export const DEFAULT_IN_FLIGHT_WAIT_MS = 5_000;
+
+/** The page size `readStream` uses when none is configured. */
+export const DEFAULT_STREAM_PAGE_SIZE = 500;
+
+/** Where the store gets its connections: exactly one of `pool` and `connectionString`. */
+export type PostgresConnectionOptions =
+  | {
+      /**
+       * A pool (e.g. `new pg.Pool(...)`) or a function that creates one on first use. The pool stays
+       * yours: `close()` does not end it unless `endPoolOnClose` is `true`.
+       */
+      readonly pool: PostgresPool | (() => PostgresPool | Promise<PostgresPool>);
+      readonly connectionString?: never;
+      readonly poolConfig?: never;
+      /** End the given pool in `close()`. Default: `false`. */
+      readonly endPoolOnClose?: boolean;
+    }
+  | {
+      /** A PostgreSQL URL, e.g. `postgres://user:pass@host:5432/db`. The store creates (and ends) its pool. */
+      readonly connectionString: string;
+      /** Options of the pool the store creates (`max`, `connectionTimeoutMillis`, `statement_timeout`, …). */
+      readonly poolConfig?: PostgresPoolConfig;
+      readonly pool?: never;
+      readonly endPoolOnClose?: never;
+    };
+
+/** What a store is configured with besides its connection. */
+export interface PostgresStoreSettings extends EventStoreOptions {
+  /**
+   * The PostgreSQL schema holding the store's tables, so several stores share a database. Letters,
+   * digits and `_`, starting with a letter or `_`, at most 63 characters. Default: `'chronicle'`.
+   */
+  readonly schema?: string;
+  /**
+   * Run {@link PostgresEventStore.migrate} before the first operation. Default: `true`. Turn it off
+   * when migrations run separately (`chronicle-pg-migrate`) and the application's database role
+   * may not create tables.
+   */
+  readonly autoMigrate?: boolean;
+  /**
+   * How long `readAll`/`getAllEvents` wait for older writing transactions still in flight before
+   * returning what is safe to return, in ms. Default: `5000`.
+   */
+  readonly inFlightWaitMs?: number;
+  /** Events fetched per round trip by `readStream`. Default: `500`. */
+  readonly streamPageSize?: number;
+}
+
+/**
+ * Options of {@link createPostgresEventStore}: a connection (`pool` or `connectionString`) plus
+ * {@link PostgresStoreSettings}.
+ *
+ * @example
+ * ```ts
+ * const store = createPostgresEventStore({
+ *   connectionString: 'postgres://postgres@127.0.0.1:5432/app',
+ *   schema: 'billing_events',
+ * });
+ * ```
+ */
+export type PostgresEventStoreOptions = PostgresConnectionOptions & PostgresStoreSettings;
+
+/** An {@link EventStore} on PostgreSQL, with what only it has. */
+export interface PostgresEventStore extends EventStore {
+  /** The schema the store lives in (validated). */
+  readonly schema: string;
+  /**
+   * Creates or upgrades the store's schema: applies every pending migration under an advisory lock
+   * (safe to run from several processes at once), then records the registry's event types.
+   * Idempotent.
+   */
+  migrate(): Promise<MigrationReport>;
+  /**
+   * Ends the pool if the store created it (from `connectionString`, or `endPoolOnClose`); a pool you
+   * passed in stays open. The store is unusable afterwards.
+   */
+  close(): Promise<void>;
+}

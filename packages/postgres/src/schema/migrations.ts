@@ -1,0 +1,178 @@
+import { MAX_EVENTS_PER_APPEND, POSITION_INDEX_BITS } from './positions';
+
+/** One step of the schema's history. Applied once, in `version` order, inside one transaction. */
+export interface Migration {
+  /** 1, 2, 3, … — never reused, never edited once released. */
+  readonly version: number;
+  /** A short description, stored in the migrations table. */
+  readonly name: string;
+  /** The DDL, given the quoted schema identifier (e.g. `"chronicle"`). */
+  readonly sql: (schema: string) => string;
+}
+
+const MULTIPLIER = 2 ** POSITION_INDEX_BITS;
+
+/**
+ * Version 1: the whole store.
+ *
+ * - `position_clock` holds the offset added to transaction ids when making positions; it is 0 until
+ *   a logical restore moves the transaction counter backwards (see `realignPositionClock`).
+ * - `streams` holds each stream's current version: appends lock that one row, so two appends to the
+ *   same stream serialise and appends to different streams never wait for each other.
+ * - `events` is the log, append-only by trigger.
+ */
+const initialSchema: Migration = {
+  version: 1,
+  name: 'events, streams, snapshots, event_types, append function, append-only trigger',
+  sql: (s) => `
+CREATE TABLE ${s}.position_clock (
+  singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  xid_offset bigint  NOT NULL DEFAULT 0
+);
+INSERT INTO ${s}.position_clock DEFAULT VALUES;
+
+CREATE TABLE ${s}.streams (
+  aggregate_type text    NOT NULL,
+  aggregate_id   text    NOT NULL,
+  version        integer NOT NULL CHECK (version >= 1),
+  last_position  bigint  NOT NULL,
+  PRIMARY KEY (aggregate_type, aggregate_id)
+) WITH (fillfactor = 80);
+
+CREATE TABLE ${s}.events (
+  position       bigint      NOT NULL,
+  event_id       text        NOT NULL,
+  aggregate_type text        NOT NULL,
+  aggregate_id   text        NOT NULL,
+  version        integer     NOT NULL CHECK (version >= 1),
+  event_type     text        NOT NULL,
+  event_data     jsonb       NOT NULL,
+  schema_version integer     NOT NULL CHECK (schema_version >= 1),
+  occurred_at    timestamptz NOT NULL,
+  user_id        text,
+  correlation_id text,
+  causation_id   text,
+  metadata       jsonb,
+  recorded_at    timestamptz NOT NULL DEFAULT statement_timestamp(),
+  CONSTRAINT events_pkey PRIMARY KEY (position),
+  CONSTRAINT events_event_id_key UNIQUE (event_id),
+  CONSTRAINT events_stream_version_key UNIQUE (aggregate_type, aggregate_id, version)
+);
+CREATE INDEX events_event_type_position_idx ON ${s}.events (event_type, position);
+CREATE INDEX events_aggregate_type_position_idx ON ${s}.events (aggregate_type, position);
+
+CREATE TABLE ${s}.snapshots (
+  aggregate_type text        NOT NULL,
+  aggregate_id   text        NOT NULL,
+  version        integer     NOT NULL CHECK (version >= 1),
+  schema_version integer     NOT NULL CHECK (schema_version >= 1),
+  state          jsonb       NOT NULL,
+  created_at     timestamptz NOT NULL,
+  PRIMARY KEY (aggregate_type, aggregate_id)
+);
+
+CREATE TABLE ${s}.event_types (
+  event_type     text        NOT NULL,
+  schema_version integer     NOT NULL CHECK (schema_version >= 1),
+  aggregate_type text        NOT NULL,
+  json_schema    jsonb       NOT NULL,
+  description    text,
+  registered_at  timestamptz NOT NULL DEFAULT now(),
+  updated_at     timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (event_type, schema_version)
+);
+
+-- Positions below this are settled: every transaction that could still commit has an id at or above
+-- the snapshot's xmin, so it can only write positions at or above the horizon.
+CREATE FUNCTION ${s}.read_horizon() RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
+  SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint + xid_offset) * ${MULTIPLIER}
+  FROM ${s}.position_clock
+$fn$;
+
+-- One round trip per append. p_expected: n >= 0 exact version, -1 'any', -2 'stream_exists'.
+-- Returns ok = false and the actual version when the expected version does not hold (nothing written).
+CREATE FUNCTION ${s}.append_events(
+  p_aggregate_type  text,
+  p_aggregate_id    text,
+  p_expected        bigint,
+  p_event_ids       text[],
+  p_event_types     text[],
+  p_event_data      text[],
+  p_schema_versions integer[],
+  p_occurred_at     timestamptz[],
+  p_user_ids        text[],
+  p_correlation_ids text[],
+  p_causation_ids   text[],
+  p_metadata        text[]
+) RETURNS TABLE (ok boolean, stream_version bigint, first_position bigint, last_position bigint)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_count   integer := cardinality(p_event_ids);
+  v_base    bigint;
+  v_version bigint;
+BEGIN
+  IF v_count < 1 OR v_count > ${MAX_EVENTS_PER_APPEND} THEN
+    RAISE EXCEPTION 'chronicle: an append carries 1 to ${MAX_EVENTS_PER_APPEND} events, got %', v_count
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  SELECT (pg_current_xact_id()::text::bigint + c.xid_offset) * ${MULTIPLIER} INTO v_base
+    FROM ${s}.position_clock c;
+
+  IF p_expected = 0 THEN
+    INSERT INTO ${s}.streams AS st (aggregate_type, aggregate_id, version, last_position)
+      VALUES (p_aggregate_type, p_aggregate_id, v_count, v_base + v_count - 1)
+      ON CONFLICT DO NOTHING;
+    IF FOUND THEN v_version := 0; END IF;
+  ELSIF p_expected = -1 THEN
+    INSERT INTO ${s}.streams AS st (aggregate_type, aggregate_id, version, last_position)
+      VALUES (p_aggregate_type, p_aggregate_id, v_count, v_base + v_count - 1)
+      ON CONFLICT (aggregate_type, aggregate_id)
+      DO UPDATE SET version = st.version + v_count, last_position = v_base + v_count - 1
+      RETURNING st.version - v_count INTO v_version;
+  ELSE
+    UPDATE ${s}.streams AS st SET version = st.version + v_count, last_position = v_base + v_count - 1
+      WHERE st.aggregate_type = p_aggregate_type AND st.aggregate_id = p_aggregate_id
+        AND (p_expected = -2 OR st.version = p_expected)
+      RETURNING st.version - v_count INTO v_version;
+  END IF;
+
+  IF v_version IS NULL THEN
+    RETURN QUERY SELECT false, COALESCE((SELECT st.version::bigint FROM ${s}.streams st
+      WHERE st.aggregate_type = p_aggregate_type AND st.aggregate_id = p_aggregate_id), 0::bigint),
+      NULL::bigint, NULL::bigint;
+    RETURN;
+  END IF;
+
+  INSERT INTO ${s}.events (position, event_id, aggregate_type, aggregate_id, version, event_type,
+      event_data, schema_version, occurred_at, user_id, correlation_id, causation_id, metadata)
+    SELECT v_base + t.n - 1, t.event_id, p_aggregate_type, p_aggregate_id, v_version + t.n, t.event_type,
+      t.event_data::jsonb, t.schema_version, t.occurred_at, t.user_id, t.correlation_id, t.causation_id,
+      t.metadata::jsonb
+    FROM unnest(p_event_ids, p_event_types, p_event_data, p_schema_versions, p_occurred_at, p_user_ids,
+      p_correlation_ids, p_causation_ids, p_metadata)
+      WITH ORDINALITY AS t(event_id, event_type, event_data, schema_version, occurred_at, user_id,
+        correlation_id, causation_id, metadata, n);
+
+  RETURN QUERY SELECT true, v_version + v_count, v_base, v_base + v_count - 1;
+END
+$fn$;
+
+CREATE FUNCTION ${s}.reject_history_rewrite() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION 'chronicle: %.% is append-only: % is not allowed, events are history and cannot be rewritten',
+      TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP
+    USING ERRCODE = 'restrict_violation',
+          HINT = 'Append a compensating event instead; change how old events read with an upcaster.';
+END
+$fn$;
+
+CREATE TRIGGER events_append_only
+  BEFORE UPDATE OR DELETE OR TRUNCATE ON ${s}.events
+  FOR EACH STATEMENT EXECUTE FUNCTION ${s}.reject_history_rewrite();
+`,
+};
+
+/** Every migration, oldest first. Append new ones; never edit a released one. */
+export const MIGRATIONS: readonly Migration[] = [initialSchema];

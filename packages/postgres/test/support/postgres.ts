@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, inject } from 'vitest';
+import { createPostgresEventStore } from '../../src/index';
+import type { PostgresPoolConfig } from '../../src/postgres-driver';
+import type { PostgresEventStore, PostgresStoreSettings } from '../../src/postgres-options';
+
+/** The server's URL for this run, or null (see `global-setup.ts`). */
+export const target = inject('chroniclePostgres');
+
+/**
+ * `describe` when a server is available, otherwise a skipped `describe` whose name carries the
+ * reason, so a skip is never silent.
+ */
+export const describePostgres = (name: string, body: () => void): void => {
+  if (target.url === null) describe.skip(`${name} — skipped: ${target.reason}`, body);
+  else describe(name, body);
+};
+
+/** A fresh schema name: letters and digits only, unique per call, so test files run in parallel. */
+export function freshSchemaName(prefix: string): string {
+  return `t_${prefix}_${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * A raw connection pool that bypasses the adapter: for backdoor reads, hostile writes and fault
+ * injection. Ended after the file.
+ */
+export function useRawPool(): pg.Pool {
+  const pool = new pg.Pool({ connectionString: target.url ?? undefined, max: 4 });
+  pool.on('error', () => {});
+  afterAll(async () => {
+    await pool.end();
+  });
+  return pool;
+}
+
+/**
+ * Stores for one test file: each `create()` gets its own fresh schema unless one is given; every
+ * store is closed and every schema dropped after the file.
+ */
+export function useStores(prefix: string) {
+  const stores: PostgresEventStore[] = [];
+  const schemas = new Set<string>();
+  const pool = new pg.Pool({ connectionString: target.url ?? undefined, max: 10 });
+  pool.on('error', () => {});
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    for (const schema of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+  });
+  return {
+    pool,
+    create(options: PostgresStoreSettings = {}) {
+      const schema = options.schema ?? freshSchemaName(prefix);
+      schemas.add(schema);
+      const store = createPostgresEventStore({ ...options, schema, pool });
+      stores.push(store);
+      return store;
+    },
+    /** A store with its own pool made from the URL (for pool and connection faults). */
+    createWithOwnPool(
+      options: Omit<PostgresEventStoreOptions, 'pool' | 'connectionString'> & {
+        poolConfig?: Record<string, unknown>;
+      },
+    ) {
+      const schema = options.schema ?? freshSchemaName(prefix);
+      schemas.add(schema);
+      const store = createPostgresEventStore({ ...options, schema, connectionString: target.url! });
+      stores.push(store);
+      return store;
+    },
+    /** Drops a schema now (and forgets it). */
+    async drop(schema: string) {
+      schemas.delete(schema);
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    },
+  };
+}
