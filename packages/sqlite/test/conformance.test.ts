@@ -1,0 +1,30 @@
+import { rmSync } from 'node:fs';
+import { runEventStoreConformance } from '@chronicle/conformance';
+import type { EventStore } from '@chronicle/core';
+import { afterAll } from 'vitest';
+import { createSqliteEventStore, type SqliteEventStore } from '../src/index';
+import { createTempDirectory } from './support/temp-database';
+
+const temp = createTempDirectory('conformance');
+afterAll(() => temp.cleanup());
+
+const fileOf = (store: EventStore): string => (store as SqliteEventStore).database.name;
+
+runEventStoreConformance({
+  name: 'sqlite (:memory:)',
+  createStore: (options) => createSqliteEventStore({ ...options, filename: ':memory:' }),
+});
+
+runEventStoreConformance({
+  name: 'sqlite (file)',
+  createStore: (options) => createSqliteEventStore({ ...options, filename: temp.file() }),
+  reopen: async (store) => {
+    await store.close();
+    return createSqliteEventStore({ filename: fileOf(store) });
+  },
+  dispose: async (store) => {
+    await store.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${fileOf(store)}${suffix}`, { force: true });
+  },
+  capabilities: { persistent: true },
+});
