@@ -59,11 +59,7 @@ export function useStores(prefix: string) {
       return store;
     },
     /** A store with its own pool made from the URL (for pool and connection faults). */
-    createWithOwnPool(
-      options: Omit<PostgresEventStoreOptions, 'pool' | 'connectionString'> & {
-        poolConfig?: Record<string, unknown>;
-      },
-    ) {
+    createWithOwnPool(options: PostgresStoreSettings & { poolConfig?: PostgresPoolConfig }) {
       const schema = options.schema ?? freshSchemaName(prefix);
       schemas.add(schema);
       const store = createPostgresEventStore({ ...options, schema, connectionString: target.url! });
