@@ -1,0 +1,42 @@
+import { runEventStoreConformance } from '@chronicle/conformance';
+import type { EventStore, EventStoreOptions } from '@chronicle/core';
+import pg from 'pg';
+import { afterAll } from 'vitest';
+import { createPostgresEventStore, type PostgresEventStore } from '../src/index';
+import { freshSchemaName, target } from './support/postgres';
+
+// One pool for the whole suite, with real parallel connections: concurrent appends in the suite run
+// on different backends, so the concurrency tests prove the database's locking, not the event loop.
+const pool = new pg.Pool({ connectionString: target.url ?? undefined, max: 8 });
+pool.on('error', () => {});
+const optionsOf = new WeakMap<EventStore, EventStoreOptions>();
+
+afterAll(async () => {
+  await pool.end();
+});
+
+const open = (schema: string, options: EventStoreOptions = {}): PostgresEventStore => {
+  const store = createPostgresEventStore({ ...options, schema, pool });
+  optionsOf.set(store, options);
+  return store;
+};
+
+if (target.url === null) console.warn(`[postgres] conformance suite skipped: ${target.reason}`);
+
+runEventStoreConformance({
+  name: target.url === null ? `postgres (skipped: ${target.reason})` : 'postgres',
+  createStore: async (options) => {
+    const store = open(freshSchemaName('conf'), options);
+    await store.migrate();
+    return store;
+  },
+  dispose: async (store) => {
+    await store.close();
+    await pool.query(`DROP SCHEMA IF EXISTS "${(store as PostgresEventStore).schema}" CASCADE`);
+  },
+  reopen: async (store) => {
+    await store.close();
+    return open((store as PostgresEventStore).schema, optionsOf.get(store));
+  },
+  capabilities: { persistent: true, concurrentWriters: true, storeOptions: true },
+});
