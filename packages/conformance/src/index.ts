@@ -23,5 +23,6 @@ export {
   runConformanceTest,
   runConformanceTests,
   skipReason,
+  validateConformanceOptions,
 } from './run-conformance-test';
 export { runEventStoreConformance } from './run-event-store-conformance';

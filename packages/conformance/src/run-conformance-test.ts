@@ -1,6 +1,32 @@
 import type { EventStore, EventStoreOptions } from '@chronicle/core';
 import { type ConformanceOptions, resolveCapabilities } from './conformance-options';
 import type { ConformanceContext, ConformanceTest } from './conformance-test';
+import { conformanceTestNames } from './conformance-tests';
+
+/**
+ * Throws a `TypeError` naming the problem when `options` cannot drive the suite: no name, no
+ * `createStore`, `persistent` without `reopen`, or a `disable` entry that names an unknown test or
+ * gives no reason.
+ */
+export function validateConformanceOptions(options: ConformanceOptions): void {
+  const fail = (problem: string): never => {
+    throw new TypeError(`runEventStoreConformance: ${problem}`);
+  };
+  if (typeof options.name !== 'string' || options.name.trim() === '')
+    fail('options.name must be a non-empty string');
+  if (typeof options.createStore !== 'function') fail('options.createStore must be a function');
+  if (options.capabilities?.persistent === true && typeof options.reopen !== 'function') {
+    fail(
+      'capabilities.persistent is true, so options.reopen (close, then open over the same storage) is required',
+    );
+  }
+  for (const [key, reason] of Object.entries(options.disable ?? {})) {
+    if (!conformanceTestNames.includes(key)) {
+      fail(`disable names an unknown test '${key}'. Known tests:\n  ${conformanceTestNames.join('\n  ')}`);
+    }
+    if (typeof reason !== 'string' || reason.trim() === '') fail(`disable['${key}'] needs a reason`);
+  }
+}
 
 /** Why a test cannot run against these options, or `undefined` when it can. */
 export function skipReason(test: ConformanceTest, options: ConformanceOptions): string | undefined {
@@ -96,6 +122,7 @@ export async function runConformanceTests(
   tests: readonly ConformanceTest[],
   options: ConformanceOptions,
 ): Promise<ConformanceResult[]> {
+  validateConformanceOptions(options);
   const results: ConformanceResult[] = [];
   for (const test of tests) {
     const reason = skipReason(test, options);

@@ -2,8 +2,8 @@ import { describe, it } from 'vitest';
 import type { ConformanceOptions } from './conformance-options';
 import { resolveCapabilities } from './conformance-options';
 import { SUITE_NAMES } from './conformance-test';
-import { conformanceTestNames, conformanceTests } from './conformance-tests';
-import { runConformanceTest, skipReason } from './run-conformance-test';
+import { conformanceTests } from './conformance-tests';
+import { runConformanceTest, skipReason, validateConformanceOptions } from './run-conformance-test';
 
 const PREFIX = '[chronicle conformance]';
 
@@ -23,7 +23,7 @@ const PREFIX = '[chronicle conformance]';
  * ```
  */
 export function runEventStoreConformance(options: ConformanceOptions): void {
-  validateOptions(options);
+  validateConformanceOptions(options);
   const capabilities = resolveCapabilities(options.capabilities);
   const parallelism = capabilities.concurrentWriters
     ? 'real parallel writers (the adapter declares concurrentWriters)'
@@ -54,29 +54,5 @@ export function runEventStoreConformance(options: ConformanceOptions): void {
         );
       }
     });
-  }
-}
-
-function validateOptions(options: ConformanceOptions): void {
-  if (typeof options.name !== 'string' || options.name.trim() === '') {
-    throw new TypeError('runEventStoreConformance: options.name must be a non-empty string');
-  }
-  if (typeof options.createStore !== 'function') {
-    throw new TypeError('runEventStoreConformance: options.createStore must be a function');
-  }
-  if (options.capabilities?.persistent === true && typeof options.reopen !== 'function') {
-    throw new TypeError(
-      'runEventStoreConformance: capabilities.persistent is true, so options.reopen (close and reopen over the same storage) is required',
-    );
-  }
-  for (const [key, reason] of Object.entries(options.disable ?? {})) {
-    if (!conformanceTestNames.includes(key)) {
-      throw new TypeError(
-        `runEventStoreConformance: disable names an unknown test '${key}'. Known tests:\n  ${conformanceTestNames.join('\n  ')}`,
-      );
-    }
-    if (typeof reason !== 'string' || reason.trim() === '') {
-      throw new TypeError(`runEventStoreConformance: disable['${key}'] needs a reason`);
-    }
   }
 }

@@ -39,8 +39,10 @@ export async function assertProperty<Ts>(property: fc.IAsyncProperty<Ts>, label:
   if (details.failed) {
     const report = (await fc.asyncDefaultReportMessage(details)) ?? `${label} failed`;
     const replay = `CHRONICLE_FC_SEED=${details.seed} CHRONICLE_FC_PATH=${details.counterexamplePath ?? ''}`;
+    const failure =
+      details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
     const error = new Error(
-      `${label} failed (seed ${details.seed}, path ${details.counterexamplePath}).\nReplay: ${replay}\n\n${report}`,
+      `${label} failed (seed ${details.seed}, path ${details.counterexamplePath}).\nReplay: ${replay}\n\n${report}\n\nFailure: ${failure}`,
     );
     if (details.errorInstance !== null) error.cause = details.errorInstance;
     throw error;

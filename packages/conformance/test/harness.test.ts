@@ -1,0 +1,96 @@
+import { createInMemoryEventStore } from '@chronicle/core';
+import { describe, expect, it } from 'vitest';
+import {
+  type ConformanceOptions,
+  conformanceTest,
+  conformanceTestNames,
+  conformanceTests,
+  runConformanceTests,
+  SUITE_NAMES,
+  skipReason,
+  validateConformanceOptions,
+} from '../src';
+import { createPersistentInMemory } from './support/persistent-in-memory';
+
+const inMemory: ConformanceOptions = {
+  name: 'in-memory',
+  createStore: (options) => createInMemoryEventStore(options),
+};
+
+describe('the conformance harness', () => {
+  it('names every test <suite>/<name>, uniquely, in every sub-suite', () => {
+    expect(new Set(conformanceTestNames).size).toBe(conformanceTestNames.length);
+    for (const suite of SUITE_NAMES) {
+      expect(
+        conformanceTests.some((t) => t.suite === suite),
+        `sub-suite ${suite} has tests`,
+      ).toBe(true);
+    }
+    for (const test of conformanceTests) expect(test.key).toBe(`${test.suite}/${test.name}`);
+  });
+
+  it('runs the whole suite without vitest: the in-memory store passes, durability skips with a reason', async () => {
+    const results = await runConformanceTests(conformanceTests, inMemory);
+    const failed = results.filter((r) => r.status === 'failed');
+    expect(failed.map((r) => `${r.key}: ${String(r.error)}`)).toEqual([]);
+    const skipped = results.filter((r) => r.status === 'skipped');
+    expect(skipped.map((r) => r.key)).toEqual(
+      conformanceTests.filter((t) => t.suite === 'durability').map((t) => t.key),
+    );
+    expect(skipped.every((r) => r.reason?.includes("capability 'persistent'"))).toBe(true);
+  });
+
+  it('runs the durability tests against a store that persists across reopen', async () => {
+    const persistent = createPersistentInMemory();
+    const results = await runConformanceTests(
+      conformanceTests.filter((t) => t.suite === 'durability'),
+      { name: 'persistent in-memory', ...persistent, capabilities: { persistent: true } },
+    );
+    expect(results.map((r) => [r.key, r.status, r.error === undefined ? '' : String(r.error)])).toEqual(
+      results.map((r) => [r.key, 'passed', '']),
+    );
+  });
+
+  it('disables a named test with its reason and rejects unknown or unexplained keys', () => {
+    const key = 'round-trip/a 1 MB payload reads back equal';
+    const options = { ...inMemory, disable: { [key]: 'the driver caps documents at 512 kB' } };
+    expect(skipReason(conformanceTest(key), options)).toBe(
+      'disabled by the adapter: the driver caps documents at 512 kB',
+    );
+    expect(() => validateConformanceOptions(options)).not.toThrow();
+    expect(() => validateConformanceOptions({ ...inMemory, disable: { 'reads/typo': 'x' } })).toThrow(
+      /unknown test 'reads\/typo'/,
+    );
+    expect(() => validateConformanceOptions({ ...inMemory, disable: { [key]: ' ' } })).toThrow(
+      /needs a reason/,
+    );
+  });
+
+  it('requires reopen when the adapter claims persistence', () => {
+    expect(() => validateConformanceOptions({ ...inMemory, capabilities: { persistent: true } })).toThrow(
+      /reopen/,
+    );
+  });
+
+  it('skips store-options tests with a reason when the adapter opts out', () => {
+    const test = conformanceTest('store-options/upcasters apply on every read path');
+    expect(skipReason(test, { ...inMemory, capabilities: { storeOptions: false } })).toMatch(/storeOptions/);
+    expect(skipReason(test, inMemory)).toBeUndefined();
+  });
+
+  it('disposes every store a test opened, with the adapter’s dispose', async () => {
+    const disposed: unknown[] = [];
+    const results = await runConformanceTests(
+      [conformanceTest('store-options/upcasters apply on every read path')],
+      {
+        ...inMemory,
+        dispose: async (store) => {
+          disposed.push(store);
+          await store.close();
+        },
+      },
+    );
+    expect(results[0]!.status).toBe('passed');
+    expect(disposed).toHaveLength(2);
+  });
+});

@@ -1,0 +1,19 @@
+import type { EventStore } from '@chronicle/core';
+
+/** A store that forwards every call to `inner` except the ones `overrides` replaces. */
+export function wrapStore(inner: EventStore, overrides: Partial<EventStore>): EventStore {
+  return {
+    append: (stream, expectedVersion, events) => inner.append(stream, expectedVersion, events),
+    getEvents: (aggregateType, aggregateId, fromVersion) =>
+      inner.getEvents(aggregateType, aggregateId, fromVersion),
+    readStream: (stream, options) => inner.readStream(stream, options),
+    getStreamVersion: (stream) => inner.getStreamVersion(stream),
+    getSnapshot: (aggregateType, aggregateId) => inner.getSnapshot(aggregateType, aggregateId),
+    saveSnapshot: (snapshot) => inner.saveSnapshot(snapshot),
+    getEventsByType: (eventType, fromDate) => inner.getEventsByType(eventType, fromDate),
+    getAllEvents: (aggregateType, fromPosition) => inner.getAllEvents(aggregateType, fromPosition),
+    readAll: (options) => inner.readAll(options),
+    close: () => inner.close(),
+    ...overrides,
+  };
+}
