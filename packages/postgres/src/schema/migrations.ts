@@ -111,6 +111,7 @@ DECLARE
   v_count   integer := cardinality(p_event_ids);
   v_base    bigint;
   v_version bigint;
+  v_first   bigint;
 BEGIN
   IF v_count < 1 OR v_count > ${MAX_EVENTS_PER_APPEND} THEN
     RAISE EXCEPTION 'chronicle: an append carries 1 to ${MAX_EVENTS_PER_APPEND} events, got %', v_count
@@ -119,22 +120,32 @@ BEGIN
   SELECT (pg_current_xact_id()::text::bigint + c.xid_offset) * ${MULTIPLIER} INTO v_base
     FROM ${s}.position_clock c;
 
+  -- Lock the stream's row (or create it). Positions continue above the stream's last one: a
+  -- transaction with a lower id may get the row after one with a higher id, and versions must still
+  -- rise with positions. Starting at or above this transaction's own base keeps the read horizon
+  -- sound: nothing this transaction writes can land below it.
   IF p_expected = 0 THEN
     INSERT INTO ${s}.streams AS st (aggregate_type, aggregate_id, version, last_position)
       VALUES (p_aggregate_type, p_aggregate_id, v_count, v_base + v_count - 1)
       ON CONFLICT DO NOTHING;
-    IF FOUND THEN v_version := 0; END IF;
+    IF FOUND THEN
+      v_version := 0;
+      v_first := v_base;
+    END IF;
   ELSIF p_expected = -1 THEN
     INSERT INTO ${s}.streams AS st (aggregate_type, aggregate_id, version, last_position)
       VALUES (p_aggregate_type, p_aggregate_id, v_count, v_base + v_count - 1)
-      ON CONFLICT (aggregate_type, aggregate_id)
-      DO UPDATE SET version = st.version + v_count, last_position = v_base + v_count - 1
-      RETURNING st.version - v_count INTO v_version;
+      ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE
+        SET version = st.version + v_count,
+            last_position = GREATEST(v_base, st.last_position + 1) + v_count - 1
+      RETURNING st.version - v_count, st.last_position - v_count + 1 INTO v_version, v_first;
   ELSE
-    UPDATE ${s}.streams AS st SET version = st.version + v_count, last_position = v_base + v_count - 1
+    UPDATE ${s}.streams AS st
+      SET version = st.version + v_count,
+          last_position = GREATEST(v_base, st.last_position + 1) + v_count - 1
       WHERE st.aggregate_type = p_aggregate_type AND st.aggregate_id = p_aggregate_id
         AND (p_expected = -2 OR st.version = p_expected)
-      RETURNING st.version - v_count INTO v_version;
+      RETURNING st.version - v_count, st.last_position - v_count + 1 INTO v_version, v_first;
   END IF;
 
   IF v_version IS NULL THEN
@@ -146,7 +157,7 @@ BEGIN
 
   INSERT INTO ${s}.events (position, event_id, aggregate_type, aggregate_id, version, event_type,
       event_data, schema_version, occurred_at, user_id, correlation_id, causation_id, metadata)
-    SELECT v_base + t.n - 1, t.event_id, p_aggregate_type, p_aggregate_id, v_version + t.n, t.event_type,
+    SELECT v_first + t.n - 1, t.event_id, p_aggregate_type, p_aggregate_id, v_version + t.n, t.event_type,
       t.event_data::jsonb, t.schema_version, t.occurred_at, t.user_id, t.correlation_id, t.causation_id,
       t.metadata::jsonb
     FROM unnest(p_event_ids, p_event_types, p_event_data, p_schema_versions, p_occurred_at, p_user_ids,
@@ -154,7 +165,7 @@ BEGIN
       WITH ORDINALITY AS t(event_id, event_type, event_data, schema_version, occurred_at, user_id,
         correlation_id, causation_id, metadata, n);
 
-  RETURN QUERY SELECT true, v_version + v_count, v_base, v_base + v_count - 1;
+  RETURN QUERY SELECT true, v_version + v_count, v_first, v_first + v_count - 1;
 END
 $fn$;
 

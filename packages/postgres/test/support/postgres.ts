@@ -73,3 +73,66 @@ export function useStores(prefix: string) {
     },
   };
 }
+
+/** Something that runs a query: a pool or a checked-out client. */
+interface Queryable {
+  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/**
+ * Appends through the store's SQL function on a raw connection, so a test can hold the transaction
+ * open (commit late, roll back, be killed). Returns the positions drawn.
+ */
+export async function rawAppend(
+  client: Queryable,
+  schema: string,
+  stream: { aggregateType: string; aggregateId: string },
+  expected: number | 'any',
+  eventIds: string[],
+): Promise<{ ok: boolean; firstPosition: bigint | null }> {
+  const n = eventIds.length;
+  const { rows } = await client.query(
+    `SELECT ok, first_position::text FROM "${schema}".append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      stream.aggregateType,
+      stream.aggregateId,
+      expected === 'any' ? -1 : expected,
+      eventIds,
+      eventIds.map(() => 'RawAppended'),
+      eventIds.map((id) => JSON.stringify({ id })),
+      eventIds.map(() => 1),
+      eventIds.map(() => new Date().toISOString()),
+      Array(n).fill(null),
+      Array(n).fill(null),
+      Array(n).fill(null),
+      Array(n).fill(null),
+    ],
+  );
+  const row = rows[0]!;
+  return {
+    ok: row.ok === true,
+    firstPosition: row.first_position == null ? null : BigInt(row.first_position as string),
+  };
+}
+
+/** Waits until `predicate` holds, polling; throws after `timeoutMs`. */
+export async function waitFor(
+  predicate: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The pids of backends blocked (waiting on a lock) behind backend `blockerPid`. */
+export async function backendsBlockedBy(pool: Queryable, blockerPid: number): Promise<number[]> {
+  const { rows } = await pool.query(
+    'SELECT pid FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))',
+    [blockerPid],
+  );
+  return rows.map((row) => Number(row.pid));
+}
