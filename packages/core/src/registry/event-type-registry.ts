@@ -87,8 +87,18 @@ export function createEventTypeRegistry(options: EventTypeRegistryOptions): Even
       `must be 'reject' or 'allow', got ${String(unknownEventTypes)}`,
     );
   }
-  const draft2020 = configure(new Ajv2020(AJV_OPTIONS), formats);
-  const draft07 = configure(new Ajv(AJV_OPTIONS), formats);
+  validateFormats(formats);
+  // Built on first use: an Ajv instance compiles its meta-schemas, which takes a while.
+  let draft2020: AjvCore | undefined;
+  let draft07: AjvCore | undefined;
+  const ajvFor = (schema: Record<string, unknown>): AjvCore => {
+    if (typeof schema.$schema === 'string' && DRAFT_07.test(schema.$schema)) {
+      draft07 ??= configure(new Ajv(AJV_OPTIONS), formats);
+      return draft07;
+    }
+    draft2020 ??= configure(new Ajv2020(AJV_OPTIONS), formats);
+    return draft2020;
+  };
 
   const validators = new Map<string, ValidateFunction>();
   const aggregateTypeOf = new Map<string, string>();
@@ -112,11 +122,9 @@ export function createEventTypeRegistry(options: EventTypeRegistryOptions): Even
         `binds ${copy.eventType} to ${copy.aggregateType}, but it is already bound to ${boundTo}`,
       );
     }
-    const ajv =
-      typeof copy.schema.$schema === 'string' && DRAFT_07.test(copy.schema.$schema) ? draft07 : draft2020;
     let validate: ValidateFunction;
     try {
-      validate = ajv.compile(copy.schema);
+      validate = ajvFor(copy.schema).compile(copy.schema);
     } catch (cause) {
       throw new InvalidArgumentError(
         `${argument}.schema`,
@@ -174,13 +182,19 @@ export function createEventTypeRegistry(options: EventTypeRegistryOptions): Even
   };
 }
 
-function configure<T extends AjvCore>(ajv: T, formats: Readonly<Record<string, StringFormat>>): T {
+function validateFormats(formats: unknown): asserts formats is Readonly<Record<string, StringFormat>> {
+  if (typeof formats !== 'object' || formats === null || Array.isArray(formats)) {
+    throw new InvalidArgumentError('options.formats', 'must be an object of named formats');
+  }
   for (const [name, format] of Object.entries(formats)) {
     if (!(format instanceof RegExp) && typeof format !== 'function') {
       throw new InvalidArgumentError(`options.formats.${name}`, 'must be a RegExp or (value) => boolean');
     }
-    ajv.addFormat(name, format);
   }
+}
+
+function configure<T extends AjvCore>(ajv: T, formats: Readonly<Record<string, StringFormat>>): T {
+  for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, format);
   return ajv;
 }
 

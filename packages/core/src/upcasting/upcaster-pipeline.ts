@@ -15,7 +15,13 @@ export class UpcasterPipeline {
 
   /** @throws InvalidArgumentError on a malformed, duplicate or cyclic step */
   constructor(upcasters: readonly Upcaster[]) {
-    upcasters.forEach((upcaster, i) => {
+    if (!Array.isArray(upcasters)) {
+      throw new InvalidArgumentError(
+        'upcasters',
+        'must be an array of { eventType, fromSchemaVersion, upcast }',
+      );
+    }
+    upcasters.forEach((upcaster: Upcaster, i) => {
       const step = normalise(upcaster, `upcasters[${i}]`);
       const key = stepKey(step.eventType, step.fromSchemaVersion);
       if (this.steps.has(key)) {
@@ -50,8 +56,35 @@ export class UpcasterPipeline {
       } catch (cause) {
         throw new UpcastError(event.eventId, current.eventType, current.schemaVersion, cause);
       }
+      // Almost always a step written as `(e) => { ...e.eventData }` that forgot its `return`.
+      if (eventData === undefined) {
+        throw new UpcastError(
+          event.eventId,
+          current.eventType,
+          current.schemaVersion,
+          new Error('the step returned undefined'),
+        );
+      }
       current = { ...current, eventType: step.toEventType, schemaVersion: step.toSchemaVersion, eventData };
     }
+  }
+
+  /**
+   * The stored event types that may read as `eventType` after upcasting: itself plus each type some
+   * chain of steps renames into it (a superset when renames depend on the version). A store that filters by event type in storage (`getEventsByType`,
+   * `readAll({ eventTypes })`) must query these names and keep the events whose upcast type matches,
+   * or a renamed type's old events go missing.
+   *
+   * @example `pipeline.storedEventTypesOf('MoneyWithdrawn') // ['MoneyWithdrawn', 'FundsWithdrawn']`
+   */
+  storedEventTypesOf(eventType: string): string[] {
+    const found = [eventType];
+    for (let i = 0; i < found.length; i++) {
+      for (const step of this.steps.values()) {
+        if (step.toEventType === found[i] && !found.includes(step.eventType)) found.push(step.eventType);
+      }
+    }
+    return found;
   }
 
   private rejectCycles(): void {
