@@ -70,6 +70,13 @@ export function toStoreError(error: unknown, action: string, schema: string): Er
       retriable: false,
     });
   }
+  if (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
+    return new StoreUnavailableError(
+      `PostgreSQL: ${action} failed: no pooled connection became free within connectionTimeoutMillis ` +
+        '(the pool is exhausted, or the server does not answer); nothing was sent',
+      { cause: error, retriable: true },
+    );
+  }
   if (
     error instanceof Error &&
     CONNECTION_FAILURE.test(`${(error as { code?: unknown }).code ?? ''} ${error.message}`)
