@@ -1,0 +1,77 @@
+/**
+ * `pnpm bench`: runs the workloads against every adapter and its raw baseline, prints the table and
+ * the target checks, and writes the JSON report. Exits 1 when a target failed its verification.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_PG_URL, defaultDataDir, parseCli, USAGE } from './options';
+import { checkTargets, renderChecks, renderTable } from './report/table';
+import { runBench } from './run';
+
+const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+
+async function main(): Promise<number> {
+  let options: ReturnType<typeof parseCli>;
+  try {
+    options = parseCli(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const ownDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? defaultDataDir();
+  mkdirSync(dataDir, { recursive: true });
+  const log = options.markdown ? () => {} : (line: string) => process.stdout.write(`${line}\n`);
+
+  try {
+    const report = await runBench({
+      targets: options.targets,
+      workloads: options.workloads,
+      scale: options.scale,
+      quick: options.quick,
+      storage: { dataDir, postgresUrl: process.env.CHRONICLE_PG_URL || DEFAULT_PG_URL },
+      requirePostgres: process.env.CI === 'true',
+      log,
+    });
+    const checks = checkTargets(report);
+    process.stdout.write(`\n${renderTable(report)}\n\n`);
+    if (!options.quick && checks.length > 0)
+      process.stdout.write(`Targets (issue 8):\n${renderChecks(checks)}\n\n`);
+    for (const [target, reason] of Object.entries(report.skipped))
+      process.stdout.write(`skipped ${target}: ${reason}\n`);
+
+    const json = `${JSON.stringify({ ...report, checks }, (_key, value) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`;
+    const out =
+      options.out ??
+      (options.quick ? undefined : join(RESULTS_DIR, `${report.startedAt.replace(/[:.]/g, '-')}.json`));
+    if (out !== undefined) {
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, json);
+      log(`report: ${out}`);
+    }
+    if (options.latest) writeFileSync(join(RESULTS_DIR, 'latest.json'), json);
+
+    const failed = report.workloads.flatMap((w) =>
+      w.targets.filter((t) => t.error !== undefined).map((t) => `${w.id} ${t.target}: ${t.error}`),
+    );
+    for (const line of failed) process.stderr.write(`FAILED ${line}\n`);
+    return failed.length > 0 ? 1 : 0;
+  } finally {
+    if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

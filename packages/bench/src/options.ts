@@ -1,0 +1,108 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FULL, QUICK, type Scale } from './scale';
+import { TARGET_NAMES, type TargetName } from './subject';
+import { WORKLOAD_IDS, type WorkloadId } from './workload-ids';
+
+/** The default PostgreSQL URL (the machine's trust-auth server), overridden by `CHRONICLE_PG_URL`. */
+export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+export const USAGE = `pnpm bench [options]
+
+  --adapters a,b     memory, sqlite, postgres (each brings its raw baseline), or
+                     sqlite-raw, postgres-raw on their own. Default: all.
+  --no-raw           leave out the raw baselines of the adapters named.
+  --workloads W1,W5  any of ${WORKLOAD_IDS.join(', ')}. Default: all.
+  --quick            tiny scale, one round, no warm-up: a smoke test of the harness (CI).
+  --rounds n         measured rounds per workload (default ${FULL.rounds}; quick ${QUICK.rounds}).
+  --out file         write the JSON report there (default: results/<timestamp>.json; quick: none).
+  --latest           also write results/latest.json.
+  --markdown         print only the Markdown table and the target checks.
+  --data-dir dir     where SQLite files go (default: a fresh directory under ${tmpdir()}).
+
+PostgreSQL: CHRONICLE_PG_URL (default ${DEFAULT_PG_URL}). When it cannot be reached its targets
+are skipped with the reason, except under CI=true, where that fails the run.`;
+
+/** Parsed command line. */
+export interface CliOptions {
+  readonly targets: TargetName[];
+  readonly workloads: WorkloadId[];
+  readonly quick: boolean;
+  readonly scale: Scale;
+  readonly out: string | undefined;
+  readonly latest: boolean;
+  readonly markdown: boolean;
+  readonly dataDir: string | undefined;
+  readonly help: boolean;
+}
+
+const split = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+
+/** Parses the bench's arguments; throws with a readable message on anything unknown. */
+export function parseCli(argv: readonly string[]): CliOptions {
+  const { values } = parseArgs({
+    // `pnpm bench -- --quick` passes the separator through.
+    args: argv.filter((arg) => arg !== '--'),
+    options: {
+      adapters: { type: 'string' },
+      'no-raw': { type: 'boolean', default: false },
+      workloads: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      out: { type: 'string' },
+      latest: { type: 'boolean', default: false },
+      markdown: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+
+  const asked = values.adapters === undefined ? ['memory', 'sqlite', 'postgres'] : split(values.adapters);
+  const targets = new Set<TargetName>();
+  for (const name of asked) {
+    if (!TARGET_NAMES.includes(name as TargetName)) {
+      throw new Error(`unknown adapter '${name}': use ${TARGET_NAMES.join(', ')}`);
+    }
+    targets.add(name as TargetName);
+    const raw = `${name}-raw` as TargetName;
+    if (!values['no-raw'] && TARGET_NAMES.includes(raw)) targets.add(raw);
+  }
+
+  const workloads =
+    values.workloads === undefined ? [...WORKLOAD_IDS] : split(values.workloads).map((w) => w.toUpperCase());
+  for (const w of workloads) {
+    if (!WORKLOAD_IDS.includes(w as WorkloadId))
+      throw new Error(`unknown workload '${w}': use ${WORKLOAD_IDS.join(', ')}`);
+  }
+
+  let scale = values.quick ? QUICK : FULL;
+  if (values.rounds !== undefined) {
+    const rounds = Number(values.rounds);
+    if (!Number.isInteger(rounds) || rounds < 1)
+      throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
+    scale = { ...scale, rounds };
+  }
+
+  return {
+    targets: TARGET_NAMES.filter((t) => targets.has(t)),
+    workloads: WORKLOAD_IDS.filter((w) => workloads.includes(w)),
+    quick: values.quick,
+    scale,
+    out: values.out,
+    latest: values.latest,
+    markdown: values.markdown,
+    dataDir: values['data-dir'],
+    help: values.help,
+  };
+}
+
+/** A fresh directory name for SQLite files. */
+export function defaultDataDir(): string {
+  return join(tmpdir(), `chronicle-bench-${process.pid}`);
+}

@@ -1,0 +1,246 @@
+import type { BenchReport, TargetResult, WorkloadResult } from '../run';
+import type { Driver, TargetName } from '../subject';
+import { PEAK_RSS_LIMIT_MB, RATIO_TARGETS, SNAPSHOT_SPEEDUP_TARGET } from '../targets';
+import type { WorkloadId } from '../workload-ids';
+
+type Unit = 'ev/s' | 'ms' | 'MB' | 'x' | 'count';
+
+/** One line of the table: a metric of a workload. */
+interface Row {
+  readonly workload: WorkloadId;
+  readonly label: string;
+  readonly metric: string;
+  readonly unit: Unit;
+  /** How the adapter / raw ratio is formed: `higher` is better (a / r), `lower` is better (r / a). */
+  readonly better?: 'higher' | 'lower';
+  /** The workload's headline figure: the one its ratio target applies to. */
+  readonly headline?: boolean;
+}
+
+const ROWS: readonly Row[] = [
+  {
+    workload: 'W1',
+    label: 'W1 sequential 1-event appends',
+    metric: 'eventsPerSec',
+    unit: 'ev/s',
+    better: 'higher',
+    headline: true,
+  },
+  { workload: 'W1', label: 'W1 p50 latency', metric: 'p50Ms', unit: 'ms', better: 'lower' },
+  { workload: 'W1', label: 'W1 p99 latency', metric: 'p99Ms', unit: 'ms', better: 'lower' },
+  {
+    workload: 'W2',
+    label: 'W2 100-event appends',
+    metric: 'eventsPerSec',
+    unit: 'ev/s',
+    better: 'higher',
+    headline: true,
+  },
+  {
+    workload: 'W3',
+    label: 'W3 8 writers, own streams',
+    metric: 'eventsPerSec',
+    unit: 'ev/s',
+    better: 'higher',
+    headline: true,
+  },
+  {
+    workload: 'W4',
+    label: 'W4 8 writers, one stream',
+    metric: 'eventsPerSec',
+    unit: 'ev/s',
+    better: 'higher',
+    headline: true,
+  },
+  { workload: 'W4', label: 'W4 conflicts retried', metric: 'conflicts', unit: 'count' },
+  {
+    workload: 'W5',
+    label: 'W5 full replay',
+    metric: 'replayEventsPerSec',
+    unit: 'ev/s',
+    better: 'higher',
+    headline: true,
+  },
+  { workload: 'W5', label: 'W5 full replay', metric: 'replayMs', unit: 'ms', better: 'lower' },
+  { workload: 'W5', label: 'W5 load from snapshot', metric: 'snapshotMs', unit: 'ms', better: 'lower' },
+  { workload: 'W5', label: 'W5 snapshot speed-up', metric: 'snapshotSpeedup', unit: 'x' },
+  {
+    workload: 'W6',
+    label: 'W6 read-all in pages',
+    metric: 'eventsPerSec',
+    unit: 'ev/s',
+    better: 'higher',
+    headline: true,
+  },
+  { workload: 'W7', label: 'W7 peak RSS, read-all 1M', metric: 'peakRssMb', unit: 'MB' },
+  { workload: 'W7', label: 'W7 RSS growth while reading', metric: 'rssGrowthMb', unit: 'MB' },
+  { workload: 'W7', label: 'W7 read-all', metric: 'readEventsPerSec', unit: 'ev/s', better: 'higher' },
+  {
+    workload: 'W7',
+    label: 'W7 bulk seed, big appends',
+    metric: 'seedEventsPerSec',
+    unit: 'ev/s',
+    better: 'higher',
+  },
+];
+
+/** `12,345`, `3.21`, `0.84`: enough digits to compare, no more. */
+export function formatValue(value: number | undefined, unit: Unit): string {
+  if (value === undefined || Number.isNaN(value)) return '—';
+  if (!Number.isFinite(value)) return '∞';
+  switch (unit) {
+    case 'ev/s':
+    case 'count':
+      return Math.round(value).toLocaleString('en-US');
+    case 'ms':
+      return value < 10 ? value.toFixed(2) : value.toFixed(1);
+    case 'MB':
+      return value.toFixed(1);
+    case 'x':
+      return `${value.toFixed(1)}x`;
+  }
+}
+
+const ADAPTERS: readonly { adapter: TargetName; raw?: TargetName; driver: Driver }[] = [
+  { adapter: 'memory', driver: 'memory' },
+  { adapter: 'sqlite', raw: 'sqlite-raw', driver: 'sqlite' },
+  { adapter: 'postgres', raw: 'postgres-raw', driver: 'postgres' },
+];
+
+function figure(
+  workload: WorkloadResult | undefined,
+  target: TargetName,
+  metric: string,
+): number | undefined {
+  const result: TargetResult | undefined = workload?.targets.find((t) => t.target === target);
+  return result?.median[metric];
+}
+
+/** adapter / raw, oriented so that above 1 means the adapter is faster. */
+export function ratioOf(row: Row, adapter: number | undefined, raw: number | undefined): number | undefined {
+  if (adapter === undefined || raw === undefined || row.better === undefined) return undefined;
+  return row.better === 'higher' ? adapter / raw : raw / adapter;
+}
+
+/** One column of the table: a target's figure, or the ratio of an adapter to its raw baseline. */
+type Column = { title: string; cell: (row: Row, workload: WorkloadResult | undefined) => string };
+
+/**
+ * The results as a Markdown table (readable in a terminal too): one line per metric, one column per
+ * target, and after each raw baseline the ratio adapter / raw (above 1: the adapter is faster).
+ */
+export function renderTable(report: BenchReport): string {
+  const ran = new Set(report.workloads.flatMap((w) => w.targets.map((t) => t.target)));
+  const columns: Column[] = [{ title: 'workload (median)', cell: (row) => `${row.label} (${row.unit})` }];
+  for (const { adapter, raw } of ADAPTERS) {
+    for (const target of [adapter, raw]) {
+      if (target === undefined || !ran.has(target)) continue;
+      columns.push({
+        title: target,
+        cell: (row, workload) => {
+          const failed = workload?.targets.find((t) => t.target === target)?.error;
+          return failed !== undefined
+            ? 'FAILED'
+            : formatValue(figure(workload, target, row.metric), row.unit);
+        },
+      });
+    }
+    if (raw !== undefined && ran.has(adapter) && ran.has(raw)) {
+      columns.push({
+        title: `${adapter}/raw`,
+        cell: (row, workload) => {
+          const ratio = ratioOf(
+            row,
+            figure(workload, adapter, row.metric),
+            figure(workload, raw, row.metric),
+          );
+          return ratio === undefined || !Number.isFinite(ratio) ? '' : `${ratio.toFixed(2)}x`;
+        },
+      });
+    }
+  }
+  const lines: string[][] = [];
+  for (const row of ROWS) {
+    const workload = report.workloads.find((w) => w.id === row.workload);
+    if (workload === undefined) continue;
+    lines.push(columns.map((column) => column.cell(row, workload)));
+  }
+  const widths = columns.map((column, i) =>
+    Math.max(column.title.length, ...lines.map((line) => line[i]!.length)),
+  );
+  const format = (cells: readonly string[]) =>
+    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`;
+  return [
+    format(columns.map((c) => c.title)),
+    `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...lines.map(format),
+  ].join('\n');
+}
+
+/** One target check of issue 8: met or missed, with the figure. */
+export interface TargetCheck {
+  readonly driver: Driver;
+  readonly workload: WorkloadId;
+  readonly description: string;
+  readonly actual: number;
+  readonly met: boolean;
+}
+
+/** Compares the run with the targets (ratios, snapshot speed-up, peak RSS). */
+export function checkTargets(report: BenchReport): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const { adapter, raw, driver } of ADAPTERS) {
+    for (const workload of report.workloads) {
+      const headline = ROWS.find((row) => row.workload === workload.id && row.headline);
+      const target = RATIO_TARGETS[driver]?.[workload.id];
+      if (headline !== undefined && target !== undefined && raw !== undefined) {
+        const ratio = ratioOf(
+          headline,
+          figure(workload, adapter, headline.metric),
+          figure(workload, raw, headline.metric),
+        );
+        if (ratio !== undefined) {
+          checks.push({
+            driver,
+            workload: workload.id,
+            description: `${adapter}/raw >= ${target.toFixed(1)}x`,
+            actual: ratio,
+            met: ratio >= target,
+          });
+        }
+      }
+      if (workload.id === 'W5') {
+        const speedup = figure(workload, adapter, 'snapshotSpeedup');
+        if (speedup !== undefined) {
+          checks.push({
+            driver,
+            workload: 'W5',
+            description: `${adapter} snapshot load >= ${SNAPSHOT_SPEEDUP_TARGET}x faster than replay`,
+            actual: speedup,
+            met: speedup >= SNAPSHOT_SPEEDUP_TARGET,
+          });
+        }
+      }
+      if (workload.id === 'W7' && driver !== 'memory') {
+        const rss = figure(workload, adapter, 'peakRssMb');
+        if (rss !== undefined) {
+          checks.push({
+            driver,
+            workload: 'W7',
+            description: `${adapter} peak RSS < ${PEAK_RSS_LIMIT_MB} MB`,
+            actual: rss,
+            met: rss < PEAK_RSS_LIMIT_MB,
+          });
+        }
+      }
+    }
+  }
+  return checks;
+}
+
+/** The checks as lines: `met  W2 sqlite/raw >= 0.7x: 0.93`. */
+export function renderChecks(checks: readonly TargetCheck[]): string {
+  return checks
+    .map((c) => `${c.met ? 'met   ' : 'MISSED'} ${c.workload} ${c.description}: ${c.actual.toFixed(2)}`)
+    .join('\n');
+}

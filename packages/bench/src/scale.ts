@@ -1,0 +1,73 @@
+/** How big each workload is. `FULL` is what docs/performance.md reports; `QUICK` is CI's smoke test. */
+export interface Scale {
+  /** Measured rounds per workload (each figure is their median). */
+  readonly rounds: number;
+  /** Whether a discarded warm-up round runs first (JIT, connection pools, page cache). */
+  readonly warmUp: boolean;
+  /** W1: sequential single-event appends per round, over `w1Streams` streams. */
+  readonly w1Appends: number;
+  readonly w1Streams: number;
+  /** W2: appends of `w2BatchSize` events, each to a new stream. */
+  readonly w2Appends: number;
+  readonly w2BatchSize: number;
+  /** W3: concurrent writers, each appending `w3AppendsPerWriter` single events to its own stream. */
+  readonly w3Writers: number;
+  readonly w3AppendsPerWriter: number;
+  /** W4: writers contending on one stream until it holds `w4Events` events. */
+  readonly w4Writers: number;
+  readonly w4Events: number;
+  /** W5: events in the aggregate's stream; the snapshot is taken `w5Tail` events before its end. */
+  readonly w5Events: number;
+  readonly w5Tail: number;
+  /** W5: loads per round of each kind (replay, snapshot); a round's figure is their median. */
+  readonly w5LoadsPerRound: number;
+  /** W6: events in the store, in streams of `w6StreamLength`, read in pages of `readAllBatchSize`. */
+  readonly w6Events: number;
+  readonly w6StreamLength: number;
+  readonly readAllBatchSize: number;
+  /** W7: events read by the child process; seeded in appends of `w7SeedBatch` events. */
+  readonly w7Events: number;
+  readonly w7SeedBatch: number;
+}
+
+export const FULL: Scale = {
+  rounds: 5,
+  warmUp: true,
+  w1Appends: 1000,
+  w1Streams: 10,
+  w2Appends: 200,
+  w2BatchSize: 100,
+  w3Writers: 8,
+  w3AppendsPerWriter: 250,
+  w4Writers: 8,
+  w4Events: 500,
+  w5Events: 10_000,
+  w5Tail: 50,
+  w5LoadsPerRound: 3,
+  w6Events: 100_000,
+  w6StreamLength: 100,
+  readAllBatchSize: 1000,
+  w7Events: 1_000_000,
+  w7SeedBatch: 5000,
+};
+
+export const QUICK: Scale = {
+  rounds: 1,
+  warmUp: false,
+  w1Appends: 20,
+  w1Streams: 4,
+  w2Appends: 3,
+  w2BatchSize: 100,
+  w3Writers: 8,
+  w3AppendsPerWriter: 5,
+  w4Writers: 8,
+  w4Events: 30,
+  w5Events: 300,
+  w5Tail: 20,
+  w5LoadsPerRound: 1,
+  w6Events: 2000,
+  w6StreamLength: 100,
+  readAllBatchSize: 150,
+  w7Events: 5000,
+  w7SeedBatch: 1000,
+};

@@ -1,0 +1,28 @@
+import type { SubjectFactory, TargetName } from '../subject';
+import { memoryFactory } from './memory-subjects';
+import { postgresAdapterFactory, postgresRawFactory } from './postgres-subjects';
+import { sqliteAdapterFactory, sqliteRawFactory } from './sqlite-subjects';
+
+/** Where subjects keep their storage. */
+export interface StorageSettings {
+  /** Directory for SQLite files (a real disk, so fsync is real). */
+  readonly dataDir: string;
+  /** PostgreSQL URL; each subject gets its own schema. */
+  readonly postgresUrl: string;
+}
+
+/** The factory of one target. */
+export function createFactory(name: TargetName, storage: StorageSettings): SubjectFactory {
+  switch (name) {
+    case 'memory':
+      return memoryFactory();
+    case 'sqlite':
+      return sqliteAdapterFactory(storage.dataDir);
+    case 'sqlite-raw':
+      return sqliteRawFactory(storage.dataDir);
+    case 'postgres':
+      return postgresAdapterFactory(storage.postgresUrl);
+    case 'postgres-raw':
+      return postgresRawFactory(storage.postgresUrl);
+  }
+}

@@ -1,0 +1,63 @@
+import { createPostgresEventStore } from '@chronicle/postgres';
+import pg from 'pg';
+import type { SubjectFactory, TargetName } from '../subject';
+import { chronicleSubject } from './chronicle-subject';
+import { openRawPostgres } from './postgres-raw';
+
+/** Connections per pool, for adapters and raw baselines alike: one per W3/W4 writer. */
+export const POOL_SIZE = 8;
+
+/** Hands out fresh schema names and drops them at the end. */
+function schemaAllocator(url: string, prefix: string) {
+  const schemas: string[] = [];
+  return {
+    next(): string {
+      const name = `bench_${prefix}_${process.pid}_${schemas.length + 1}`;
+      schemas.push(name);
+      return name;
+    },
+    async dispose(): Promise<void> {
+      if (schemas.length === 0) return;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        for (const schema of schemas.splice(0))
+          await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** `@chronicle/postgres` with its defaults in its own schema, on a pool of {@link POOL_SIZE}. */
+export function postgresAdapterFactory(url: string): SubjectFactory {
+  const schemas = schemaAllocator(url, 'pg');
+  const open = async (schema: string) => {
+    const store = createPostgresEventStore({ connectionString: url, schema, poolConfig: { max: POOL_SIZE } });
+    await store.migrate();
+    return chronicleSubject(store, schema);
+  };
+  return {
+    name: 'postgres',
+    driver: 'postgres',
+    kind: 'adapter',
+    open: () => open(schemas.next()),
+    reopen: open,
+    dispose: () => schemas.dispose(),
+  };
+}
+
+/** Hand-written node-postgres with the same guarantees (see `postgres-raw.ts`). */
+export function postgresRawFactory(url: string): SubjectFactory {
+  const schemas = schemaAllocator(url, 'raw');
+  const name: TargetName = 'postgres-raw';
+  return {
+    name,
+    driver: 'postgres',
+    kind: 'raw',
+    open: () => openRawPostgres(url, schemas.next(), POOL_SIZE, true),
+    reopen: (schema) => openRawPostgres(url, schema, POOL_SIZE, false),
+    dispose: () => schemas.dispose(),
+  };
+}

@@ -1,0 +1,53 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSqliteEventStore } from '@chronicle/sqlite';
+import type { SubjectFactory, TargetName } from '../subject';
+import { chronicleSubject } from './chronicle-subject';
+import { openRawSqlite } from './sqlite-raw';
+
+/** Hands out fresh database file paths in `dir` and deletes them (with WAL and SHM files) at the end. */
+function fileAllocator(dir: string, prefix: string) {
+  const files: string[] = [];
+  return {
+    next(): string {
+      const file = join(dir, `${prefix}-${process.pid}-${files.length + 1}.db`);
+      files.push(file);
+      return file;
+    },
+    dispose(): void {
+      for (const file of files.splice(0)) {
+        for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+      }
+    },
+  };
+}
+
+function sqliteFactory(
+  name: TargetName,
+  dir: string,
+  open: (file: string) => ReturnType<SubjectFactory['open']>,
+): SubjectFactory {
+  const files = fileAllocator(dir, name);
+  return {
+    name,
+    driver: 'sqlite',
+    kind: name.endsWith('-raw') ? 'raw' : 'adapter',
+    open: () => open(files.next()),
+    reopen: (location) => open(location),
+    async dispose() {
+      files.dispose();
+    },
+  };
+}
+
+/** `@chronicle/sqlite` on a file with its defaults: WAL, `synchronous = FULL` (fsync on every commit). */
+export function sqliteAdapterFactory(dir: string): SubjectFactory {
+  return sqliteFactory('sqlite', dir, async (file) =>
+    chronicleSubject(createSqliteEventStore({ filename: file }), file),
+  );
+}
+
+/** Hand-written better-sqlite3 with the same guarantees (see `sqlite-raw.ts`). */
+export function sqliteRawFactory(dir: string): SubjectFactory {
+  return sqliteFactory('sqlite-raw', dir, async (file) => openRawSqlite(file));
+}

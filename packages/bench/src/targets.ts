@@ -1,0 +1,18 @@
+import type { Driver } from './subject';
+import type { WorkloadId } from './workload-ids';
+
+/**
+ * The targets of issue 8: the ratio adapter / raw baseline each workload's headline figure should
+ * reach (medians, same run), and the absolute bounds. Reported, never asserted: timing is too noisy
+ * on shared machines for a gate.
+ */
+export const RATIO_TARGETS: Partial<Record<Driver, Partial<Record<WorkloadId, number>>>> = {
+  postgres: { W1: 1.0, W2: 1.0, W3: 1.0, W4: 1.0, W5: 0.7, W6: 0.7 },
+  sqlite: { W1: 0.9, W2: 0.7, W3: 0.8, W4: 0.8, W5: 0.7, W6: 0.7 },
+};
+
+/** W7: peak RSS of the child reading 1,000,000 events, in MB, must stay below this. */
+export const PEAK_RSS_LIMIT_MB = 150;
+
+/** W5: loading from a snapshot must be at least this many times faster than a full replay. */
+export const SNAPSHOT_SPEEDUP_TARGET = 20;

@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { perSecond } from '../stats';
+import type { Subject, SubjectFactory } from '../subject';
+import type { W7ChildReport } from '../w7-child';
+import { seedStream } from './seed';
+import { type Metrics, verify, type Workload } from './workload';
+
+const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CHILD = join(PACKAGE_DIR, 'src', 'w7-child.ts');
+
+interface W7Prepared {
+  /** What the child reopens; `memory` when the child seeds its own in-memory store. */
+  readonly location: string;
+  readonly seedEventsPerSec: number;
+}
+
+/** Runs the child and returns its report; rejects with its stderr when it fails. */
+function runChild(args: readonly string[]): Promise<W7ChildReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', CHILD, ...args], {
+      cwd: PACKAGE_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) {
+        reject(new Error(`W7 child exited with ${code}: ${stderr.trim()}`));
+        return;
+      }
+      const line = stdout.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as W7ChildReport);
+      } catch {
+        reject(new Error(`W7 child printed no report: ${stdout.trim()} ${stderr.trim()}`));
+      }
+    });
+  });
+}
+
+/**
+ * W7: memory while `readAll` streams the whole store. The parent seeds the store in large appends
+ * (the fastest path in), then a fresh child process opens it and reads every event, sampling its
+ * RSS; its peak RSS is the figure. The in-memory store cannot be shared, so its child seeds itself
+ * and its peak includes the store's own million events.
+ */
+export const w7Memory: Workload<W7Prepared> = {
+  id: 'W7',
+  title: 'read-all memory (child process, peak RSS)',
+  interleaved: false,
+  async prepare(factory: SubjectFactory, scale) {
+    if (factory.driver === 'memory') return { location: 'memory', seedEventsPerSec: Number.NaN };
+    const subject: Subject = await factory.open();
+    const streamLength = scale.w7SeedBatch * 2;
+    const t0 = performance.now();
+    try {
+      for (let s = 0; s * streamLength < scale.w7Events; s++) {
+        const length = Math.min(streamLength, scale.w7Events - s * streamLength);
+        await seedStream(subject, `big-${s}`, length, scale.w7SeedBatch);
+      }
+    } finally {
+      await subject.close();
+    }
+    return {
+      location: subject.location,
+      seedEventsPerSec: perSecond(scale.w7Events, performance.now() - t0),
+    };
+  },
+  async round(factory, { location, seedEventsPerSec }, { scale, storage }): Promise<Metrics> {
+    const report = await runChild([
+      factory.name,
+      location,
+      String(scale.w7Events),
+      String(scale.readAllBatchSize),
+      String(scale.w7SeedBatch),
+      storage.dataDir,
+      storage.postgresUrl,
+    ]);
+    verify(report.events === scale.w7Events, `W7 child read ${report.events} events`);
+    return {
+      peakRssMb: report.peakRssMb,
+      rssBeforeReadMb: report.rssBeforeReadMb,
+      rssGrowthMb: report.rssDuringReadMb - report.rssBeforeReadMb,
+      readEventsPerSec: perSecond(report.events, report.readMs),
+      seedEventsPerSec,
+    };
+  },
+  finish: async () => {},
+};
