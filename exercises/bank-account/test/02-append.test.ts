@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConcurrencyError, InvalidArgumentError, isConcurrencyError } from '@chronicle/core';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { MyEventStore } from '#exercise/02-my-event-store';
+import { startChild } from './support/child-process';
+
+const dir = mkdtempSync(join(tmpdir(), 'chronicle-exercise-02-append-'));
+const connections: Database.Database[] = [];
+afterEach(() => {
+  for (const db of connections.splice(0)) db.close();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A new connection to a database file (the same file when `filename` is given). */
+function connect(filename = join(dir, `${randomUUID()}.sqlite`)): {
+  db: Database.Database;
+  filename: string;
+} {
+  const db = new Database(filename);
+  connections.push(db);
+  return { db, filename };
+}
+
+const deposit = (amount: number) => ({ eventType: 'MoneyDeposited', eventData: { amount } });
+
+describe('02-append: MyEventStore', () => {
+  it('appends to a new stream at expected version 0, numbering the events 1, 2, 3', async () => {
+    const store = new MyEventStore(connect().db);
+    const occurredAt = new Date('2026-01-02T03:04:05.678Z');
+    const version = await store.append('BankAccount', 'acc-1', 0, [
+      {
+        eventType: 'AccountOpened',
+        eventData: { owner: 'Ada' },
+        eventId: 'evt-1',
+        occurredAt,
+        userId: 'u-1',
+      },
+      deposit(100),
+      deposit(250),
+    ]);
+    expect(version).toBe(3);
+    const events = await store.getEvents('acc-1');
+    expect(events.map((e) => [e.version, e.eventType, e.eventData])).toEqual([
+      [1, 'AccountOpened', { owner: 'Ada' }],
+      [2, 'MoneyDeposited', { amount: 100 }],
+      [3, 'MoneyDeposited', { amount: 250 }],
+    ]);
+    expect(events[0]).toMatchObject({
+      eventId: 'evt-1',
+      aggregateId: 'acc-1',
+      aggregateType: 'BankAccount',
+      occurredAt,
+      userId: 'u-1',
+    });
+    expect(events[0]?.occurredAt).toBeInstanceOf(Date);
+    // Ids not given are generated, and unique.
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(3);
+    expect(await store.getVersion('acc-1')).toBe(3);
+  });
+
+  it('continues a stream from its current version and reads from a version on', async () => {
+    const store = new MyEventStore(connect().db);
+    await store.append('BankAccount', 'acc-1', 0, [deposit(1), deposit(2)]);
+    expect(await store.append('BankAccount', 'acc-1', 2, [deposit(3)])).toBe(3);
+    const later = await store.getEvents('acc-1', 1);
+    expect(later.map((e) => e.version)).toEqual([2, 3]);
+    expect(await store.getEvents('acc-1', 3)).toEqual([]);
+  });
+
+  it('keeps streams apart and reads an unknown stream as empty, at version 0', async () => {
+    const store = new MyEventStore(connect().db);
+    await store.append('BankAccount', 'acc-1', 0, [deposit(1)]);
+    await store.append('BankAccount', 'acc-2', 0, [deposit(2), deposit(3)]);
+    expect((await store.getEvents('acc-1')).map((e) => e.eventData)).toEqual([{ amount: 1 }]);
+    expect(await store.getEvents('nobody')).toEqual([]);
+    expect(await store.getVersion('nobody')).toBe(0);
+  });
+
+  it('rejects a stale expected version with ConcurrencyError, writing nothing', async () => {
+    const store = new MyEventStore(connect().db);
+    await store.append('BankAccount', 'acc-1', 0, [deposit(1), deposit(2)]);
+    const stale = store.append('BankAccount', 'acc-1', 1, [deposit(99)]);
+    await expect(stale).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(stale).rejects.toMatchObject({ expectedVersion: 1, actualVersion: 2 });
+    // An expected version from the future is just as wrong.
+    await expect(store.append('BankAccount', 'acc-1', 5, [deposit(99)])).rejects.toMatchObject({
+      actualVersion: 2,
+    });
+    // A new stream is at 0, not 1.
+    await expect(store.append('BankAccount', 'acc-new', 1, [deposit(99)])).rejects.toSatisfy(
+      isConcurrencyError,
+    );
+    expect((await store.getEvents('acc-1')).map((e) => e.eventData)).toEqual([{ amount: 1 }, { amount: 2 }]);
+    expect(await store.getEvents('acc-new')).toEqual([]);
+  });
+
+  it('stores a batch all or nothing', async () => {
+    const store = new MyEventStore(connect().db);
+    await store.append('BankAccount', 'acc-1', 0, [{ ...deposit(1), eventId: 'taken' }]);
+    // The second event reuses a stored id: the database refuses it, and the first must not stay behind.
+    await expect(
+      store.append('BankAccount', 'acc-1', 1, [deposit(2), { ...deposit(3), eventId: 'taken' }]),
+    ).rejects.toThrow();
+    expect(await store.getVersion('acc-1')).toBe(1);
+    expect(await store.getEvents('acc-1')).toHaveLength(1);
+  });
+
+  it('refuses an expected version that is not an integer >= 0 (InvalidArgumentError), writing nothing', async () => {
+    const store = new MyEventStore(connect().db);
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      await expect(
+        store.append('BankAccount', 'acc-1', bad, [deposit(1)]),
+        String(bad),
+      ).rejects.toBeInstanceOf(InvalidArgumentError);
+    }
+    expect(await store.getEvents('acc-1')).toEqual([]);
+  });
+
+  it('lets exactly one of two connections win when both append at the same expected version', async () => {
+    const first = connect();
+    const second = connect(first.filename);
+    const storeA = new MyEventStore(first.db);
+    const storeB = new MyEventStore(second.db);
+    await storeA.append('BankAccount', 'acc-1', 0, [deposit(1)]);
+    // Started together: neither append may slip in between the other's version check and insert.
+    const results = await Promise.allSettled([
+      storeA.append('BankAccount', 'acc-1', 1, [deposit(10)]),
+      storeB.append('BankAccount', 'acc-1', 1, [deposit(20)]),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toBeInstanceOf(ConcurrencyError);
+    expect(lost[0]).toMatchObject({ expectedVersion: 1, actualVersion: 2 });
+    expect(await storeB.getVersion('acc-1')).toBe(2);
+  });
+
+  it('keeps versions gapless and unique when two processes append to one stream at once', async () => {
+    const { filename } = connect();
+    const rounds = 10;
+    const script = fileURLToPath(new URL('./support/append-race-child.ts', import.meta.url));
+    const children = [1, 2].map((child) =>
+      startChild(script, { filename, aggregateId: 'shared', child, rounds }),
+    );
+    try {
+      await Promise.all(children.map((c) => c.next('ready')));
+      for (const c of children) c.send({ type: 'go' });
+      const reports = await Promise.all(children.map((c) => c.next('done')));
+      for (const report of reports) {
+        expect(report.errors, 'a losing append must fail with ConcurrencyError, nothing else').toEqual([]);
+        expect(report.appended).toBe(rounds);
+      }
+      const store = new MyEventStore(connect(filename).db);
+      const events = await store.getEvents('shared');
+      expect(events.map((e) => e.version)).toEqual(Array.from({ length: 2 * rounds }, (_, i) => i + 1));
+    } finally {
+      for (const c of children) c.process.kill();
+    }
+  });
+});
