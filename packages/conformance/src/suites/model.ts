@@ -303,7 +303,7 @@ export const modelTests = defineSuite('model', [
     async run({ store, log }) {
       let run = 0;
       const runs = await assertProperty(
-        fc.asyncProperty(fc.commands(commandArbs, { maxCommands: 30 }), async (commands) => {
+        fc.asyncProperty(fc.commands(commandArbs, { maxCommands: 40, size: '+1' }), async (commands) => {
           const ns = `M${++run}-${Math.random().toString(36).slice(2, 8)}`;
           const model: Model = {
             streams: Array.from({ length: STREAM_COUNT }, () => []),

@@ -1,0 +1,276 @@
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  type AppendResult,
+  assertDate,
+  assertIdentifier,
+  assertPosition,
+  assertSnapshot,
+  assertStreamRef,
+  assertVersion,
+  checkExpectedVersion,
+  createEventPipeline,
+  type DomainEvent,
+  type EventStore,
+  type EventStoreOptions,
+  resolveReadAllOptions,
+  resolveReadStreamOptions,
+  resolveRepeatedAppend,
+  type Snapshot,
+  StoreUnavailableError,
+  type StreamRef,
+} from '@chronicle/core';
+
+/** Options of {@link createJsonlEventStore}: the file, plus what every adapter accepts. */
+export interface JsonlEventStoreOptions extends EventStoreOptions {
+  /** The JSON-lines file holding the log; created on the first write. */
+  readonly file: string;
+}
+
+/** A store kept in one JSON-lines file: what it adds to the contract. */
+export interface JsonlEventStore extends EventStore {
+  /** The file it reads and appends to. */
+  readonly file: string;
+}
+
+/** One stored event as the file keeps it: data and metadata as JSON text, times in ms. */
+interface Row {
+  readonly eventId: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly eventType: string;
+  readonly data: string;
+  readonly metadata?: string;
+  readonly schemaVersion: number;
+  readonly version: number;
+  readonly position: string;
+  readonly occurredAt: number;
+  readonly userId?: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+/** A line of the file: one whole append, or one snapshot. */
+type Line =
+  | { readonly rows: Row[] }
+  | { readonly snapshot: Omit<Snapshot, 'createdAt'> & { readonly createdAt: string } };
+
+const keyOf = (aggregateType: string, aggregateId: string) => JSON.stringify([aggregateType, aggregateId]);
+
+/**
+ * An example adapter: the whole log in one JSON-lines file, one line per append (so an append is
+ * one `write`, all or nothing), replayed into memory on open. One process per file.
+ *
+ * @example
+ * ```ts
+ * const store = createJsonlEventStore({ file: './events.jsonl' });
+ * ```
+ */
+export function createJsonlEventStore(options: JsonlEventStoreOptions): JsonlEventStore {
+  // The pipeline validates appends (and runs the registry) and upcasts every read, as in every adapter.
+  const pipeline = createEventPipeline(options);
+  const log: Row[] = [];
+  const streams = new Map<string, Row[]>();
+  const byId = new Map<string, Row>();
+  const snapshots = new Map<string, Snapshot>();
+
+  const remember = (row: Row) => {
+    log.push(row);
+    byId.set(row.eventId, row);
+    const key = keyOf(row.aggregateType, row.aggregateId);
+    const stream = streams.get(key);
+    if (stream === undefined) streams.set(key, [row]);
+    else stream.push(row);
+  };
+
+  if (existsSync(options.file)) {
+    const lines = readFileSync(options.file, 'utf8').split('\n');
+    for (const [i, text] of lines.entries()) {
+      if (text === '') continue;
+      let line: Line;
+      try {
+        line = JSON.parse(text) as Line;
+      } catch (cause) {
+        // A torn last line is an append that never completed: it was not acknowledged, so drop it.
+        if (i === lines.length - 1) break;
+        throw new StoreUnavailableError(`${options.file}:${i + 1} is corrupt`, { cause, retriable: false });
+      }
+      if ('rows' in line) line.rows.forEach(remember);
+      else
+        snapshots.set(keyOf(line.snapshot.aggregateType, line.snapshot.aggregateId), {
+          ...line.snapshot,
+          createdAt: new Date(line.snapshot.createdAt),
+        });
+    }
+  }
+
+  let fd: number | undefined = openSync(options.file, 'a');
+  const write = (line: Line) => {
+    if (fd === undefined) throw new StoreUnavailableError('The store is closed', { retriable: false });
+    writeSync(fd, `${JSON.stringify(line)}\n`);
+    fsyncSync(fd); // durable before we acknowledge
+  };
+  const assertOpen = () => {
+    if (fd === undefined) throw new StoreUnavailableError('The store is closed', { retriable: false });
+  };
+
+  const toEvent = (row: Row): DomainEvent => {
+    const event: DomainEvent = {
+      eventId: row.eventId,
+      aggregateType: row.aggregateType,
+      aggregateId: row.aggregateId,
+      eventType: row.eventType,
+      eventData: JSON.parse(row.data),
+      schemaVersion: row.schemaVersion,
+      version: row.version,
+      position: BigInt(row.position),
+      occurredAt: new Date(row.occurredAt),
+      ...(row.userId === undefined ? {} : { userId: row.userId }),
+      ...(row.correlationId === undefined ? {} : { correlationId: row.correlationId }),
+      ...(row.causationId === undefined ? {} : { causationId: row.causationId }),
+      ...(row.metadata === undefined ? {} : { metadata: JSON.parse(row.metadata) }),
+    };
+    return pipeline.upcast(event);
+  };
+
+  const streamRows = (stream: StreamRef) =>
+    streams.get(keyOf(stream.aggregateType, stream.aggregateId)) ?? [];
+  const lastPosition = (rows: readonly Row[]) =>
+    rows.length === 0 ? 0n : BigInt(rows[rows.length - 1]!.position);
+
+  return {
+    file: options.file,
+
+    async append(stream, expectedVersion, events): Promise<AppendResult> {
+      const prepared = pipeline.prepare(stream, expectedVersion, events);
+      assertOpen();
+      const existing = streamRows(stream);
+      const current = existing.length;
+      if (prepared.length === 0) {
+        const last = lastPosition(existing);
+        return { nextExpectedVersion: current, firstPosition: last, lastPosition: last };
+      }
+      // Known ids: either a harmless repeat (original result) or a DuplicateEventError.
+      const stored = prepared.map((e) => byId.get(e.eventId));
+      if (stored.some((row) => row !== undefined)) {
+        const locations = stored.map((row) => row && { ...row, position: BigInt(row.position) });
+        return resolveRepeatedAppend(
+          stream,
+          expectedVersion,
+          prepared.map((e) => e.eventId),
+          locations,
+        );
+      }
+      checkExpectedVersion(stream, expectedVersion, current);
+
+      // Nothing awaits between the check and the write, so no other append can slip in between.
+      const rows: Row[] = prepared.map((e, i) => ({
+        eventId: e.eventId,
+        aggregateType: stream.aggregateType,
+        aggregateId: stream.aggregateId,
+        eventType: e.eventType,
+        data: JSON.stringify(e.eventData),
+        ...(e.metadata === undefined ? {} : { metadata: JSON.stringify(e.metadata) }),
+        schemaVersion: e.schemaVersion,
+        version: current + i + 1,
+        position: String(log.length + i + 1),
+        occurredAt: e.occurredAt.getTime(),
+        ...(e.userId === undefined ? {} : { userId: e.userId }),
+        ...(e.correlationId === undefined ? {} : { correlationId: e.correlationId }),
+        ...(e.causationId === undefined ? {} : { causationId: e.causationId }),
+      }));
+      write({ rows });
+      rows.forEach(remember);
+      return {
+        nextExpectedVersion: current + rows.length,
+        firstPosition: BigInt(rows[0]!.position),
+        lastPosition: BigInt(rows[rows.length - 1]!.position),
+      };
+    },
+
+    async getEvents(aggregateType, aggregateId, fromVersion = 0) {
+      assertIdentifier(aggregateType, 'aggregateType');
+      assertIdentifier(aggregateId, 'aggregateId');
+      assertVersion(fromVersion, 'fromVersion');
+      assertOpen();
+      return streamRows({ aggregateType, aggregateId }).slice(fromVersion).map(toEvent);
+    },
+
+    async *readStream(stream, readOptions) {
+      assertStreamRef(stream);
+      const { fromVersion, direction, limit } = resolveReadStreamOptions(readOptions);
+      assertOpen();
+      const rows = streamRows(stream);
+      // Version v sits at index v - 1; fromVersion is exclusive in the reading direction.
+      const slice =
+        direction === 'forward'
+          ? rows.slice(fromVersion ?? 0)
+          : rows.slice(0, fromVersion === undefined ? rows.length : Math.max(fromVersion - 1, 0)).reverse();
+      for (const row of slice.slice(0, limit)) yield toEvent(row);
+    },
+
+    async getStreamVersion(stream) {
+      assertStreamRef(stream);
+      assertOpen();
+      return streamRows(stream).length;
+    },
+
+    async getSnapshot(aggregateType, aggregateId) {
+      assertIdentifier(aggregateType, 'aggregateType');
+      assertIdentifier(aggregateId, 'aggregateId');
+      assertOpen();
+      const snapshot = snapshots.get(keyOf(aggregateType, aggregateId));
+      return snapshot === undefined ? null : structuredClone(snapshot);
+    },
+
+    async saveSnapshot(snapshot) {
+      assertSnapshot(snapshot);
+      assertOpen();
+      const key = keyOf(snapshot.aggregateType, snapshot.aggregateId);
+      // An older snapshot never replaces a newer one.
+      if ((snapshots.get(key)?.version ?? 0) > snapshot.version) return;
+      const copy = structuredClone(snapshot);
+      write({ snapshot: { ...copy, createdAt: copy.createdAt.toISOString() } });
+      snapshots.set(key, copy);
+    },
+
+    async getEventsByType(eventType, fromDate) {
+      assertIdentifier(eventType, 'eventType');
+      if (fromDate !== undefined) assertDate(fromDate, 'fromDate');
+      assertOpen();
+      const from = fromDate?.getTime() ?? Number.NEGATIVE_INFINITY;
+      return log.filter((row) => row.eventType === eventType && row.occurredAt >= from).map(toEvent);
+    },
+
+    async getAllEvents(aggregateType, fromPosition = 0n) {
+      if (aggregateType !== undefined) assertIdentifier(aggregateType, 'aggregateType');
+      assertPosition(fromPosition, 'fromPosition');
+      assertOpen();
+      return log
+        .filter((row) => BigInt(row.position) > fromPosition)
+        .filter((row) => aggregateType === undefined || row.aggregateType === aggregateType)
+        .map(toEvent);
+    },
+
+    async *readAll(readOptions) {
+      const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(readOptions);
+      let after = fromPosition;
+      for (;;) {
+        assertOpen();
+        // One page at a time from the last position seen, as a database adapter pages with a cursor.
+        const page = log.filter((row) => BigInt(row.position) > after).slice(0, batchSize);
+        if (page.length === 0) return;
+        after = BigInt(page[page.length - 1]!.position);
+        for (const row of page) {
+          if (aggregateTypes !== undefined && !aggregateTypes.includes(row.aggregateType)) continue;
+          if (eventTypes !== undefined && !eventTypes.includes(row.eventType)) continue;
+          yield toEvent(row);
+        }
+      }
+    },
+
+    async close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
+}
