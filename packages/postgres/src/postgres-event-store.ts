@@ -184,9 +184,9 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     }
     const ids = prepared.map((event) => event.eventId);
     const values = appendParameters(stream, expectedVersion, prepared);
-    // A unique violation on event_id means another append stored one of these ids between our
-    // check and our insert; deciding again (with the ids now visible) settles it. Bounded, because
-    // each round sees strictly more committed events.
+    // A unique violation on event_id means one of these ids was stored concurrently: the
+    // idempotency rule then decides, with the stored ids visible. Bounded: a round only repeats when
+    // the ids it collided with have vanished again, which a committed event cannot do.
     for (let attempt = 1; ; attempt++) {
       let result: EventRow | undefined;
       try {
