@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { conformanceTestNames } from '../src';
+
+const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
+const guide = read('../../../docs/adapter-authoring.md');
+
+/** The body of every ```ts block of the guide. */
+const tsBlocks = [...guide.matchAll(/```ts\n([\s\S]*?)\n```/g)].map((m) => m[1]);
+
+// The guide's worked example is compiled and run as a test; these checks keep the guide quoting it.
+describe('docs/adapter-authoring.md', () => {
+  it('quotes the example adapter verbatim', () => {
+    expect(tsBlocks).toContain(read('./example/jsonl-event-store.ts').trimEnd());
+  });
+
+  it('quotes the example test file verbatim', () => {
+    expect(tsBlocks).toContain(read('./example-adapter.test.ts').trimEnd());
+  });
+
+  it('lists every conformance test name, which is its disable key', () => {
+    const listed = [...guide.matchAll(/^- `([a-z-]+\/[^`]+)`/gm)].map((m) => m[1]);
+    expect(listed).toEqual([...conformanceTestNames]);
+  });
+});
