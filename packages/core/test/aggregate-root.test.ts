@@ -9,6 +9,7 @@ import {
   isInvalidArgumentError,
   isUnknownEventTypeError,
   type NewEvent,
+  type RaiseOptions,
   UnknownEventTypeError,
 } from '../src/index';
 import { BANK_ACCOUNT, BankAccount } from './support/bank-account';
@@ -91,7 +92,7 @@ describe('AggregateRoot: raising events', () => {
       protected readonly handlers: EventHandlers<AggregateEvent<'Pinged', { n: number }>> = {
         Pinged: () => {},
       };
-      ping(options: Parameters<AggregateRoot<AggregateEvent>['raise']>[2]): void {
+      ping(options: RaiseOptions): void {
         this.raise('Pinged', { n: 1 }, options);
       }
     }

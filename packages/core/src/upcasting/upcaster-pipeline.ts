@@ -8,7 +8,17 @@ const stepKey = (eventType: string, schemaVersion: number): string => `${schemaV
 /**
  * Chains {@link Upcaster} steps per event type up to the latest version. Built once; rejects a
  * duplicate step (two steps from the same type and version) and a cycle (steps that would lead back
- * to where they started) at construction, so reads can never loop.
+ * to where they started) at construction, so reads can never loop. Store factories build one from
+ * their `upcasters` option; build it yourself to share it or to upcast outside a store.
+ *
+ * @example
+ * ```ts
+ * const pipeline = new UpcasterPipeline([
+ *   { eventType: 'MoneyDeposited', fromSchemaVersion: 1, upcast: (e) => ({ ...(e.eventData as object), currency: 'USD' }) },
+ *   { eventType: 'FundsWithdrawn', fromSchemaVersion: 1, toEventType: 'MoneyWithdrawn', upcast: (e) => e.eventData },
+ * ]);
+ * const store = createInMemoryEventStore({ upcasters: pipeline });
+ * ```
  */
 export class UpcasterPipeline {
   private readonly steps = new Map<string, Required<Upcaster>>();
