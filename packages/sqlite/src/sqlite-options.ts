@@ -27,6 +27,7 @@ export interface SqliteConnectionOptions {
 export interface SqliteFileOptions {
   /** Path of the database file, or `':memory:'` for a private in-memory database. */
   readonly filename: string;
+  /** Not with `filename`: give one or the other. */
   readonly database?: never;
 }
 
@@ -34,6 +35,7 @@ export interface SqliteFileOptions {
 export interface SqliteDatabaseOptions {
   /** An open better-sqlite3 `Database`. The store sets its pragmas and migrates its schema. */
   readonly database: SqliteDatabase;
+  /** Not with `database`: give one or the other. */
   readonly filename?: never;
 }
 

@@ -317,3 +317,57 @@ describe('durability', () => {
     await second.close();
   });
 });
+
+describe('driver failures become typed errors', () => {
+  it('a full database is a retriable StoreUnavailableError, and the failed append leaves no trace', async () => {
+    const database = new Database(':memory:');
+    const store = createSqliteEventStore({ database });
+    await store.append(stream, 'no_stream', deposits(1));
+    const pages = database.pragma('page_count', { simple: true }) as number;
+    database.pragma(`max_page_count = ${pages + 2}`);
+    const big = Array.from({ length: 200 }, (_, i) => ({
+      eventType: 'Big',
+      eventData: 'x'.repeat(4000 + i),
+    }));
+    const error = await store.append(stream, 1, big).catch((e: unknown) => e);
+    expect(isStoreUnavailableError(error)).toBe(true);
+    expect(error).toMatchObject({ retriable: true });
+    expect(String(error)).toMatch(/SQLITE_FULL/);
+    expect(database.inTransaction).toBe(false);
+    expect(await store.getStreamVersion(stream)).toBe(1);
+    database.pragma('max_page_count = 1073741823');
+    expect((await store.append(stream, 1, big)).nextExpectedVersion).toBe(201);
+    await store.close();
+    database.close();
+  });
+
+  it('a read-only connection reads, and refuses appends with a non-retriable StoreUnavailableError', async () => {
+    const filename = temp.file();
+    const writer = createSqliteEventStore({ filename });
+    await writer.append(stream, 'no_stream', deposits(2));
+    await writer.close();
+    const database = new Database(filename, { readonly: true });
+    const store = createSqliteEventStore({ database });
+    expect(await store.getStreamVersion(stream)).toBe(2);
+    const error = await store.append(stream, 2, deposits(1)).catch((e: unknown) => e);
+    expect(isStoreUnavailableError(error)).toBe(true);
+    expect(error).toMatchObject({ retriable: false });
+    await store.close();
+    database.close();
+  });
+
+  it('a file that is not a database is a non-retriable StoreUnavailableError on open', async () => {
+    const filename = temp.file();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(filename, 'this is not a database, just some text that is long enough to have a header');
+    let error: unknown;
+    try {
+      createSqliteEventStore({ filename });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isStoreUnavailableError(error)).toBe(true);
+    expect(error).toMatchObject({ retriable: false });
+    expect(String(error)).toMatch(/SQLITE_NOTADB/);
+  });
+});
