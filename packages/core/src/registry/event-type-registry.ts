@@ -1,5 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import Ajv2020 from 'ajv/dist/2020';
+// With its extension: ajv has no `exports` map, so Node's ESM loader needs the file's exact name.
+import Ajv2020 from 'ajv/dist/2020.js';
 import type AjvCore from 'ajv/dist/core';
 import type { EventTypeDefinition, EventTypeRegistry } from '../contract/registry';
 import type { StreamRef } from '../contract/types';
