@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ConcurrencyError,
@@ -11,6 +12,7 @@ import {
   withRetry,
 } from '../src/index';
 import { BANK_ACCOUNT, BankAccount } from './support/bank-account';
+import { assertProperty } from './support/property';
 
 const conflict = (actual = 2): ConcurrencyError =>
   new ConcurrencyError({ aggregateType: BANK_ACCOUNT, aggregateId: 'acc-1' }, 1, actual);
@@ -229,5 +231,39 @@ describe('withRetry', () => {
     const account = await accounts.get('acc-1');
     expect(account.balanceCents).toBe(300);
     expect(account.version).toBe(3);
+  });
+
+  it('N concurrent writers with maxAttempts N all land: no lost update, no extra event (property)', async () => {
+    await assertProperty(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 1_000 }), { minLength: 2, maxLength: 6 }),
+        async (amounts) => {
+          const store = createInMemoryEventStore();
+          const accounts = new Repository(store, { create: (id) => new BankAccount(id) });
+          const opening = new BankAccount('acc-1');
+          opening.open('Ada');
+          await accounts.save(opening);
+          // Each conflict of a writer is caused by a distinct commit of another writer, so N - 1
+          // retries always suffice: one attempt fewer than this would be an off-by-one.
+          await Promise.all(
+            amounts.map((cents) =>
+              withRetry(
+                async () => {
+                  const account = await accounts.get('acc-1');
+                  account.deposit(cents);
+                  await accounts.save(account);
+                },
+                { maxAttempts: amounts.length, baseDelayMs: 1 },
+              ),
+            ),
+          );
+          const account = await accounts.get('acc-1');
+          expect(account.balanceCents).toBe(amounts.reduce((a, b) => a + b, 0));
+          expect(account.version).toBe(amounts.length + 1);
+        },
+      ),
+      'concurrent writers with withRetry',
+      20,
+    );
   });
 });
