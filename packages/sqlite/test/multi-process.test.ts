@@ -29,17 +29,25 @@ function integrityCheck(filename: string): unknown {
 describe('several processes on one database file', () => {
   it('give exactly one winner per expected version and lose or double no event', async () => {
     const filename = temp.file('race');
+    const total = ROUNDS + CHILDREN * ROUNDS + CHILDREN * ROUNDS * 2;
     const children = Array.from({ length: CHILDREN }, (_, child) =>
       startChild('race', { filename, child, rounds: ROUNDS }),
     );
-    await Promise.all(children.map((c) => c.next('ready')));
-    for (const c of children) c.send({ type: 'go' });
+    // A fifth process follows the log while the others write.
+    const tailer = startChild('tail', { filename, total });
+    await Promise.all([...children, tailer].map((c) => c.next('ready')));
+    for (const c of [...children, tailer]) c.send({ type: 'go' });
     const results = (await Promise.all(children.map((c) => c.next('result')))) as unknown as RaceResult[];
-    await Promise.all(children.map((c) => c.exited));
+    const tailed = (await tailer.next('result')) as unknown as {
+      seen: { eventId: string; position: string }[];
+      reads: number;
+    };
+    await Promise.all([...children, tailer].map((c) => c.exited));
 
     const totalConflicts = results.reduce((n, r) => n + r.conflicts.length, 0);
     console.info(
-      `multi-process race: ${CHILDREN} processes, ${ROUNDS} versions, ${totalConflicts} conflicts`,
+      `multi-process race: ${CHILDREN} writers, ${ROUNDS} versions, ${totalConflicts} conflicts; ` +
+        `a tailing process followed ${tailed.seen.length} events in ${tailed.reads} polls`,
     );
     for (const result of results) {
       expect(result.errors).toEqual([]);
@@ -71,8 +79,10 @@ describe('several processes on one database file', () => {
 
     const log: DomainEvent[] = [];
     for await (const event of store.readAll({ batchSize: 100 })) log.push(event);
-    expect(log).toHaveLength(ROUNDS + CHILDREN * ROUNDS + CHILDREN * ROUNDS * 2);
+    expect(log).toHaveLength(total);
     for (let i = 1; i < log.length; i++) expect(log[i]!.position).toBeGreaterThan(log[i - 1]!.position);
+    // The reader that followed the log while it grew saw every event exactly once, in log order.
+    expect(tailed.seen).toEqual(log.map((e) => ({ eventId: e.eventId, position: String(e.position) })));
     expect(store.database.prepare(`SELECT count(*) AS n FROM ${MIGRATIONS_TABLE}`).get()).toEqual({
       n: LATEST_SCHEMA_VERSION,
     });
