@@ -16,9 +16,10 @@ import {
   SnapshottingBankAccount,
 } from '@chronicle/solution-bank-account/06-snapshots';
 import { InsufficientFundsError } from '@chronicle/solution-bank-account/bank-account-errors';
+import { orderUpcasters } from '@chronicle/solution-order/05-upcast';
+import { Order } from '@chronicle/solution-order/order';
 import { createSqliteEventStore, type SqliteEventStore } from '@chronicle/sqlite';
 import Database from 'better-sqlite3';
-import { Order, orderCreatedV1ToV2 } from './order';
 import { money, summarize } from './summary';
 
 /** How the story is printed. */
@@ -37,7 +38,7 @@ const ACCOUNT_ID = 'acc-ada';
 
 const openStore = (filename: string): SqliteEventStore =>
   // The upcaster is store configuration: every read path (getEvents, readAll, ...) applies it.
-  createSqliteEventStore({ filename, upcasters: [orderCreatedV1ToV2] });
+  createSqliteEventStore({ filename, upcasters: orderUpcasters });
 
 const eventLine = (event: Pick<DomainEvent, 'version' | 'position' | 'eventType' | 'eventData'>): string =>
   `   v${event.version}  #${event.position}  ${event.eventType.padEnd(15)} ${summarize(event)}`;
@@ -76,19 +77,22 @@ export async function tellStory(filename: string, out: StoryOutput): Promise<voi
     line(heading('1. An order is created and confirmed'));
     const orders = new Repository(store, { create: (id) => new Order(id) });
     const order = new Order(ORDER_ID);
-    order.create('cust-42', [
-      { productId: 'book-ddd', quantity: 1, price: 4999, currency: 'EUR' },
-      { productId: 'mug-es', quantity: 2, price: 1250, currency: 'EUR' },
-    ]);
-    order.addItem({ productId: 'stickers', quantity: 3, price: 199, currency: 'EUR' });
-    order.confirm('ada', 'card');
+    order.create({
+      customerId: 'cust-42',
+      items: [
+        { productId: 'book-ddd', quantity: 1, pricePerUnit: 4999, currency: 'EUR' },
+        { productId: 'mug-es', quantity: 2, pricePerUnit: 1250, currency: 'EUR' },
+      ],
+    });
+    order.addItem({ productId: 'stickers', quantity: 3, pricePerUnit: 199, currency: 'EUR' });
+    order.confirm({ confirmedBy: 'ada', paymentMethod: 'card' });
     const saved = await orders.save(order, { userId: 'ada', correlationId: 'checkout-7' });
     for (const event of await store.getEvents('Order', ORDER_ID)) line(eventLine(event));
     line(
       `   → Order ${ORDER_ID} is ${order.status} at version ${saved.nextExpectedVersion}: one append, three events, all or nothing`,
     );
     try {
-      order.addItem({ productId: 'late', quantity: 1, price: 100, currency: 'EUR' });
+      order.addItem({ productId: 'late', quantity: 1, pricePerUnit: 100, currency: 'EUR' });
     } catch (error) {
       line(dim(`   ✗ adding an item now is refused by the aggregate: ${(error as Error).message}`));
     }

@@ -5,10 +5,11 @@ export const money = (cents: number, currency?: string): string =>
   `${(cents / 100).toFixed(2)}${currency === undefined ? '' : ` ${currency}`}`;
 
 type Data = Record<string, unknown>;
-type Line = { productId?: unknown; quantity?: unknown; price?: unknown; currency?: unknown };
+type Line = { productId?: unknown; quantity?: unknown; pricePerUnit?: unknown; currency?: unknown };
 
 const lineText = (line: Line): string => {
-  const price = typeof line.price === 'number' ? ` at ${money(line.price, String(line.currency))}` : '';
+  const price =
+    typeof line.pricePerUnit === 'number' ? ` at ${money(line.pricePerUnit, String(line.currency))}` : '';
   return `${String(line.quantity)} × ${String(line.productId)}${price}`;
 };
 

@@ -129,7 +129,7 @@ describe('pnpm demo', () => {
       items: [{ productId: 'book-ddd', quantity: 2 }],
     });
     expect(first.stdout).toContain('read back:    schemaVersion 2');
-    expect(first.stdout).toContain('"price":0,"currency":"USD"');
+    expect(first.stdout).toContain('"pricePerUnit":0,"currency":"USD"');
     expect(first.stdout).toMatch(/16 +Order\/order-0042 +1 +OrderCreated +1→2 +customer cust-7/);
   });
 });
