@@ -9,6 +9,14 @@ process.once('SIGINT', () => {
 });
 process.once('SIGTERM', () => controller.abort());
 
+// `pnpm workshop list | head` closes the pipe early: that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const io = {
   stdout: process.stdout,
   stderr: process.stderr,
