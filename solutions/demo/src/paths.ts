@@ -13,14 +13,19 @@ export function repositoryRoot(): string {
   return dir;
 }
 
-/** Where the demo writes: `--db <path>`, else `CHRONICLE_DEMO_DB`, else `chronicle-demo.db` at the repository root. */
+/**
+ * Where the demo writes: `--db <path>`, else `CHRONICLE_DEMO_DB`, else `chronicle-demo.db` at the
+ * repository root.
+ */
 export function demoDatabasePath(argv: readonly string[], env: NodeJS.ProcessEnv): string {
   const flag = argv.indexOf('--db');
   const given = flag >= 0 ? argv[flag + 1] : env.CHRONICLE_DEMO_DB;
   if (flag >= 0 && (given === undefined || given.startsWith('--'))) {
     throw new Error('--db needs a path, e.g. --db ./my-demo.db');
   }
-  return given === undefined || given === '' ? join(repositoryRoot(), 'chronicle-demo.db') : resolve(given);
+  if (given === undefined || given === '') return join(repositoryRoot(), 'chronicle-demo.db');
+  // `pnpm demo` runs in the package's folder; a relative path means relative to where pnpm was started.
+  return resolve(env.INIT_CWD ?? process.cwd(), given);
 }
 
 /** Removes the database and SQLite's side files, so every run starts from an empty file. */
