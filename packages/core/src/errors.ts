@@ -7,6 +7,8 @@ const ERROR_CODES = [
   'UPCAST',
   'INVALID_ARGUMENT',
   'STORE_UNAVAILABLE',
+  'UNKNOWN_EVENT_TYPE',
+  'AGGREGATE_NOT_FOUND',
 ] as const;
 
 /** The `code` of every error Chronicle throws. Guards match on it, so they work across two installed copies. */
@@ -139,7 +141,8 @@ export class StoreUnavailableError extends EventStoreError {
   }
 }
 
-const hasCode = (error: unknown, code: EventStoreErrorCode): boolean =>
+/** Whether `error` carries `code`; internal, shared by every guard. */
+export const hasCode = (error: unknown, code: EventStoreErrorCode): boolean =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 
 /** True for any Chronicle error, matched by shape so it works across two installed copies. */

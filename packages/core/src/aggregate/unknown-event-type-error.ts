@@ -1,3 +1,5 @@
+import { EventStoreError, hasCode } from '../errors';
+
 /**
  * An aggregate was asked to apply an event type it has no handler for: a stored event of a type the
  * code no longer (or not yet) knows, an upcaster that renamed a type to one the aggregate does not
@@ -6,9 +8,7 @@
  *
  * Its `code` is `'UNKNOWN_EVENT_TYPE'`; match it with {@link isUnknownEventTypeError}.
  */
-export class UnknownEventTypeError extends Error {
-  /** A stable, machine-readable code. */
-  readonly code = 'UNKNOWN_EVENT_TYPE' as const;
+export class UnknownEventTypeError extends EventStoreError {
   /** The aggregate type that had no handler. */
   readonly aggregateType: string;
   /** The event type it did not know. */
@@ -23,10 +23,10 @@ export class UnknownEventTypeError extends Error {
     event: { readonly eventType: string; readonly eventId: string; readonly version: number },
   ) {
     super(
+      'UNKNOWN_EVENT_TYPE',
       `${aggregateType} has no handler for event type '${event.eventType}' (event ${event.eventId}, version ${event.version}); ` +
         'add it to the aggregate\u2019s handlers or configure an upcaster',
     );
-    this.name = 'UnknownEventTypeError';
     this.aggregateType = aggregateType;
     this.eventType = event.eventType;
     this.eventId = event.eventId;
@@ -36,4 +36,4 @@ export class UnknownEventTypeError extends Error {
 
 /** True when `error` is an {@link UnknownEventTypeError}, matched by `code` so it works across two installed copies. */
 export const isUnknownEventTypeError = (error: unknown): error is UnknownEventTypeError =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'UNKNOWN_EVENT_TYPE';
+  hasCode(error, 'UNKNOWN_EVENT_TYPE');

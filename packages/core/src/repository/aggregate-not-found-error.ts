@@ -1,19 +1,18 @@
+import { EventStoreError, hasCode } from '../errors';
+
 /**
  * `Repository.get` found no events for the aggregate. (`Repository.load` returns `null` instead.)
  *
  * Its `code` is `'AGGREGATE_NOT_FOUND'`; match it with {@link isAggregateNotFoundError}.
  */
-export class AggregateNotFoundError extends Error {
-  /** A stable, machine-readable code. */
-  readonly code = 'AGGREGATE_NOT_FOUND' as const;
+export class AggregateNotFoundError extends EventStoreError {
   /** The aggregate type looked up. */
   readonly aggregateType: string;
   /** The aggregate id looked up. */
   readonly aggregateId: string;
 
   constructor(aggregateType: string, aggregateId: string) {
-    super(`${aggregateType}/${aggregateId} does not exist (its stream has no events)`);
-    this.name = 'AggregateNotFoundError';
+    super('AGGREGATE_NOT_FOUND', `${aggregateType}/${aggregateId} does not exist (its stream has no events)`);
     this.aggregateType = aggregateType;
     this.aggregateId = aggregateId;
   }
@@ -21,4 +20,4 @@ export class AggregateNotFoundError extends Error {
 
 /** True when `error` is an {@link AggregateNotFoundError}, matched by `code` so it works across two installed copies. */
 export const isAggregateNotFoundError = (error: unknown): error is AggregateNotFoundError =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'AGGREGATE_NOT_FOUND';
+  hasCode(error, 'AGGREGATE_NOT_FOUND');
