@@ -36,16 +36,18 @@ export function buildStatements(s: string): Statements {
       const key = `${filterAggregateTypes}:${filterEventTypes}`;
       let text = readAllPages.get(key);
       if (text === undefined) {
-        // The horizon and the head (highest visible position) come back with the page, computed in
-        // the same statement and so from the same snapshot as the rows.
         // Parameters: $1 from-position, $2 limit, then the aggregate types and/or event types given.
         const eventTypesParam = filterAggregateTypes ? '$4' : '$3';
         const filters =
           (filterAggregateTypes ? ' AND ev.aggregate_type = ANY($3::text[])' : '') +
           (filterEventTypes ? ` AND ev.event_type = ANY(${eventTypesParam}::text[])` : '');
+        // The horizon and the head (highest visible position) come back with the page, computed in
+        // the same statement and so from the same snapshot as the rows. MATERIALIZED makes them
+        // computed once: inlined, the horizon function would run again for every row returned.
         text =
-          `SELECT h.horizon, h.head, e.* FROM (SELECT ${s}.read_horizon() AS horizon, ` +
-          `(SELECT max(position) FROM ${s}.events) AS head) h LEFT JOIN LATERAL (` +
+          `WITH h AS MATERIALIZED (SELECT ${s}.read_horizon() AS horizon, ` +
+          `(SELECT max(position) FROM ${s}.events) AS head) ` +
+          `SELECT h.horizon, h.head, e.* FROM h LEFT JOIN LATERAL (` +
           `SELECT ${EVENT_COLUMNS} FROM ${s}.events ev WHERE ev.position > $1::int8 AND ev.position < h.horizon` +
           `${filters} ORDER BY ev.position LIMIT $2) e ON true`;
         readAllPages.set(key, text);
