@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { defineSuite } from '../conformance-test';
 import { collect, newEvent } from '../support/fixtures';
-import { assertProperty } from '../support/property-settings';
+import { assertProperty, propertyRuns } from '../support/property-settings';
 
 /**
  * A plain model of the contract: what each stream holds, the global order, the newest snapshot
@@ -299,7 +299,8 @@ const commandArbs = [
 export const modelTests = defineSuite('model', [
   {
     name: 'random appends, retries, reads and snapshot saves agree with a plain model',
-    timeout: 300_000,
+    // A soak run (CHRONICLE_FC_RUNS in the thousands) gets the time it needs.
+    timeout: 120_000 + propertyRuns() * 1_000,
     async run({ store, log }) {
       let run = 0;
       const runs = await assertProperty(

@@ -11,14 +11,16 @@ import type {
 import { expect } from 'vitest';
 import { captureLog } from './fixtures';
 
-interface ErrorByCode {
+interface KnownErrors {
   CONCURRENCY: ConcurrencyError;
   DUPLICATE_EVENT: DuplicateEventError;
   EVENT_VALIDATION: EventValidationError;
   UPCAST: UpcastError;
   INVALID_ARGUMENT: InvalidArgumentError;
-  STORE_UNAVAILABLE: EventStoreError;
 }
+
+/** The error class a code stands for; codes core adds later fall back to the base class. */
+type ErrorOf<C extends EventStoreErrorCode> = C extends keyof KnownErrors ? KnownErrors[C] : EventStoreError;
 
 const describeValue = (value: unknown): string => {
   if (value instanceof Error)
@@ -38,7 +40,7 @@ export async function expectStoreError<C extends EventStoreErrorCode>(
   action: () => Promise<unknown> | unknown,
   code: C,
   what = 'the call',
-): Promise<ErrorByCode[C]> {
+): Promise<ErrorOf<C>> {
   let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
   try {
     outcome = { ok: true, value: await action() };
@@ -54,7 +56,7 @@ export async function expectStoreError<C extends EventStoreErrorCode>(
   if (!(error instanceof Error) || (error as { code?: unknown }).code !== code) {
     expect.fail(`${what} should fail with a ${code} error, but it failed with ${describeValue(error)}`);
   }
-  return error as ErrorByCode[C];
+  return error as ErrorOf<C>;
 }
 
 /** Asserts `action` fails with `code` and that the store's log is exactly as before. */
@@ -63,7 +65,7 @@ export async function expectRejectedAndNothingWritten<C extends EventStoreErrorC
   action: () => Promise<unknown> | unknown,
   code: C,
   what = 'the call',
-): Promise<ErrorByCode[C]> {
+): Promise<ErrorOf<C>> {
   const before = await captureLog(store);
   const error = await expectStoreError(action, code, what);
   expect(await captureLog(store), `${what} failed, so it must leave no trace in the log`).toEqual(before);

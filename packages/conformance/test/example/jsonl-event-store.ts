@@ -132,6 +132,9 @@ export function createJsonlEventStore(options: JsonlEventStoreOptions): JsonlEve
     return pipeline.upcast(event);
   };
 
+  // Positions are dense here (the event at position p is log[p - 1]), so "after p" starts at index p.
+  const startOf = (fromPosition: bigint) =>
+    Number(fromPosition < BigInt(log.length) ? fromPosition : BigInt(log.length));
   const streamRows = (stream: StreamRef) =>
     streams.get(keyOf(stream.aggregateType, stream.aggregateId)) ?? [];
   const lastPosition = (rows: readonly Row[]) =>
@@ -246,20 +249,20 @@ export function createJsonlEventStore(options: JsonlEventStoreOptions): JsonlEve
       assertPosition(fromPosition, 'fromPosition');
       assertOpen();
       return log
-        .filter((row) => BigInt(row.position) > fromPosition)
+        .slice(startOf(fromPosition))
         .filter((row) => aggregateType === undefined || row.aggregateType === aggregateType)
         .map(toEvent);
     },
 
     async *readAll(readOptions) {
       const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(readOptions);
-      let after = fromPosition;
+      let next = startOf(fromPosition);
       for (;;) {
         assertOpen();
-        // One page at a time from the last position seen, as a database adapter pages with a cursor.
-        const page = log.filter((row) => BigInt(row.position) > after).slice(0, batchSize);
+        // One page at a time from where the last one ended, as a database adapter pages with a cursor.
+        const page = log.slice(next, next + batchSize);
         if (page.length === 0) return;
-        after = BigInt(page[page.length - 1]!.position);
+        next += page.length;
         for (const row of page) {
           if (aggregateTypes !== undefined && !aggregateTypes.includes(row.aggregateType)) continue;
           if (eventTypes !== undefined && !eventTypes.includes(row.eventType)) continue;
