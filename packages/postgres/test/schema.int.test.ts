@@ -86,6 +86,17 @@ describePostgres('postgres store: schema and migrations', () => {
     }
   });
 
+  it('refuses a schema migrated by a newer release instead of misreading it', async () => {
+    const store = stores.create({ autoMigrate: false });
+    await store.migrate();
+    await stores.pool.query(
+      `INSERT INTO "${store.schema}".schema_migrations (version, name) VALUES (99, 'future')`,
+    );
+    const error = await store.migrate().catch((e: unknown) => e);
+    expect(isStoreUnavailableError(error) && !error.retriable).toBe(true);
+    expect((error as Error).message).toMatch(/version 99, migrated by a newer/);
+  });
+
   it('the CLI explains bad usage and a bad schema name', async () => {
     const noUrl = await runCli([]);
     expect(noUrl.code).toBe(2);

@@ -1,4 +1,4 @@
-import type { EventTypeDefinition } from '@chronicle/core';
+import { type EventTypeDefinition, StoreUnavailableError } from '@chronicle/core';
 import type { PostgresClient, PostgresPool } from '../postgres-driver';
 import { MIGRATIONS } from './migrations';
 import { POSITION_INDEX_BITS } from './positions';
@@ -56,6 +56,15 @@ export async function runMigrations(
         `SELECT version FROM ${quoted}.schema_migrations`,
       );
       const done = new Set(rows.map((row) => Number(row.version)));
+      const newest = Math.max(0, ...done);
+      const known = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+      if (newest > known) {
+        throw new StoreUnavailableError(
+          `PostgreSQL: schema "${schema}" is at version ${newest}, migrated by a newer @chronicle/postgres ` +
+            `(this one knows up to ${known}); upgrade the package rather than risk misreading it`,
+          { retriable: false },
+        );
+      }
       const applied: number[] = [];
       for (const migration of MIGRATIONS) {
         if (done.has(migration.version)) continue;
