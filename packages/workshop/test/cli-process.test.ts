@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { readProgress } from '../src/progress/progress-file';
+import { EMPTY_PROGRESS, markPassed } from '../src/progress/progress';
+import { readProgress, writeProgress } from '../src/progress/progress-file';
 import { createFixture, type Fixture, SOLVED_ADD, SOLVED_DOUBLE } from './support/fixture';
 
 // The CLI as a learner runs it: a real node process (TypeScript through tsx's loader, as
@@ -109,4 +110,20 @@ test('watch: re-runs on save, moves on to the next step when green, stops cleanl
     'maths/01-add',
     'maths/02-double',
   ]);
+});
+
+test('verify: a test run killed by a signal (Ctrl+C) leaves progress as it was', async () => {
+  writeProgress(fixture.root, markPassed(EMPTY_PROGRESS, 'maths/01-add', new Date('2026-01-01T00:00:00Z')));
+  // The test kills vitest itself (its parent: vitest runs test files in forked workers), as a Ctrl+C would.
+  fixture.write(
+    'exercises/maths/test/add.test.ts',
+    `import { test } from 'vitest';\n\ntest('dies', () => {\n  process.kill(process.ppid, 'SIGKILL');\n});\n`,
+  );
+  const run = start('verify', 'maths/01-add');
+  expect(await run.exited).toBe(1);
+  expect(run.output()).toContain(
+    'The test run of maths/01-add was interrupted (SIGKILL); progress is unchanged.',
+  );
+  expect(run.output()).not.toContain('does not pass yet');
+  expect(readProgress(fixture.root).steps['maths/01-add']?.passedAt).toBe('2026-01-01T00:00:00.000Z');
 });

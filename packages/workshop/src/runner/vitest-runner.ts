@@ -12,6 +12,8 @@ export interface TestRun {
   readonly passed: boolean;
   /** vitest's exit code (`null` when it was killed by a signal). */
   readonly exitCode: number | null;
+  /** The signal that ended vitest (Ctrl+C sends SIGINT to it too), or `null` when it exited itself. */
+  readonly signal: NodeJS.Signals | null;
 }
 
 /** Options of {@link runStepTests}. */
@@ -70,6 +72,6 @@ export function runStepTests(step: Step, options: RunStepTestsOptions = {}): Pro
       env: { ...process.env, ...options.env },
     });
     child.once('error', reject);
-    child.once('exit', (exitCode) => resolvePromise({ passed: exitCode === 0, exitCode }));
+    child.once('exit', (exitCode, signal) => resolvePromise({ passed: exitCode === 0, exitCode, signal }));
   });
 }

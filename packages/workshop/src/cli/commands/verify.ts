@@ -15,7 +15,13 @@ export async function verifyStep(ctx: CommandContext, step: Step): Promise<boole
   out(`${style.cyan('▶')} ${stepTitle(ctx, step)}`);
   for (const line of stepWhereabouts(ctx, step)) out(line);
   out();
-  const { passed } = await runStepTests(step);
+  const { passed, signal } = await runStepTests(step);
+  if (signal !== null) {
+    // Interrupted (Ctrl+C): that says nothing about the learner's code, so progress stays as it was.
+    out();
+    out(style.yellow(`The test run of ${step.key} was interrupted (${signal}); progress is unchanged.`));
+    return false;
+  }
   const before = ctx.readProgress();
   const after = passed ? markPassed(before, step.key, ctx.now()) : markNotPassed(before, step.key);
   if (after !== before) ctx.writeProgress(after);
