@@ -107,10 +107,13 @@ export async function runConformanceTest(
 
 /** The outcome of one test run by {@link runConformanceTests}. */
 export interface ConformanceResult {
+  /** The test's `<suite>/<name>` key. */
   readonly key: string;
+  /** What happened. */
   readonly status: 'passed' | 'failed' | 'skipped';
-  /** The failure, or the skip reason. */
+  /** What the test threw, when it failed. */
   readonly error?: unknown;
+  /** Why it did not run, when it was skipped. */
   readonly reason?: string;
 }
 

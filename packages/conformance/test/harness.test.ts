@@ -10,6 +10,7 @@ import {
   skipReason,
   validateConformanceOptions,
 } from '../src';
+import { brokenStores } from './support/broken-stores';
 import { createPersistentInMemory } from './support/persistent-in-memory';
 
 const inMemory: ConformanceOptions = {
@@ -92,5 +93,33 @@ describe('the conformance harness', () => {
     );
     expect(results[0]!.status).toBe('passed');
     expect(disposed).toHaveLength(2);
+  });
+
+  it('prints a replay line for a failing property, and replaying it reproduces the same counterexample', async () => {
+    const model = conformanceTest(
+      'model/random appends, retries, reads and snapshot saves agree with a plain model',
+    );
+    const regressing = brokenStores.find((b) => b.name.startsWith('snapshot that regresses'))!;
+    const counterexample = (error: unknown) => /Counterexample: (.*)/.exec(String(error))?.[1];
+    const [first] = await runConformanceTests([model], regressing.options);
+    const replay = /Replay: CHRONICLE_FC_SEED=(-?\d+) CHRONICLE_FC_PATH='([^']+)'/.exec(String(first!.error));
+    expect(replay, String(first!.error)).not.toBeNull();
+    const saved = { seed: process.env.CHRONICLE_FC_SEED, path: process.env.CHRONICLE_FC_PATH };
+    try {
+      process.env.CHRONICLE_FC_SEED = replay![1]!;
+      process.env.CHRONICLE_FC_PATH = replay![2]!;
+      const [again] = await runConformanceTests([model], regressing.options);
+      expect(again!.status).toBe('failed');
+      expect(counterexample(again!.error)).toBe(counterexample(first!.error));
+      expect(String(again!.error)).toContain('Shrunk 0 time(s)');
+    } finally {
+      for (const [name, value] of [
+        ['CHRONICLE_FC_SEED', saved.seed],
+        ['CHRONICLE_FC_PATH', saved.path],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });

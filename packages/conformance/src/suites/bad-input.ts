@@ -88,6 +88,20 @@ export const badInputTests = defineSuite('bad-input', [
     },
   },
   {
+    name: 'bad arguments are rejected even when there are no events to append',
+    async run({ store }) {
+      await seeded(store);
+      await rejects(store, 'no events and expected version -1', account(), unchecked(-1), []);
+      await rejects(
+        store,
+        'no events and a blank aggregate id',
+        { aggregateType: 'BankAccount', aggregateId: ' ' },
+        'any',
+        [],
+      );
+    },
+  },
+  {
     name: 'an empty, blank or over-long event type is rejected',
     async run({ store }) {
       await seeded(store);

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { defineSuite } from '../conformance-test';
 import { collect, newEvent } from '../support/fixtures';
-import { assertProperty, propertyRuns } from '../support/property-settings';
+import { assertProperty, propertyRuns, replayPath } from '../support/property-settings';
 
 /**
  * A plain model of the contract: what each stream holds, the global order, the newest snapshot
@@ -295,6 +295,16 @@ const commandArbs = [
   fc.tuple(streamArb, fc.integer({ min: 1, max: 8 })).map(([s, v]) => new SnapshotCommand(s, v)),
 ];
 
+/** Up to 40 commands; replays the sequence `CHRONICLE_FC_PATH` names after its `@`. */
+const commandsArb = () => {
+  const { commands } = replayPath();
+  return fc.commands(commandArbs, {
+    maxCommands: 40,
+    size: '+1',
+    ...(commands === undefined ? {} : { replayPath: commands }),
+  });
+};
+
 /** Model-based property test: random command sequences against a plain model of the contract. */
 export const modelTests = defineSuite('model', [
   {
@@ -304,7 +314,7 @@ export const modelTests = defineSuite('model', [
     async run({ store, log }) {
       let run = 0;
       const runs = await assertProperty(
-        fc.asyncProperty(fc.commands(commandArbs, { maxCommands: 40, size: '+1' }), async (commands) => {
+        fc.asyncProperty(commandsArb(), async (commands) => {
           const ns = `M${++run}-${Math.random().toString(36).slice(2, 8)}`;
           const model: Model = {
             streams: Array.from({ length: STREAM_COUNT }, () => []),

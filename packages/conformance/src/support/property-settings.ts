@@ -24,25 +24,40 @@ export function replaySeed(): number {
 }
 
 /**
+ * What `CHRONICLE_FC_PATH` asks to replay: fast-check's shrink path and, after an `@`, the replay
+ * path of `fc.commands` (a command sequence only replays with both).
+ */
+export function replayPath(): { readonly path: string | undefined; readonly commands: string | undefined } {
+  const raw = process.env.CHRONICLE_FC_PATH;
+  if (raw === undefined || raw.trim() === '') return { path: undefined, commands: undefined };
+  const at = raw.indexOf('@');
+  return at < 0
+    ? { path: raw, commands: undefined }
+    : { path: raw.slice(0, at), commands: raw.slice(at + 1) };
+}
+
+/**
  * Checks an async property and, on failure, throws fast-check's report plus the exact command that
  * replays the shrunk counterexample (`CHRONICLE_FC_SEED` and `CHRONICLE_FC_PATH`).
  */
 export async function assertProperty<Ts>(property: fc.IAsyncProperty<Ts>, label: string): Promise<number> {
   const seed = replaySeed();
-  const path = process.env.CHRONICLE_FC_PATH;
+  const { path } = replayPath();
   const numRuns = propertyRuns();
   const details = await fc.check(property, {
     seed,
     numRuns,
-    ...(path !== undefined && path !== '' ? { path, endOnFailure: true } : {}),
+    ...(path === undefined ? {} : { path, endOnFailure: true }),
   });
   if (details.failed) {
     const report = (await fc.asyncDefaultReportMessage(details)) ?? `${label} failed`;
-    const replay = `CHRONICLE_FC_SEED=${details.seed} CHRONICLE_FC_PATH=${details.counterexamplePath ?? ''}`;
+    const commands = /replayPath="([^"]+)"/.exec(fc.stringify(details.counterexample))?.[1];
+    const fullPath = `${details.counterexamplePath ?? ''}${commands === undefined ? '' : `@${commands}`}`;
+    const replay = `CHRONICLE_FC_SEED=${details.seed} CHRONICLE_FC_PATH='${fullPath}'`;
     const failure =
       details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
     const error = new Error(
-      `${label} failed (seed ${details.seed}, path ${details.counterexamplePath}).\nReplay: ${replay}\n\n${report}\n\nFailure: ${failure}`,
+      `${label} failed (seed ${details.seed}, path ${fullPath}).\nReplay: ${replay}\n\n${report}\n\nFailure: ${failure}`,
     );
     if (details.errorInstance !== null) error.cause = details.errorInstance;
     throw error;
