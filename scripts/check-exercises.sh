@@ -76,7 +76,16 @@ for (const step of steps) {
   if (typeof step.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(step.id)) problems.push(`${at}: bad id`);
   for (const file of step.files ?? []) {
     stepFiles.add(file);
-    if (!existsSync(join(exercise, file))) problems.push(`${at}: exercises/${name}/${file} is missing`);
+    if (!existsSync(join(exercise, file))) {
+      problems.push(`${at}: exercises/${name}/${file} is missing`);
+    } else {
+      // A stub guides (// TODO) and throws the "implement me" error the learner sees first.
+      const stub = readFileSync(join(exercise, file), 'utf8');
+      if (!stub.includes('// TODO')) problems.push(`${at}: ${file} has no // TODO guidance`);
+      if (!stub.includes(`new NotImplementedError('${step.id}'`)) {
+        problems.push(`${at}: ${file} does not throw new NotImplementedError('${step.id}', ...)`);
+      }
+    }
     if (!existsSync(join(solution, file))) problems.push(`${at}: solutions/${name}/${file} is missing`);
   }
   if (!Array.isArray(step.files) || step.files.length === 0) problems.push(`${at}: no files`);
@@ -193,6 +202,8 @@ const plan = JSON.parse(readFileSync(join(work, 'plan.json'), 'utf8'));
 const { modules, tests, unhandled } = JSON.parse(readFileSync(join(work, 'results.json'), 'utf8'));
 const problems = [];
 const short = (text) => text.split('\n')[0].slice(0, 200);
+// A load error's first line is often just "Transform failed": keep the next lines too.
+const lines = (text) => text.split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' / ').slice(0, 400);
 
 /** A stub's failure is honest when it is the step's "implement me" error or an assertion. */
 function honest(error, stepId) {
@@ -209,7 +220,7 @@ function expectFailing(project, files, stepId) {
       problems.push(`${project}: ${file} did not run`);
       continue;
     }
-    for (const error of module.errors) problems.push(`${project}: ${file} did not load: ${short(error.message)}`);
+    for (const error of module.errors) problems.push(`${project}: ${file} did not load: ${lines(error.message)}`);
     if (module.errors.length === 0 && cases.length === 0) problems.push(`${project}: ${file} has no tests`);
     for (const t of cases) {
       if (t.state !== 'failed') {
@@ -230,7 +241,7 @@ function expectPassing(project, files) {
       problems.push(`${project}: ${file} did not run`);
       continue;
     }
-    for (const error of module.errors) problems.push(`${project}: ${file} did not load: ${short(error.message)}`);
+    for (const error of module.errors) problems.push(`${project}: ${file} did not load: ${lines(error.message)}`);
     if (module.errors.length === 0 && cases.length === 0) problems.push(`${project}: ${file} has no tests`);
     for (const t of cases) {
       if (t.state !== 'passed') {
@@ -279,6 +290,7 @@ for name in "${names[@]}"; do
     continue
   fi
 
+  echo "check-exercises: $name: running the stubs, each step's stub alone, and the solution..."
   started=$(date +%s)
   # Failing tests are expected (the stubs'): vitest's own exit status says nothing here; the
   # verdict comes from the recorded outcomes. No results file means vitest itself broke.
