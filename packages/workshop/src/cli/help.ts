@@ -25,5 +25,7 @@ ${bold('Options')}
   --color, --no-color   force colours on or off (default: on for a terminal; NO_COLOR is honoured)
   -h, --help         this text
 
-Progress is kept in .chronicle/workshop-progress.json at the repository root; delete it to start over.`;
+Run it from the repository root; inside an exercise's folder, pnpm runs that package's scripts, so
+use ${dim('pnpm -w workshop')} there. Progress is kept in .chronicle/workshop-progress.json at the
+repository root; delete it to start over.`;
 }
