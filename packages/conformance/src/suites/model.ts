@@ -23,6 +23,8 @@ interface Model {
   readonly snapshots: (number | undefined)[];
   readonly history: { stream: number; expected: ExpectedVersion; batch: NewEvent[]; result: AppendResult }[];
   lastPosition: bigint;
+  /** Position of each stream's last event (`0n` when empty), as append results reported it. */
+  readonly streamPositions: bigint[];
 }
 
 interface Real {
@@ -95,11 +97,35 @@ class AppendCommand implements Command {
     expect(result.firstPosition > m.lastPosition, 'a later append gets higher positions').toBe(true);
     expect(result.lastPosition >= result.firstPosition).toBe(true);
     m.lastPosition = result.lastPosition;
+    m.streamPositions[this.stream] = result.lastPosition;
     m.streams[this.stream]!.push(...batch.map((e) => e.eventId!));
     m.log.push(...batch.map((e) => ({ stream: this.stream, eventId: e.eventId!, eventType: e.eventType })));
     m.history.push({ stream: this.stream, expected, batch, result });
   }
   toString = () => `append(stream ${this.stream}, ${this.mode}, ${this.types.length} events)`;
+}
+
+class EmptyAppendCommand implements Command {
+  constructor(
+    readonly stream: number,
+    readonly mode: 'exact' | 'any',
+  ) {}
+  check = () => true;
+  async run(m: Model, r: Real): Promise<void> {
+    const current = m.streams[this.stream]!.length;
+    const last = m.streamPositions[this.stream]!;
+    const result = await r.store.append(
+      streamOf(r.ns, this.stream),
+      this.mode === 'exact' ? current : 'any',
+      [],
+    );
+    expect(result, 'an empty append reports the current version and writes nothing').toEqual({
+      nextExpectedVersion: current,
+      firstPosition: last,
+      lastPosition: last,
+    });
+  }
+  toString = () => `appendNothing(stream ${this.stream}, ${this.mode})`;
 }
 
 class RetryCommand implements Command {
@@ -273,6 +299,9 @@ const commandArbs = [
       fc.array(fc.integer({ min: 0, max: EVENT_TYPES.length - 1 }), { minLength: 1, maxLength: 3 }),
     )
     .map(([s, mode, types]) => new AppendCommand(s, mode, types)),
+  fc
+    .tuple(streamArb, fc.constantFrom<'exact' | 'any'>('exact', 'any'))
+    .map(([s, mode]) => new EmptyAppendCommand(s, mode)),
   fc.nat(50).map((pick) => new RetryCommand(pick)),
   fc
     .tuple(fc.nat(50), fc.integer({ min: 1, max: STREAM_COUNT - 1 }))
@@ -322,6 +351,7 @@ export const modelTests = defineSuite('model', [
             snapshots: Array.from({ length: STREAM_COUNT }, () => undefined),
             history: [],
             lastPosition: 0n,
+            streamPositions: Array.from({ length: STREAM_COUNT }, () => 0n),
           };
           const real: Real = { store, ns };
           await fc.asyncModelRun(() => ({ model, real }), commands);

@@ -372,6 +372,46 @@ export const brokenStores: readonly BrokenStore[] = [
       },
     },
   },
+  broken(
+    'reads hand out the objects they keep',
+    ['round-trip/the store keeps its own copy: mutating input or output changes nothing stored'],
+    (inner) => {
+      const kept = new Map<string, DomainEvent>();
+      const share = (e: DomainEvent) => {
+        const known = kept.get(e.eventId) ?? e;
+        kept.set(e.eventId, known);
+        return known;
+      };
+      return { getEvents: async (t, id, from) => (await inner.getEvents(t, id, from)).map(share) };
+    },
+  ),
+  broken(
+    'readAll ignores the event type filter',
+    ['read-all/an event type filter narrows without reordering, also combined with an aggregate type filter'],
+    (inner) => ({
+      readAll: (options) => {
+        const { eventTypes: _ignored, ...rest } = options ?? {};
+        return inner.readAll(rest);
+      },
+    }),
+  ),
+  broken(
+    'positions counted per stream',
+    [
+      'read-all/getAllEvents and readAll return every event in strictly increasing position order',
+      'append/the result reports the positions of the first and last appended event',
+    ],
+    (inner) => ({
+      append: async (stream, expectedVersion, events) => {
+        const result = await inner.append(stream, expectedVersion, events);
+        const count = BigInt(events.length);
+        const next = BigInt(result.nextExpectedVersion);
+        return { ...result, firstPosition: next - count + 1n, lastPosition: next };
+      },
+      getAllEvents: async (t, from) =>
+        (await inner.getAllEvents(t, from)).map((e) => ({ ...e, position: BigInt(e.version) })),
+    }),
+  ),
   {
     name: 'claims persistence but forgets on reopen',
     caughtBy: [
