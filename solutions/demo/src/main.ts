@@ -18,7 +18,7 @@ try {
   const file = shellQuote(filename);
   out.line();
   out.line(
-    `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. The story is in ${filename}; look inside with:`,
+    `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. The story is in ${filename}; look inside with sqlite3 (or any SQLite viewer):`,
   );
   out.line(
     `  sqlite3 ${file} "SELECT position, aggregate_type, aggregate_id, version, event_type, schema_version, event_data FROM events ORDER BY position;"`,
