@@ -60,6 +60,13 @@ export interface ConformanceOptions {
    * `capabilities.persistent` is `true`.
    */
   readonly reopen?: (store: EventStore) => EventStore | Promise<EventStore>;
+  /**
+   * Optional backdoor: how many events `store`'s storage really holds, counted without the adapter's
+   * read API (e.g. `SELECT count(*)` on its table). When given, every "nothing written" check also
+   * compares this count, so a store that writes part of a failed append and hides it from reads is
+   * caught.
+   */
+  readonly rawEventCount?: (store: EventStore) => number | Promise<number>;
   /** What the adapter can do. Default: `{ persistent: false, concurrentWriters: false, storeOptions: true }`. */
   readonly capabilities?: ConformanceCapabilities;
   /**

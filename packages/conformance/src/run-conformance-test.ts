@@ -2,6 +2,7 @@ import type { EventStore, EventStoreOptions } from '@chronicle/core';
 import { type ConformanceOptions, resolveCapabilities } from './conformance-options';
 import type { ConformanceContext, ConformanceTest } from './conformance-test';
 import { conformanceTestNames } from './conformance-tests';
+import { registerRawEventCount } from './support/fixtures';
 
 /**
  * Throws a `TypeError` naming the problem when `options` cannot drive the suite: no name, no
@@ -15,6 +16,9 @@ export function validateConformanceOptions(options: ConformanceOptions): void {
   if (typeof options.name !== 'string' || options.name.trim() === '')
     fail('options.name must be a non-empty string');
   if (typeof options.createStore !== 'function') fail('options.createStore must be a function');
+  if (options.rawEventCount !== undefined && typeof options.rawEventCount !== 'function') {
+    fail('options.rawEventCount must be a function');
+  }
   if (options.capabilities?.persistent === true && typeof options.reopen !== 'function') {
     fail(
       'capabilities.persistent is true, so options.reopen (close, then open over the same storage) is required',
@@ -70,6 +74,8 @@ export async function runConformanceTest(
       ? options.createStore()
       : options.createStore(storeOptions));
     open.push(store);
+    const { rawEventCount } = options;
+    if (rawEventCount !== undefined) registerRawEventCount(store, async () => rawEventCount(store));
     return store;
   };
   const reopen = async (store: EventStore): Promise<EventStore> => {
@@ -81,6 +87,8 @@ export async function runConformanceTest(
     if (index >= 0) open.splice(index, 1);
     const reopened = await options.reopen(store);
     open.push(reopened);
+    const { rawEventCount } = options;
+    if (rawEventCount !== undefined) registerRawEventCount(reopened, async () => rawEventCount(reopened));
     return reopened;
   };
 

@@ -1,4 +1,4 @@
-import { createInMemoryEventStore } from '@chronicle/core';
+import { createInMemoryEventStore, type InMemoryEventStore } from '@chronicle/core';
 import { describe, expect, it } from 'vitest';
 import {
   type ConformanceOptions,
@@ -10,7 +10,7 @@ import {
   skipReason,
   validateConformanceOptions,
 } from '../src';
-import { brokenStores } from './support/broken-stores';
+import { brokenStores, hiddenPartialWriteStore } from './support/broken-stores';
 import { createPersistentInMemory } from './support/persistent-in-memory';
 
 const inMemory: ConformanceOptions = {
@@ -31,7 +31,10 @@ describe('the conformance harness', () => {
   });
 
   it('runs the whole suite without vitest: the in-memory store passes, durability skips with a reason', async () => {
-    const results = await runConformanceTests(conformanceTests, inMemory);
+    const results = await runConformanceTests(conformanceTests, {
+      ...inMemory,
+      rawEventCount: (store) => (store as InMemoryEventStore).size,
+    });
     const failed = results.filter((r) => r.status === 'failed');
     expect(failed.map((r) => `${r.key}: ${String(r.error)}`)).toEqual([]);
     const skipped = results.filter((r) => r.status === 'skipped');
@@ -121,5 +124,23 @@ describe('the conformance harness', () => {
         else process.env[name] = value;
       }
     }
+  });
+
+  it('with a rawEventCount backdoor, catches a partial write that the read API hides', async () => {
+    const test = conformanceTest('bad-input/one bad event anywhere in a batch rejects the whole batch');
+    const options: ConformanceOptions = {
+      name: 'hidden partial write',
+      createStore: hiddenPartialWriteStore,
+    };
+    const [withoutBackdoor] = await runConformanceTests([test], options);
+    expect(withoutBackdoor!.status, 'through the read API alone the store looks clean').toBe('passed');
+    const [withBackdoor] = await runConformanceTests([test], {
+      ...options,
+      rawEventCount: (store) => (store as ReturnType<typeof hiddenPartialWriteStore>).size,
+    });
+    expect(withBackdoor!.status).toBe('failed');
+    expect(String(withBackdoor!.error)).toContain(
+      'an append with a bad third event failed, so it must leave no trace',
+    );
   });
 });

@@ -35,13 +35,26 @@ export const versionsOf = (events: readonly DomainEvent[]): number[] => events.m
 export const idsOf = (events: readonly { readonly eventId?: string | undefined }[]): (string | undefined)[] =>
   events.map((e) => e.eventId);
 
+/** Backdoor counters the harness registers for the stores it opens (see `rawEventCount`). */
+const rawCounters = new WeakMap<EventStore, () => Promise<number>>();
+
+/** Lets {@link captureLog} also count what `store`'s storage really holds, bypassing its read API. */
+export function registerRawEventCount(store: EventStore, count: () => Promise<number>): void {
+  rawCounters.set(store, count);
+}
+
 /**
- * Everything a store shows through its read API: the whole log in position order. Two captures are
+ * Everything a store shows through its read API — the whole log in position order — plus, when the
+ * adapter gave the suite a backdoor, how many events its storage really holds. Two captures are
  * equal exactly when nothing was written in between.
  */
 export async function captureLog(store: EventStore): Promise<string[]> {
   const events = await store.getAllEvents();
-  return events.map((e) => `${e.position}|${e.aggregateType}/${e.aggregateId}@${e.version}|${e.eventId}`);
+  const lines = events.map(
+    (e) => `${e.position}|${e.aggregateType}/${e.aggregateId}@${e.version}|${e.eventId}`,
+  );
+  const raw = rawCounters.get(store);
+  return raw === undefined ? lines : [...lines, `events in storage (backdoor): ${await raw()}`];
 }
 
 /** Resolves after the event loop had a chance to run other tasks (and I/O callbacks). */

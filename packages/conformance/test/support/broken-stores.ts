@@ -100,6 +100,47 @@ function lateCommitStore(): EventStore {
   });
 }
 
+/**
+ * Writes a batch event by event and, when a later event fails, hides the ones already written from
+ * every read instead of removing them: the read API looks clean, storage is not. Only a backdoor
+ * count (`rawEventCount`) can tell.
+ */
+export function hiddenPartialWriteStore(): EventStore & { readonly size: number } {
+  const inner = createInMemoryEventStore();
+  const hidden = new Map<string, string>();
+  const keyOf = (t: string, id: string) => `${t}/${id}`;
+  const visible = (e: DomainEvent) => !hidden.has(e.eventId);
+  const store = wrapStore(inner, {
+    async append(stream, expectedVersion, events) {
+      if (events.length === 0) return inner.append(stream, expectedVersion, events);
+      const written: string[] = [];
+      try {
+        const first = await inner.append(stream, expectedVersion, events.slice(0, 1));
+        written.push(events[0]!.eventId ?? '');
+        let last = first;
+        for (const event of events.slice(1)) {
+          last = await inner.append(stream, 'any', [event]);
+          written.push(event.eventId ?? '');
+        }
+        return { ...last, firstPosition: first.firstPosition };
+      } catch (error) {
+        for (const id of written) hidden.set(id, keyOf(stream.aggregateType, stream.aggregateId));
+        throw error;
+      }
+    },
+    getAllEvents: async (t, from) => (await inner.getAllEvents(t, from)).filter(visible),
+    getEvents: async (t, id, from) => (await inner.getEvents(t, id, from)).filter(visible),
+    async getStreamVersion(stream) {
+      const key = keyOf(stream.aggregateType, stream.aggregateId);
+      return (await inner.getStreamVersion(stream)) - [...hidden.values()].filter((k) => k === key).length;
+    },
+  });
+  // defineProperty, not Object.assign: assign would copy the getter's value once.
+  return Object.defineProperty(store, 'size', { get: () => inner.size }) as EventStore & {
+    readonly size: number;
+  };
+}
+
 /** Every deliberately broken store the suite must catch. */
 export const brokenStores: readonly BrokenStore[] = [
   broken(
