@@ -163,4 +163,45 @@ describe('02-append: MyEventStore', () => {
       for (const c of children) c.process.kill();
     }
   });
+
+  it('waits for a writer that holds the lock, then sees its event: ConcurrencyError, never a stale check', async () => {
+    // The lesson's SELECT MAX, then INSERT reads the version before taking the write lock. Here a
+    // writer holds the lock with an uncommitted event at version 2 while another process appends at
+    // expected version 1: a store that reads first decides on version 1, then fails on the lock or
+    // on the UNIQUE constraint. A store that locks first waits, reads 2, and reports the conflict.
+    const { db: holder, filename } = connect();
+    const holderStore = new MyEventStore(holder);
+    await holderStore.append('Counter', 'locked', 0, [{ eventType: 'Ticked', eventData: { n: 1 } }]);
+    const script = fileURLToPath(new URL('./support/append-race-child.ts', import.meta.url));
+    const child = startChild(script, {
+      mode: 'once',
+      filename,
+      aggregateId: 'locked',
+      child: 2,
+      expectedVersion: 1,
+    });
+    try {
+      await child.next('ready');
+      holder.exec('BEGIN IMMEDIATE');
+      // Inside an open transaction better-sqlite3 nests db.transaction() as a savepoint: this event
+      // stays uncommitted, and the write lock stays held, until COMMIT below.
+      await holderStore.append('Counter', 'locked', 1, [{ eventType: 'Ticked', eventData: { n: 2 } }]);
+      child.send({ type: 'go' });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      holder.exec('COMMIT');
+      const report = await child.next('done');
+      expect(
+        report.error,
+        `the second writer must get a ConcurrencyError, got ${JSON.stringify(report)}`,
+      ).toMatchObject({
+        concurrency: true,
+        actualVersion: 2,
+      });
+      const events = await holderStore.getEvents('locked');
+      expect(events.map((e) => e.eventData)).toEqual([{ n: 1 }, { n: 2 }]);
+    } finally {
+      if (holder.inTransaction) holder.exec('ROLLBACK');
+      child.process.kill();
+    }
+  });
 });

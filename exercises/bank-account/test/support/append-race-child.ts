@@ -1,18 +1,22 @@
 /**
- * A child process of the 02-append tests: appends `rounds` events, one at a time, to a stream that
- * another process appends to as well, through the learner's MyEventStore. Each round reads the
- * version and appends at it; a ConcurrencyError (the other process got there first) means: read
- * again and retry. Any other error is a failure of the store, reported to the test.
+ * A child process of the 02-append tests, appending through the learner's MyEventStore.
+ *
+ * - mode `race`: appends `rounds` events, one at a time, to a stream another process appends to as
+ *   well. Each round reads the version and appends at it; a ConcurrencyError (the other process got
+ *   there first) means: read again and retry. Any other error is a failure of the store.
+ * - mode `once`: on `go`, appends one event at `expectedVersion` and reports how that ended.
  */
 import { isConcurrencyError } from '@chronicle/core';
 import Database from 'better-sqlite3';
 import { exerciseModuleUrl, receiveFromParent, sendToParent } from './child-process';
 
 interface Args {
+  mode: 'race' | 'once';
   filename: string;
   aggregateId: string;
   child: number;
   rounds: number;
+  expectedVersion: number;
 }
 
 interface StoreModule {
@@ -30,6 +34,28 @@ const db = new Database(args.filename);
 const store = new MyEventStore(db);
 await sendToParent({ type: 'ready' });
 await receiveFromParent('go');
+
+if (args.mode === 'once') {
+  try {
+    const version = await store.append('Counter', args.aggregateId, args.expectedVersion, [
+      { eventType: 'Ticked', eventData: { child: args.child } },
+    ]);
+    await sendToParent({ type: 'done', version });
+  } catch (error) {
+    const { name, message, actualVersion } = error as {
+      name?: string;
+      message?: string;
+      actualVersion?: number;
+    };
+    await sendToParent({
+      type: 'done',
+      error: { name, message, concurrency: isConcurrencyError(error), actualVersion },
+    });
+  }
+  db.close();
+  process.disconnect();
+  process.exit(0);
+}
 
 let conflicts = 0;
 const errors: string[] = [];
