@@ -48,8 +48,8 @@ export interface ConformanceTest {
   readonly key: string;
   /** Capabilities the adapter must declare, or the test skips with a printed reason. */
   readonly requires: readonly CapabilityName[];
-  /** Time limit in ms (vitest's default when absent). */
-  readonly timeout: number | undefined;
+  /** Time limit in ms. */
+  readonly timeout: number;
   /** The body: throws when the store does not conform. */
   readonly run: (context: ConformanceContext) => Promise<void>;
 }
@@ -62,6 +62,12 @@ export interface ConformanceTestDefinition {
   readonly run: (context: ConformanceContext) => Promise<void>;
 }
 
+/**
+ * The time limit of a test that sets none: generous, because a database adapter's CI may run many
+ * test files at once on two cores, and a conformance test that times out proves nothing.
+ */
+export const DEFAULT_TEST_TIMEOUT = 30_000;
+
 /** Builds a sub-suite's tests, giving each its `<suite>/<name>` key. */
 export function defineSuite(
   suite: SuiteName,
@@ -72,7 +78,7 @@ export function defineSuite(
     name: d.name,
     key: `${suite}/${d.name}`,
     requires: d.requires ?? [],
-    timeout: d.timeout,
+    timeout: d.timeout ?? DEFAULT_TEST_TIMEOUT,
     run: d.run,
   }));
 }

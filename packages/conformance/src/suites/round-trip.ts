@@ -149,7 +149,6 @@ export const roundTripTests = defineSuite('round-trip', [
   },
   {
     name: 'a 1 MB payload reads back equal',
-    timeout: 30_000,
     async run({ store }) {
       const chunk = 'Chronicle ✓ event store — ';
       const big = {
