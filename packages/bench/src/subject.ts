@@ -15,6 +15,7 @@ export type TargetName = (typeof TARGET_NAMES)[number];
 export interface ReadEvent {
   readonly position: bigint;
   readonly eventId: string;
+  readonly aggregateType: string;
   readonly aggregateId: string;
   readonly eventType: string;
   readonly version: number;

@@ -79,6 +79,7 @@ function toReadEvent(event: DomainEvent): ReadEvent {
   return {
     position: event.position,
     eventId: event.eventId,
+    aggregateType: event.aggregateType,
     aggregateId: event.aggregateId,
     eventType: event.eventType,
     version: event.version,

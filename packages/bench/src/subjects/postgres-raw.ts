@@ -6,6 +6,7 @@ import { type AccountState, BenchConflict, type ReadEvent, type Subject } from '
 interface EventRow {
   position: string;
   event_id: string;
+  aggregate_type: string;
   aggregate_id: string;
   event_type: string;
   version: number;
@@ -17,6 +18,7 @@ interface EventRow {
 const toReadEvent = (row: EventRow): ReadEvent => ({
   position: BigInt(row.position),
   eventId: row.event_id,
+  aggregateType: row.aggregate_type,
   aggregateId: row.aggregate_id,
   eventType: row.event_type,
   version: row.version,
@@ -69,7 +71,7 @@ export async function openRawPostgres(
       );
     `);
   }
-  const select = `SELECT position, event_id, aggregate_id, event_type, version, schema_version, event_data, occurred_at FROM ${s}.events`;
+  const select = `SELECT position, event_id, aggregate_type, aggregate_id, event_type, version, schema_version, event_data, occurred_at FROM ${s}.events`;
   const headSql = `SELECT coalesce(max(version), 0) AS version FROM ${s}.events WHERE aggregate_type = $1 AND aggregate_id = $2`;
   const streamSql = `${select} WHERE aggregate_type = $1 AND aggregate_id = $2 AND version > $3 ORDER BY version`;
   const pageSql = `${select} WHERE position > $1 ORDER BY position LIMIT $2`;

@@ -28,6 +28,7 @@ const SCHEMA = `
 interface EventRow {
   position: number;
   event_id: string;
+  aggregate_type: string;
   aggregate_id: string;
   event_type: string;
   version: number;
@@ -39,6 +40,7 @@ interface EventRow {
 const toReadEvent = (row: EventRow): ReadEvent => ({
   position: BigInt(row.position),
   eventId: row.event_id,
+  aggregateType: row.aggregate_type,
   aggregateId: row.aggregate_id,
   eventType: row.event_type,
   version: row.version,
@@ -68,7 +70,7 @@ export function openRawSqlite(file: string): Subject {
     `INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, event_data, occurred_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
-  const select = `SELECT position, event_id, aggregate_id, event_type, version, schema_version, event_data, occurred_at
+  const select = `SELECT position, event_id, aggregate_type, aggregate_id, event_type, version, schema_version, event_data, occurred_at
      FROM events`;
   const streamAfter = db.prepare(
     `${select} WHERE aggregate_type = ? AND aggregate_id = ? AND version > ? ORDER BY version`,
