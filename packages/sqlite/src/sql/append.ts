@@ -24,9 +24,10 @@ class VersionTaken extends Error {}
 
 /**
  * Appends prepared events to a stream in one `BEGIN IMMEDIATE` transaction: one read of the stream's
- * head, then one prepared insert per event. An event id that is already stored shows up as a unique
- * violation; only then are the stored ids looked up, after the rollback, and
- * {@link resolveRepeatedAppend} decides exactly as the in-memory reference does.
+ * head, then one prepared insert per event. An event id that is already stored shows up as a refused
+ * insert (the events table's no-replace trigger, or its unique index); only then are the stored ids
+ * looked up, after the rollback, and {@link resolveRepeatedAppend} decides exactly as the in-memory
+ * reference does.
  */
 export function appendEvents(
   database: SqliteDatabase,
