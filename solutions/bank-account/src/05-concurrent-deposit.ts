@@ -36,7 +36,8 @@ export async function depositOnce(
   } catch (error) {
     // Only a conflict is an expected outcome; anything else is a real failure and propagates.
     if (!isConcurrencyError(error)) throw error;
-    const expectedVersion = typeof error.expectedVersion === 'number' ? error.expectedVersion : -1;
+    // Repository.save always expects an exact version (a number); the type also allows 'any' & co.
+    const expectedVersion = typeof error.expectedVersion === 'number' ? error.expectedVersion : Number.NaN;
     return { outcome: 'conflict', expectedVersion, actualVersion: error.actualVersion };
   }
 }
