@@ -24,4 +24,4 @@ export const orderCreatedV1ToV2: Upcaster<OrderCreatedV1Data, OrderCreatedData> 
 };
 
 /** Every upcaster of the Order events, for the store's `upcasters` option. */
-export const orderUpcasters: readonly Upcaster[] = [orderCreatedV1ToV2 as Upcaster];
+export const orderUpcasters: readonly Upcaster[] = [orderCreatedV1ToV2];
