@@ -238,12 +238,45 @@ export const badInputTests = defineSuite('bad-input', [
         ['readAll with a numeric fromPosition', () => collect(store.readAll({ fromPosition: unchecked(3) }))],
         ['readAll with batchSize 0', () => collect(store.readAll({ batchSize: 0 }))],
         ['getEventsByType with an empty type', () => store.getEventsByType('')],
+        ['getSnapshot with a 256-character aggregate id', () => store.getSnapshot('BankAccount', TOO_LONG)],
         [
           'getEventsByType with an invalid date',
           () => store.getEventsByType('MoneyDeposited', new Date(Number.NaN)),
         ],
       ];
       for (const [what, action] of cases) await expectStoreError(action, 'INVALID_ARGUMENT', what);
+    },
+  },
+  {
+    name: 'a closed store rejects every call with StoreUnavailableError; closing twice is harmless',
+    async run({ store }) {
+      await seeded(store);
+      await store.close();
+      const calls: [string, () => Promise<unknown>][] = [
+        ['append', () => store.append(account(), 2, newEvents(1))],
+        ['getEvents', () => store.getEvents('BankAccount', 'acc-1')],
+        ['readStream', () => collect(store.readStream(account()))],
+        ['getStreamVersion', () => store.getStreamVersion(account())],
+        ['getAllEvents', () => store.getAllEvents()],
+        ['readAll', () => collect(store.readAll())],
+        ['getEventsByType', () => store.getEventsByType('MoneyDeposited')],
+        ['getSnapshot', () => store.getSnapshot('BankAccount', 'acc-1')],
+        [
+          'saveSnapshot',
+          () =>
+            store.saveSnapshot({
+              ...account(),
+              version: 1,
+              schemaVersion: 1,
+              state: {},
+              createdAt: new Date(),
+            }),
+        ],
+      ];
+      for (const [what, call] of calls) {
+        await expectStoreError(call, 'STORE_UNAVAILABLE', `${what} on a closed store`);
+      }
+      await store.close();
     },
   },
   {
