@@ -3,7 +3,7 @@ import type { EventStore, EventStoreOptions } from '@chronicle/core';
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import { createPostgresEventStore, type PostgresEventStore } from '../src/index';
-import { freshSchemaName, target } from './support/postgres';
+import { describePostgres, freshSchemaName, target } from './support/postgres';
 
 // One pool for the whole suite, with real parallel connections: concurrent appends in the suite run
 // on different backends, so the concurrency tests prove the database's locking, not the event loop.
@@ -21,22 +21,23 @@ const open = (schema: string, options: EventStoreOptions = {}): PostgresEventSto
   return store;
 };
 
-if (target.url === null) console.warn(`[postgres] conformance suite skipped: ${target.reason}`);
-
-runEventStoreConformance({
-  name: target.url === null ? `postgres (skipped: ${target.reason})` : 'postgres',
-  createStore: async (options) => {
-    const store = open(freshSchemaName('conf'), options);
-    await store.migrate();
-    return store;
-  },
-  dispose: async (store) => {
-    await store.close();
-    await pool.query(`DROP SCHEMA IF EXISTS "${(store as PostgresEventStore).schema}" CASCADE`);
-  },
-  reopen: async (store) => {
-    await store.close();
-    return open((store as PostgresEventStore).schema, optionsOf.get(store));
-  },
-  capabilities: { persistent: true, concurrentWriters: true, storeOptions: true },
+// Inside describePostgres: without a server the whole suite is skipped, with the reason in its name.
+describePostgres('@chronicle/conformance', () => {
+  runEventStoreConformance({
+    name: 'postgres',
+    createStore: async (options) => {
+      const store = open(freshSchemaName('conf'), options);
+      await store.migrate();
+      return store;
+    },
+    dispose: async (store) => {
+      await store.close();
+      await pool.query(`DROP SCHEMA IF EXISTS "${(store as PostgresEventStore).schema}" CASCADE`);
+    },
+    reopen: async (store) => {
+      await store.close();
+      return open((store as PostgresEventStore).schema, optionsOf.get(store));
+    },
+    capabilities: { persistent: true, concurrentWriters: true, storeOptions: true },
+  });
 });
