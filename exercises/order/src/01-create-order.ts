@@ -1,6 +1,9 @@
 import { NotImplementedError } from './not-implemented-error';
 import type { OrderCreatedData, OrderLine, OrderState } from './order-events';
 
+// TODO: you will need OrderError (./order-errors) and the checks in ./order-rules
+//       (assertText, assertOrderLine); orderTotal is in ./order-events.
+
 /** What `Order.create()` takes. */
 export interface CreateOrderInput {
   readonly customerId: string;

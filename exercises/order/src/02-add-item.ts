@@ -1,6 +1,9 @@
 import { NotImplementedError } from './not-implemented-error';
 import type { OrderLine, OrderState } from './order-events';
 
+// TODO: you will need OrderError (./order-errors) and the checks in ./order-rules
+//       (assertText, assertOrderLine); orderTotal is in ./order-events.
+
 /**
  * Decides whether a line can be added and returns the `OrderItemAdded` data.
  *

@@ -1,6 +1,9 @@
 import { NotImplementedError } from './not-implemented-error';
 import type { OrderItemPriceCorrectedData, OrderState } from './order-events';
 
+// TODO: you will need OrderError (./order-errors) and the checks in ./order-rules
+//       (assertText, assertOrderLine); orderTotal is in ./order-events.
+
 /** What `Order.correctItemPrice()` takes. */
 export interface CorrectItemPriceInput {
   readonly productId: string;
