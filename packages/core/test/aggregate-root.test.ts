@@ -183,9 +183,13 @@ describe('AggregateRoot: raising events', () => {
       }
     }
     const cart = new Cart('c-1');
-    cart.add({ sku: 'A', quantity: 1 });
+    const input = { sku: 'A', quantity: 1 };
+    cart.add(input);
     cart.items[0]!.quantity = 99;
     expect(cart.uncommittedEvents[0]?.eventData).toEqual({ item: { sku: 'A', quantity: 1 } });
+    // Nor does the state share structure with the caller's object.
+    input.quantity = 7;
+    expect(cart.items[0]).toEqual({ sku: 'A', quantity: 99 });
   });
 
   it('hands out a copy of the uncommitted events', () => {

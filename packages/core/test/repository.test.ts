@@ -256,6 +256,16 @@ describe('Repository snapshots', () => {
     expect(snapshotVersions(store)).toEqual([3, 6]);
   });
 
+  it('counts from the real last snapshot when another repository saves the loaded aggregate', async () => {
+    const { accounts, store } = setup({ snapshotStrategy: everyNEvents(3) });
+    const other = new Repository(store, { create: (id) => new BankAccount(id), snapshotStrategy: everyNEvents(3) });
+    await openAccount(accounts, 'acc-1', [1, 1]); // v3 -> snapshot
+    const loaded = await accounts.get('acc-1');
+    loaded.deposit(1);
+    await other.save(loaded); // v4: 1 since v3, not 4 since none
+    expect(snapshotVersions(store)).toEqual([3]);
+  });
+
   it('ignores a snapshot of another schema version and replays the stream', async () => {
     const { accounts, store } = setup();
     const account = await openAccount(accounts, 'acc-1', [10, 20]);

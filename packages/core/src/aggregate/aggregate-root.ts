@@ -149,7 +149,9 @@ export abstract class AggregateRoot<E extends AggregateEvent, S = unknown> imple
       assertJsonValue(options.metadata, 'options.metadata');
       event.metadata = structuredClone(options.metadata);
     }
-    this.#dispatch({ ...event, eventData });
+    // The handler gets its own copy too: state that keeps a reference to it must share structure
+    // neither with the caller's object nor with what will be stored.
+    this.#dispatch({ ...event, eventData: structuredClone(eventData) });
     this.#version = event.version;
     this.#uncommitted.push(event as AppliedEventOf<E>);
   }

@@ -74,6 +74,16 @@ const warn = (error: unknown, info: SnapshotErrorInfo): void => {
 };
 
 /**
+ * The last snapshot each live aggregate was restored from or saved, for counting since it. Kept per
+ * process rather than per repository, so an aggregate loaded by one repository and saved by another
+ * still counts from its real last snapshot.
+ */
+const lastSnapshots = new WeakMap<
+  EventSourcedAggregate,
+  { readonly version: number; readonly createdAt: Date }
+>();
+
+/**
  * Loads and saves one kind of aggregate over any {@link EventStore}.
  *
  * - `load(id)` restores the newest usable snapshot and applies the events after it. A snapshot of
@@ -100,8 +110,6 @@ export class Repository<A extends EventSourcedAggregate> {
   readonly #strategy: SnapshotStrategy;
   readonly #onSnapshotError: (error: unknown, info: SnapshotErrorInfo) => void;
   readonly #clock: () => Date;
-  /** The last snapshot each live aggregate was restored from or saved, for counting since it. */
-  readonly #lastSnapshot = new WeakMap<A, { readonly version: number; readonly createdAt: Date }>();
 
   /** @throws InvalidArgumentError when `create` is missing or an option is not a function */
   constructor(store: EventStore, options: RepositoryOptions<A>) {
@@ -200,7 +208,7 @@ export class Repository<A extends EventSourcedAggregate> {
         }
         if (restored) {
           aggregate.loadFromHistory(tail);
-          this.#lastSnapshot.set(aggregate, { version: snapshot.version, createdAt: snapshot.createdAt });
+          lastSnapshots.set(aggregate, { version: snapshot.version, createdAt: snapshot.createdAt });
           return { aggregate, aggregateType };
         }
       }
@@ -220,7 +228,7 @@ export class Repository<A extends EventSourcedAggregate> {
   }
 
   async #snapshotIfDue(aggregate: A, eventsAppended: number): Promise<boolean> {
-    const last = this.#lastSnapshot.get(aggregate) ?? null;
+    const last = lastSnapshots.get(aggregate) ?? null;
     const context: SnapshotContext = {
       aggregateType: aggregate.aggregateType,
       aggregateId: aggregate.id,
@@ -234,7 +242,7 @@ export class Repository<A extends EventSourcedAggregate> {
       if (!this.#strategy(context)) return false;
       const snapshot = aggregate.toSnapshot(context.now);
       await this.#store.saveSnapshot(snapshot);
-      this.#lastSnapshot.set(aggregate, { version: snapshot.version, createdAt: snapshot.createdAt });
+      lastSnapshots.set(aggregate, { version: snapshot.version, createdAt: snapshot.createdAt });
       return true;
     } catch (error) {
       // The events are committed: a snapshot is only an optimisation, so report and carry on.
