@@ -271,7 +271,9 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
         yield pipeline.upcast(event);
       }
       if (found === batchSize) continue;
-      if (horizon > target) return;
+      // Done when everything visible at the start lies below the horizon — or behind the cursor
+      // already (a follower that is up to date returns at once, whatever runs elsewhere).
+      if (horizon > target || cursor >= target) return;
       deadline ??= Date.now() + inFlightWaitMs;
       if (Date.now() >= deadline) return;
       await new Promise((resolve) => setTimeout(resolve, pause));

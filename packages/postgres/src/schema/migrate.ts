@@ -47,11 +47,19 @@ export async function runMigrations(
             '(CREATE DATABASE ... ENCODING UTF8)',
         );
       }
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${quoted}.schema_migrations (` +
-          'version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+      // No DDL when the schema is already there: an application role without CREATE privilege can
+      // then open an up-to-date store with autoMigrate on.
+      const { rows: present } = await client.query<{ present: boolean }>(
+        'SELECT to_regclass($1) IS NOT NULL AS present',
+        [`${quoted}.schema_migrations`],
       );
+      if (present[0]?.present !== true) {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${quoted}.schema_migrations (` +
+            'version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+        );
+      }
       const { rows } = await client.query<{ version: number }>(
         `SELECT version FROM ${quoted}.schema_migrations`,
       );
