@@ -1,7 +1,7 @@
 import type { ConformanceTest } from './conformance-test';
 import { appendTests } from './suites/append';
 import { badInputTests } from './suites/bad-input';
-import { concurrencyTests } from './suites/concurrency';
+import { concurrencyPropertyTests, concurrencyTests } from './suites/concurrency';
 import { durabilityTests } from './suites/durability';
 import { expectedVersionTests } from './suites/expected-version';
 import { followTheLogTests } from './suites/follow-the-log';
@@ -27,6 +27,7 @@ export const conformanceTests: readonly ConformanceTest[] = [
   ...badInputTests,
   ...snapshotsTests,
   ...concurrencyTests,
+  ...concurrencyPropertyTests,
   ...followTheLogTests,
   ...modelTests,
   ...durabilityTests,

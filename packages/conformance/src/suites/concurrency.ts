@@ -1,7 +1,9 @@
 import { type AppendResult, type EventStore, isConcurrencyError, type StreamRef } from '@chronicle/core';
+import fc from 'fast-check';
 import { expect } from 'vitest';
 import { defineSuite } from '../conformance-test';
 import { account, collect, newEvent, newEvents, versionsOf } from '../support/fixtures';
+import { assertProperty, propertyRuns } from '../support/property-settings';
 
 type Outcome =
   | { ok: true; result: AppendResult; index: number }
@@ -168,6 +170,95 @@ export const concurrencyTests = defineSuite('concurrency', [
       expect(events.map((e) => e.eventId)).toEqual([events[0]!.eventId, ...batch.map((e) => e.eventId)]);
       // Once the first attempt has committed, a retry is a plain repeat.
       expect(await store.append(account(), 1, batch)).toEqual(results[0]);
+    },
+  },
+]);
+
+interface RaceOp {
+  readonly stream: number;
+  readonly mode: 'fresh' | 'stale' | 'any';
+  readonly size: number;
+  readonly delay: number;
+}
+
+const raceOpArb = fc.record({
+  stream: fc.integer({ min: 0, max: 1 }),
+  mode: fc.constantFrom<RaceOp['mode']>('fresh', 'fresh', 'stale', 'any'),
+  size: fc.integer({ min: 1, max: 3 }),
+  delay: fc.integer({ min: 0, max: 3 }),
+});
+
+/** A property over real `Promise.all` races: random writers, expected versions and delays. */
+export const concurrencyPropertyTests = defineSuite('concurrency', [
+  {
+    name: 'property: racing writers with random expected versions keep streams gapless and results truthful',
+    timeout: 120_000 + propertyRuns() * 2_000,
+    async run({ store, log }) {
+      let run = 0;
+      const runs = await assertProperty(
+        fc.asyncProperty(
+          fc.array(fc.array(raceOpArb, { minLength: 1, maxLength: 4 }), { minLength: 2, maxLength: 5 }),
+          async (writers) => {
+            const ns = `Race${++run}-${Math.random().toString(36).slice(2, 8)}`;
+            const streams = [0, 1].map((i) => account(`${ns}-${i}`));
+            const committed: { stream: number; ids: string[]; result: AppendResult }[] = [];
+            await Promise.all(
+              writers.map(async (ops) => {
+                for (const op of ops) {
+                  await new Promise((resolve) => setTimeout(resolve, op.delay));
+                  const target = streams[op.stream]!;
+                  const current = op.mode === 'any' ? 0 : await store.getStreamVersion(target);
+                  // Stale: below a version the stream already had, so no interleaving can make it right.
+                  const stale = op.mode === 'stale' && current > 0;
+                  const expected = op.mode === 'any' ? 'any' : stale ? current - 1 : current;
+                  const batch = Array.from({ length: op.size }, () => newEvent('Raced', { op: op.mode }));
+                  try {
+                    const result = await store.append(target, expected, batch);
+                    expect(stale, 'an append below a version the stream already had never succeeds').toBe(
+                      false,
+                    );
+                    if (typeof expected === 'number') {
+                      expect(
+                        result.nextExpectedVersion,
+                        'a success at version n puts its events right after n',
+                      ).toBe(expected + batch.length);
+                    }
+                    committed.push({ stream: op.stream, ids: batch.map((e) => e.eventId!), result });
+                  } catch (error) {
+                    if (!isConcurrencyError(error)) throw error;
+                    expect(op.mode, "'any' never conflicts").not.toBe('any');
+                    expect(
+                      error.actualVersion,
+                      'a conflict reports a version other than the expected one',
+                    ).not.toBe(expected);
+                  }
+                }
+              }),
+            );
+            for (const [index, stream] of streams.entries()) {
+              const events = await store.getEvents(stream.aggregateType, stream.aggregateId);
+              expect(versionsOf(events), `${stream.aggregateId} has versions 1..n`).toEqual(
+                events.map((_, i) => i + 1),
+              );
+              const mine = committed.filter((c) => c.stream === index);
+              expect(events.length).toBe(mine.reduce((n, c) => n + c.ids.length, 0));
+              for (const c of mine) {
+                // Each success's events stand together, ending at the version its result reported.
+                const end = c.result.nextExpectedVersion;
+                expect(events.slice(end - c.ids.length, end).map((e) => e.eventId)).toEqual(c.ids);
+                expect(events[end - c.ids.length]!.position).toBe(c.result.firstPosition);
+                expect(events[end - 1]!.position).toBe(c.result.lastPosition);
+              }
+            }
+            const all = await collect(store.readAll({ aggregateTypes: ['BankAccount'] }));
+            const raced = all.filter((e) => e.aggregateId.startsWith(`${ns}-`));
+            expect(raced.every((e, i) => i === 0 || e.position > raced[i - 1]!.position)).toBe(true);
+            expect(raced.length).toBe(committed.reduce((n, c) => n + c.ids.length, 0));
+          },
+        ),
+        'the racing-writers property',
+      );
+      log(`${runs} runs`);
     },
   },
 ]);

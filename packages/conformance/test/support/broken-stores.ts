@@ -159,6 +159,7 @@ export const brokenStores: readonly BrokenStore[] = [
       'concurrency/of N concurrent appends at one expected version exactly one succeeds; the others get the actual version',
       "concurrency/of N concurrent 'no_stream' appends to a new stream exactly one succeeds",
       'concurrency/a contended counter stream reaches exactly the expected count with versions 1..n',
+      'concurrency/property: racing writers with random expected versions keep streams gapless and results truthful',
     ],
     (inner) => ({
       async append(stream, expectedVersion, events) {
