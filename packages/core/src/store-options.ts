@@ -26,9 +26,26 @@ export interface EventPipeline {
   prepare(stream: StreamRef, expectedVersion: unknown, events: readonly NewEvent[]): PreparedEvent[];
   /** Brings a stored event to its latest shape. The identity function when no upcaster is configured. */
   upcast(event: DomainEvent): DomainEvent;
+  /**
+   * How to filter by event type when upcasters may rename types: query `storedTypes` (the requested
+   * types plus every stored name that upcasts to one of them), then keep only the upcast events for
+   * which `matches(event)` holds. Without renames, `storedTypes` is the request and `matches` is
+   * always true.
+   */
+  eventTypeFilter(eventTypes: readonly string[]): EventTypeFilter;
   /** The registry, if one is configured (persisting adapters store its definitions). */
   readonly registry: EventTypeRegistry | undefined;
 }
+
+/** See {@link EventPipeline.eventTypeFilter}. */
+export interface EventTypeFilter {
+  /** The stored type names to query. */
+  readonly storedTypes: readonly string[];
+  /** Whether an upcast event belongs to the requested types. */
+  matches(event: DomainEvent): boolean;
+}
+
+const matchesAll = (): boolean => true;
 
 /**
  * Resolves {@link EventStoreOptions} into an {@link EventPipeline}. Adapters call this once when created.
@@ -41,9 +58,18 @@ export function createEventPipeline(options: EventStoreOptions = {}): EventPipel
   const upcast = pipeline.isEmpty
     ? (event: DomainEvent) => event
     : (event: DomainEvent) => pipeline.upcast(event);
+  const renames = pipeline.renamesTypes;
   return {
     registry,
     upcast,
+    eventTypeFilter(eventTypes) {
+      if (!renames) return { storedTypes: eventTypes, matches: matchesAll };
+      const requested = new Set(eventTypes);
+      return {
+        storedTypes: [...new Set(eventTypes.flatMap((type) => pipeline.storedEventTypesOf(type)))],
+        matches: (event) => requested.has(event.eventType),
+      };
+    },
     prepare(stream, expectedVersion, events) {
       const prepared = prepareAppend(stream, expectedVersion, events, clock);
       if (registry !== undefined && prepared.length > 0) registry.validate(stream, prepared);

@@ -70,11 +70,10 @@ async function collect(events: AsyncIterable<DomainEvent>): Promise<DomainEvent[
 /**
  * Every read path of the contract, each returning the events it reads for `legacyHistory`.
  *
- * The type-filtered paths ask only for types that were never renamed: whether a filter on
- * 'MoneyWithdrawn' should also find stored 'FundsWithdrawn' events is a store-level question
- * (see `UpcasterPipeline.storedEventTypesOf`), not what these tests pin down.
+ * The type-filtered paths filter on the upcast type: asking for 'MoneyWithdrawn' also finds the
+ * events stored as 'FundsWithdrawn' before the rename.
  */
-const unrenamed = new Set(['AccountOpened', 'MoneyDeposited']);
+const wanted = new Set(['AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn']);
 const readPaths: Record<string, { read: (store: EventStore) => Promise<DomainEvent[]>; filtered?: true }> = {
   getEvents: { read: (store) => store.getEvents(BANK_ACCOUNT, 'acc-1') },
   'readStream forward': { read: (store) => collect(store.readStream(account)) },
@@ -86,6 +85,7 @@ const readPaths: Record<string, { read: (store: EventStore) => Promise<DomainEve
       [
         ...(await store.getEventsByType('AccountOpened')),
         ...(await store.getEventsByType('MoneyDeposited')),
+        ...(await store.getEventsByType('MoneyWithdrawn')),
       ].sort((a, b) => a.version - b.version),
     filtered: true,
   },
@@ -96,7 +96,7 @@ const readPaths: Record<string, { read: (store: EventStore) => Promise<DomainEve
     read: (store) => collect(store.readAll({ batchSize: 2, aggregateTypes: [BANK_ACCOUNT] })),
   },
   'readAll by event type': {
-    read: (store) => collect(store.readAll({ eventTypes: [...unrenamed], batchSize: 3 })),
+    read: (store) => collect(store.readAll({ eventTypes: [...wanted], batchSize: 3 })),
     filtered: true,
   },
 };
@@ -277,11 +277,22 @@ describe('upcasting in the in-memory store', () => {
     return store;
   }
 
+  it('filters by the upcast type: a renamed type is found by its new name, not its old one', async () => {
+    const store = await legacyStore();
+    const renamed = await store.getEventsByType('MoneyWithdrawn');
+    expect(renamed.map(shape)).toEqual([upcastHistory[4]]);
+    expect(await store.getEventsByType('FundsWithdrawn')).toEqual([]);
+    expect(
+      (await collect(store.readAll({ eventTypes: ['MoneyWithdrawn'], batchSize: 1 }))).map(shape),
+    ).toEqual([upcastHistory[4]]);
+    expect(await collect(store.readAll({ eventTypes: ['FundsWithdrawn'] }))).toEqual([]);
+  });
+
   for (const [name, { read, filtered }] of Object.entries(readPaths)) {
     it(`upcasts on ${name}`, async () => {
       const store = await legacyStore();
       const events = (await read(store)).filter((e) => e.aggregateType === BANK_ACCOUNT);
-      const expected = filtered ? upcastHistory.filter((e) => unrenamed.has(e.eventType)) : upcastHistory;
+      const expected = filtered ? upcastHistory.filter((e) => wanted.has(e.eventType)) : upcastHistory;
       expect(events.map(shape)).toEqual(expected);
       expect(events.length).toBeGreaterThanOrEqual(4);
     });

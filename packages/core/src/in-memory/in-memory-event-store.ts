@@ -234,7 +234,14 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       if (fromDate !== undefined) assertDate(fromDate, 'fromDate');
       assertOpen();
       const from = fromDate?.getTime() ?? Number.NEGATIVE_INFINITY;
-      return (byEventType.get(eventType) ?? []).filter((e) => e.occurredAt >= from).map(toDomainEvent);
+      const filter = pipeline.eventTypeFilter([eventType]);
+      const stored = filter.storedTypes.flatMap((type) => byEventType.get(type) ?? []);
+      // Several stored names (a renamed type) are merged back into position order.
+      if (filter.storedTypes.length > 1) stored.sort((a, b) => (a.position < b.position ? -1 : 1));
+      return stored
+        .filter((e) => e.occurredAt >= from)
+        .map(toDomainEvent)
+        .filter(filter.matches);
     },
 
     async getAllEvents(aggregateType, fromPosition = 0n) {
@@ -253,7 +260,8 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
     async *readAll(options?: ReadAllOptions) {
       const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(options);
       const aggregateTypeSet = aggregateTypes && new Set(aggregateTypes);
-      const eventTypeSet = eventTypes && new Set(eventTypes);
+      const typeFilter = eventTypes && pipeline.eventTypeFilter(eventTypes);
+      const eventTypeSet = typeFilter && new Set(typeFilter.storedTypes);
       let index = startIndex(fromPosition);
       for (;;) {
         assertOpen();
@@ -264,7 +272,9 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
           const event = log[index++]!;
           if (aggregateTypeSet && !aggregateTypeSet.has(event.aggregateType)) continue;
           if (eventTypeSet && !eventTypeSet.has(event.eventType)) continue;
-          page.push(toDomainEvent(event));
+          const domainEvent = toDomainEvent(event);
+          if (typeFilter && !typeFilter.matches(domainEvent)) continue;
+          page.push(domainEvent);
         }
         if (page.length === 0) return;
         yield* page;

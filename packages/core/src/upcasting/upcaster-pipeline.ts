@@ -50,6 +50,12 @@ export class UpcasterPipeline {
     return this.steps.size === 0;
   }
 
+  /** Whether any step renames a type (then type filters must look at stored names too). */
+  get renamesTypes(): boolean {
+    for (const step of this.steps.values()) if (step.toEventType !== step.eventType) return true;
+    return false;
+  }
+
   /**
    * Returns `event` carried through every applicable step (the same object when none applies).
    *
