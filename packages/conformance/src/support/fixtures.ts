@@ -31,10 +31,6 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 /** The versions of `events`, in order. */
 export const versionsOf = (events: readonly DomainEvent[]): number[] => events.map((e) => e.version);
 
-/** The ids of `events`, in order. */
-export const idsOf = (events: readonly { readonly eventId?: string | undefined }[]): (string | undefined)[] =>
-  events.map((e) => e.eventId);
-
 /** Backdoor counters the harness registers for the stores it opens (see `rawEventCount`). */
 const rawCounters = new WeakMap<EventStore, () => Promise<number>>();
 
