@@ -194,7 +194,13 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       assertIdentifier(eventType, 'eventType');
       if (fromDate !== undefined) assertDate(fromDate, 'fromDate');
       const from = fromDate?.getTime() ?? EARLIEST_MILLIS;
-      return read(run(() => statements.eventsByType.all(eventType, from)));
+      const filter = pipeline.eventTypeFilter([eventType]);
+      const rows = run(() =>
+        filter.storedTypes.flatMap((type) => statements.eventsByType.all(type, from)),
+      ) as EventRow[];
+      // Several stored names (a renamed type) are merged back into position order.
+      if (filter.storedTypes.length > 1) rows.sort((a, b) => (a.position < b.position ? -1 : 1));
+      return read(rows).filter(filter.matches);
     },
 
     async getAllEvents(aggregateType, fromPosition = 0n) {
@@ -221,13 +227,15 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
             : statements.readAllPageByBoth;
       const params: Record<string, unknown> = { after: fromPosition, limit: batchSize };
       if (aggregateTypes !== undefined) params.aggregateTypes = JSON.stringify(aggregateTypes);
-      if (eventTypes !== undefined) params.eventTypes = JSON.stringify(eventTypes);
+      const typeFilter = eventTypes && pipeline.eventTypeFilter(eventTypes);
+      if (typeFilter !== undefined) params.eventTypes = JSON.stringify(typeFilter.storedTypes);
       for (;;) {
         // One page per query, resuming after the last position seen (keyset): memory stays bounded by
         // `batchSize`, and events committed meanwhile are seen by a later page.
         const rows = run(() => statement.all(params)) as EventRow[];
         if (rows.length === 0) return;
-        for (const event of read(rows)) yield event;
+        for (const event of read(rows))
+          if (typeFilter === undefined || typeFilter.matches(event)) yield event;
         if (rows.length < batchSize) return;
         params.after = rows[rows.length - 1]!.position;
       }

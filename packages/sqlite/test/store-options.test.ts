@@ -115,14 +115,18 @@ describe('upcasters', () => {
     await store.append(stream, 'no_stream', [{ eventType: 'OrderPlaced', eventData: { total: 1 } }]);
     const reads: DomainEvent[] = [
       ...(await store.getEvents(stream.aggregateType, stream.aggregateId)),
-      ...(await store.getEventsByType('OrderPlaced')),
+      // Type filters apply to the upcast type: the renamed type is found by its new name.
+      ...(await store.getEventsByType('OrderSubmitted')),
       ...(await store.getAllEvents()),
       ...(await store.getAllEvents('Order')),
     ];
     for await (const event of store.readStream(stream)) reads.push(event);
     for await (const event of store.readStream(stream, { direction: 'backward' })) reads.push(event);
-    for await (const event of store.readAll({ eventTypes: ['OrderPlaced'] })) reads.push(event);
+    for await (const event of store.readAll({ eventTypes: ['OrderSubmitted'] })) reads.push(event);
     expect(reads).toHaveLength(7);
+    expect(await store.getEventsByType('OrderPlaced')).toEqual([]);
+    for await (const event of store.readAll({ eventTypes: ['OrderPlaced'] }))
+      expect.unreachable(event.eventType);
     for (const event of reads) expect(event).toMatchObject(latest);
     expect(database.prepare('SELECT event_type, schema_version, event_data FROM events').get()).toEqual({
       event_type: 'OrderPlaced',
