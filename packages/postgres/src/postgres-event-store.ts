@@ -78,6 +78,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   const autoMigrate = options.autoMigrate ?? true;
   const inFlightWaitMs = options.inFlightWaitMs ?? DEFAULT_IN_FLIGHT_WAIT_MS;
   const streamPageSize = options.streamPageSize ?? DEFAULT_STREAM_PAGE_SIZE;
+  const prepareStatements = options.prepareStatements ?? true;
   const definitions = () => pipeline.registry?.definitions() ?? [];
   let ready: Promise<PostgresPool> | undefined;
   let closed = false;
@@ -120,13 +121,9 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   /** Runs one statement (prepared by name) and returns its rows as arrays of text; driver errors as thrown. */
   const query = async (text: string, values: readonly unknown[]): Promise<EventRow[]> => {
     const pool = await open();
-    const config: PostgresQueryConfig = {
-      text,
-      values,
-      name: statementName(text),
-      rowMode: 'array',
-      types: RAW_TEXT,
-    };
+    const config: PostgresQueryConfig = prepareStatements
+      ? { text, values, name: statementName(text), rowMode: 'array', types: RAW_TEXT }
+      : { text, values, rowMode: 'array', types: RAW_TEXT };
     return (await pool.query<EventRow>(config)).rows;
   };
 
@@ -284,7 +281,12 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   return {
     schema,
 
-    migrate,
+    async migrate() {
+      const report = await migrate();
+      // Migrated now: the first operation need not check again.
+      ready ??= poolSource.get();
+      return report;
+    },
 
     append,
 

@@ -56,6 +56,12 @@ export interface PostgresStoreSettings extends EventStoreOptions {
   readonly inFlightWaitMs?: number;
   /** Events fetched per round trip by `readStream`. Default: `500`. */
   readonly streamPageSize?: number;
+  /**
+   * Send the store's statements as named prepared statements, parsed once per connection. Default:
+   * `true`. Turn it off behind a pooler that cannot keep them (PgBouncer in transaction mode before
+   * 1.21, or without `max_prepared_statements`).
+   */
+  readonly prepareStatements?: boolean;
 }
 
 /**

@@ -42,6 +42,19 @@ describePostgres('postgres store: append and read', () => {
     expect(await store.getStreamVersion(account('nope'))).toBe(0);
   });
 
+  it('works the same without prepared statements (for poolers that cannot keep them)', async () => {
+    const store = stores.create({ prepareStatements: false });
+    const { nextExpectedVersion } = await store.append(account('a'), 'no_stream', [
+      deposited(1),
+      deposited(2),
+    ]);
+    expect(nextExpectedVersion).toBe(2);
+    expect((await collect(store.readAll())).map((e) => e.version)).toEqual([1, 2]);
+    expect(
+      (await collect(store.readStream(account('a'), { direction: 'backward' }))).map((e) => e.version),
+    ).toEqual([2, 1]);
+  });
+
   it('rejects a stale expected version with the actual version and writes nothing', async () => {
     const store = stores.create();
     await store.append(account('a'), 'no_stream', [deposited(1), deposited(2)]);
