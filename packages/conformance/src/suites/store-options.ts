@@ -158,6 +158,50 @@ export const storeOptionsTests = defineSuite('store-options', [
     },
   },
   {
+    name: 'event type filters see the upcast type: a renamed type is found by its new name only',
+    requires: ['storeOptions'],
+    async run({ openStore }) {
+      const store = await openStore({
+        upcasters: [
+          {
+            eventType: 'OrderMade',
+            fromSchemaVersion: 1,
+            toEventType: 'OrderPlaced',
+            upcast: (e) => e.eventData,
+          },
+        ],
+      });
+      await store.append(order('a'), 'no_stream', [newEvent('OrderMade', { n: 1 })]);
+      await store.append(order('b'), 'no_stream', [newEvent('OrderPlaced', { n: 2 }, { schemaVersion: 2 })]);
+      await store.append(order('a'), 1, [
+        newEvent('OrderMade', { n: 3 }),
+        newEvent('OrderShipped', { n: 4 }),
+      ]);
+      const data = (events: readonly DomainEvent[]) => events.map((e) => [e.eventType, e.eventData]);
+      const placed = [
+        ['OrderPlaced', { n: 1 }],
+        ['OrderPlaced', { n: 2 }],
+        ['OrderPlaced', { n: 3 }],
+      ];
+      expect(data(await store.getEventsByType('OrderPlaced')), "getEventsByType('OrderPlaced')").toEqual(
+        placed,
+      );
+      expect(await store.getEventsByType('OrderMade'), 'the old name reads as nothing').toEqual([]);
+      for (const batchSize of [1, 500]) {
+        expect(
+          data(await collect(store.readAll({ eventTypes: ['OrderPlaced'], batchSize }))),
+          `readAll batch ${batchSize}`,
+        ).toEqual(placed);
+        expect(await collect(store.readAll({ eventTypes: ['OrderMade'], batchSize }))).toEqual([]);
+      }
+      expect(data(await collect(store.readAll({ eventTypes: ['OrderShipped', 'OrderPlaced'] })))).toEqual([
+        ...placed.slice(0, 2),
+        ['OrderPlaced', { n: 3 }],
+        ['OrderShipped', { n: 4 }],
+      ]);
+    },
+  },
+  {
     name: 'an upcaster that throws surfaces as UpcastError',
     requires: ['storeOptions'],
     async run({ openStore }) {

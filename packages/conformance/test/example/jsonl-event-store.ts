@@ -241,7 +241,12 @@ export function createJsonlEventStore(options: JsonlEventStoreOptions): JsonlEve
       if (fromDate !== undefined) assertDate(fromDate, 'fromDate');
       assertOpen();
       const from = fromDate?.getTime() ?? Number.NEGATIVE_INFINITY;
-      return log.filter((row) => row.eventType === eventType && row.occurredAt >= from).map(toEvent);
+      // Type filters apply to the upcast type: query every stored name that may become it.
+      const filter = pipeline.eventTypeFilter([eventType]);
+      return log
+        .filter((row) => filter.storedTypes.includes(row.eventType) && row.occurredAt >= from)
+        .map(toEvent)
+        .filter(filter.matches);
     },
 
     async getAllEvents(aggregateType, fromPosition = 0n) {
@@ -256,6 +261,7 @@ export function createJsonlEventStore(options: JsonlEventStoreOptions): JsonlEve
 
     async *readAll(readOptions) {
       const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(readOptions);
+      const typeFilter = eventTypes && pipeline.eventTypeFilter(eventTypes);
       let next = startOf(fromPosition);
       for (;;) {
         assertOpen();
@@ -265,8 +271,9 @@ export function createJsonlEventStore(options: JsonlEventStoreOptions): JsonlEve
         next += page.length;
         for (const row of page) {
           if (aggregateTypes !== undefined && !aggregateTypes.includes(row.aggregateType)) continue;
-          if (eventTypes !== undefined && !eventTypes.includes(row.eventType)) continue;
-          yield toEvent(row);
+          if (typeFilter !== undefined && !typeFilter.storedTypes.includes(row.eventType)) continue;
+          const event = toEvent(row);
+          if (typeFilter === undefined || typeFilter.matches(event)) yield event;
         }
       }
     },
