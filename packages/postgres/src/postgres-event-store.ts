@@ -248,9 +248,12 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(options);
     assertOpen();
     const text = sql.readAllPage(aggregateTypes !== undefined, eventTypes !== undefined);
+    // Upcasters may rename types: query every stored name that reads as a requested type, then keep
+    // the events whose upcast type was requested.
+    const typeFilter = eventTypes === undefined ? undefined : pipeline.eventTypeFilter(eventTypes);
     const filters: unknown[] = [];
     if (aggregateTypes !== undefined) filters.push(aggregateTypes);
-    if (eventTypes !== undefined) filters.push(eventTypes);
+    if (typeFilter !== undefined) filters.push(typeFilter.storedTypes);
     let cursor = fromPosition;
     let target: bigint | undefined;
     let deadline: number | undefined;
@@ -263,9 +266,9 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
       target ??= first[1] == null ? 0n : BigInt(first[1]);
       const found = first[2] === null ? 0 : page.length;
       for (let i = 0; i < found; i++) {
-        const event = toDomainEvent(page[i]!, 2);
+        const event = pipeline.upcast(toDomainEvent(page[i]!, 2));
         cursor = event.position;
-        yield pipeline.upcast(event);
+        if (typeFilter === undefined || typeFilter.matches(event)) yield event;
       }
       if (found === batchSize) continue;
       // Done when everything visible at the start lies below the horizon — or behind the cursor
@@ -358,15 +361,24 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
       assertIdentifier(eventType, 'eventType');
       if (fromDate !== undefined) assertDate(fromDate, 'fromDate');
       assertOpen();
+      const { storedTypes, matches } = pipeline.eventTypeFilter([eventType]);
+      // One stored name (no rename): an ordered scan of the (event_type, position) index; several:
+      // the same index for each name, merged in position order.
+      const single = storedTypes.length === 1;
+      const types = single ? storedTypes[0] : storedTypes;
       const found =
         fromDate === undefined
-          ? await rows(sql.eventsByType, [eventType], `read events of type ${eventType}`)
+          ? await rows(
+              single ? sql.eventsByType : sql.eventsByTypes,
+              [types],
+              `read events of type ${eventType}`,
+            )
           : await rows(
-              sql.eventsByTypeSince,
-              [eventType, fromDate.toISOString()],
+              single ? sql.eventsByTypeSince : sql.eventsByTypesSince,
+              [types, fromDate.toISOString()],
               `read events of type ${eventType}`,
             );
-      return upcastRows(found);
+      return upcastRows(found).filter(matches);
     },
 
     async getAllEvents(aggregateType, fromPosition = 0n) {

@@ -196,6 +196,7 @@ describePostgres('postgres store: schema and migrations', () => {
     expect(await plan(sql.eventsByTypeSince, ['Type7', '2000-01-01T00:00:00Z'])).toMatch(
       /events_event_type_position_idx/,
     );
+    expect(await plan(sql.eventsByTypes, ['{Type7,Type8}'])).toMatch(/events_event_type_position_idx/);
     expect(await plan(sql.eventsAfter, ['T1', '4', '0'])).toMatch(/events_stream_version_key/);
     expect(await plan(sql.readAllPage(false, false), ['0', '100'])).toMatch(/events_pkey/);
   });

@@ -14,6 +14,8 @@ export interface Statements {
   readonly streamPageBackward: string;
   readonly eventsByType: string;
   readonly eventsByTypeSince: string;
+  readonly eventsByTypes: string;
+  readonly eventsByTypesSince: string;
   readonly readAllPage: (filterAggregateTypes: boolean, filterEventTypes: boolean) => string;
   readonly getSnapshot: string;
   readonly saveSnapshot: string;
@@ -32,6 +34,8 @@ export function buildStatements(s: string): Statements {
     streamPageBackward: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE aggregate_type = $1 AND aggregate_id = $2 AND version < $3::int8 ORDER BY version DESC LIMIT $4`,
     eventsByType: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE event_type = $1 ORDER BY position`,
     eventsByTypeSince: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE event_type = $1 AND occurred_at >= $2::timestamptz ORDER BY position`,
+    eventsByTypes: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE event_type = ANY($1::text[]) ORDER BY position`,
+    eventsByTypesSince: `SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE event_type = ANY($1::text[]) AND occurred_at >= $2::timestamptz ORDER BY position`,
     readAllPage(filterAggregateTypes, filterEventTypes) {
       const key = `${filterAggregateTypes}:${filterEventTypes}`;
       let text = readAllPages.get(key);
