@@ -202,8 +202,11 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
           lastPosition: BigInt(result[3]!),
         };
       }
-      // The expected version did not hold, or an id is taken: the idempotency rule decides first,
-      // exactly as the in-memory reference does.
+      // The expected version did not hold and none of the ids is stored: a plain conflict.
+      if (result !== undefined && result[4] === 'f') {
+        throw new ConcurrencyError(stream, expectedVersion, Number(result[1]));
+      }
+      // An id is taken: the idempotency rule decides first, exactly as the in-memory reference does.
       const stored = await storedLocations(ids);
       if (stored.some((location) => location !== undefined)) {
         return resolveRepeatedAppend(stream, expectedVersion, ids, stored);

@@ -105,7 +105,8 @@ CREATE FUNCTION ${s}.append_events(
   p_correlation_ids text[],
   p_causation_ids   text[],
   p_metadata        text[]
-) RETURNS TABLE (ok boolean, stream_version bigint, first_position bigint, last_position bigint)
+) RETURNS TABLE (ok boolean, stream_version bigint, first_position bigint, last_position bigint,
+  ids_stored boolean)
 LANGUAGE plpgsql AS $fn$
 DECLARE
   v_count   integer := cardinality(p_event_ids);
@@ -148,10 +149,14 @@ BEGIN
       RETURNING st.version - v_count, st.last_position - v_count + 1 INTO v_version, v_first;
   END IF;
 
+  -- The expected version does not hold: nothing was written. Report the actual version, and whether
+  -- any of the ids is already stored (then the caller applies the idempotency rule; if none is, it
+  -- has all it needs for a ConcurrencyError without another round trip).
   IF v_version IS NULL THEN
     RETURN QUERY SELECT false, COALESCE((SELECT st.version::bigint FROM ${s}.streams st
       WHERE st.aggregate_type = p_aggregate_type AND st.aggregate_id = p_aggregate_id), 0::bigint),
-      NULL::bigint, NULL::bigint;
+      NULL::bigint, NULL::bigint,
+      EXISTS (SELECT 1 FROM ${s}.events e WHERE e.event_id = ANY(p_event_ids));
     RETURN;
   END IF;
 
@@ -165,7 +170,7 @@ BEGIN
       WITH ORDINALITY AS t(event_id, event_type, event_data, schema_version, occurred_at, user_id,
         correlation_id, causation_id, metadata, n);
 
-  RETURN QUERY SELECT true, v_version + v_count, v_first, v_first + v_count - 1;
+  RETURN QUERY SELECT true, v_version + v_count, v_first, v_first + v_count - 1, false;
 END
 $fn$;
 

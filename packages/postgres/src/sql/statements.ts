@@ -25,7 +25,7 @@ export interface Statements {
 export function buildStatements(s: string): Statements {
   const readAllPages = new Map<string, string>();
   return {
-    append: `SELECT ok, stream_version, first_position, last_position FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    append: `SELECT ok, stream_version, first_position, last_position, ids_stored FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     streamHead: `SELECT version, last_position FROM ${s}.streams WHERE aggregate_type = $1 AND aggregate_id = $2`,
     storedEventIds: `SELECT event_id, aggregate_type, aggregate_id, version, position FROM ${s}.events WHERE event_id = ANY($1::text[])`,
     streamVersion: `SELECT version FROM ${s}.streams WHERE aggregate_type = $1 AND aggregate_id = $2`,
