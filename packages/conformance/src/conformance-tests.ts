@@ -1,7 +1,7 @@
 import type { ConformanceTest } from './conformance-test';
 import { appendTests } from './suites/append';
 import { badInputTests } from './suites/bad-input';
-import { concurrencyPropertyTests, concurrencyTests } from './suites/concurrency';
+import { concurrencyPropertyTests, concurrencyTests, schedulerTests } from './suites/concurrency';
 import { durabilityTests } from './suites/durability';
 import { expectedVersionTests } from './suites/expected-version';
 import { followTheLogTests } from './suites/follow-the-log';
@@ -28,6 +28,7 @@ export const conformanceTests: readonly ConformanceTest[] = [
   ...snapshotsTests,
   ...concurrencyTests,
   ...concurrencyPropertyTests,
+  ...schedulerTests,
   ...followTheLogTests,
   ...modelTests,
   ...durabilityTests,

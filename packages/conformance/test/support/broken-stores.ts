@@ -148,6 +148,7 @@ export const brokenStores: readonly BrokenStore[] = [
     [
       'expected-version/a number below the current version throws ConcurrencyError with the actual version',
       "expected-version/'no_stream' on a second write throws ConcurrencyError with the actual version",
+      'concurrency/property (fc.scheduler): every interleaving of load-then-append writers keeps the stream exact',
       'concurrency/of N concurrent appends at one expected version exactly one succeeds; the others get the actual version',
       'model/random appends, retries, reads and snapshot saves agree with a plain model',
     ],
@@ -160,6 +161,7 @@ export const brokenStores: readonly BrokenStore[] = [
       "concurrency/of N concurrent 'no_stream' appends to a new stream exactly one succeeds",
       'concurrency/a contended counter stream reaches exactly the expected count with versions 1..n',
       'concurrency/property: racing writers with random expected versions keep streams gapless and results truthful',
+      'concurrency/property (fc.scheduler): every interleaving of load-then-append writers keeps the stream exact',
     ],
     (inner) => ({
       async append(stream, expectedVersion, events) {
