@@ -75,6 +75,23 @@ describePostgres('postgres store: read-all ordering under real concurrency', () 
     }
   });
 
+  it('a reader already past everything visible returns at once, even while an older transaction is open', async () => {
+    const store = stores.create();
+    await store.migrate();
+    const open = await stores.pool.connect();
+    try {
+      await open.query('BEGIN');
+      await rawAppend(open, store.schema, stream('open'), 'any', ['open-1']);
+      const { lastPosition } = await store.append(stream('mine'), 'no_stream', [ev('mine-2')]);
+      const started = Date.now();
+      expect(await collect(store.readAll({ fromPosition: lastPosition }))).toEqual([]);
+      expect(Date.now() - started).toBeLessThan(2000);
+      await open.query('ROLLBACK');
+    } finally {
+      open.release();
+    }
+  });
+
   it('appends to different streams do not wait for each other; to the same stream they queue', async () => {
     const store = stores.create();
     await store.append(stream('held'), 'no_stream', [ev('held-1')]);
