@@ -1,7 +1,8 @@
 import type { ConformanceTest } from './conformance-test';
 import { appendTests } from './suites/append';
 import { badInputTests } from './suites/bad-input';
-import { concurrencyPropertyTests, concurrencyTests, schedulerTests } from './suites/concurrency';
+import { concurrencyTests } from './suites/concurrency';
+import { concurrencyPropertyTests, schedulerTests } from './suites/concurrency-properties';
 import { durabilityTests } from './suites/durability';
 import { expectedVersionTests } from './suites/expected-version';
 import { followTheLogTests } from './suites/follow-the-log';
