@@ -124,6 +124,20 @@ describe('in-memory store: bad input is rejected with a typed error and nothing 
     ['a Map in data', stream, 'any', [{ eventType: 'Tested', eventData: new Map() }]],
     ['a lone surrogate in data', stream, 'any', [{ eventType: 'Tested', eventData: { s: '\ud800' } }]],
     ['a NUL in data', stream, 'any', [{ eventType: 'Tested', eventData: { s: 'a\u0000' } }]],
+    [
+      'a symbol-keyed property in data',
+      stream,
+      'any',
+      [{ eventType: 'Tested', eventData: { [Symbol('k')]: 1 } }],
+    ],
+    [
+      'an array with a named property',
+      stream,
+      'any',
+      [{ eventType: 'Tested', eventData: Object.assign([1], { x: 2 }) }],
+    ],
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    ['a sparse array', stream, 'any', [{ eventType: 'Tested', eventData: [1, , 3] }]],
     ['a zero schema version', stream, 'any', [{ ...ok, schemaVersion: 0 }]],
     ['a negative schema version', stream, 'any', [{ ...ok, schemaVersion: -2 }]],
     ['a fractional schema version', stream, 'any', [{ ...ok, schemaVersion: 1.5 }]],

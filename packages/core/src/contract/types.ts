@@ -157,9 +157,10 @@ export interface EventStore {
    *
    * The expected version is checked first (a mismatch throws `ConcurrencyError` with the actual
    * version). Repeating an append whose events all already stand in this stream, consecutively, at the
-   * versions the expected version implies, returns the original result and writes nothing; any other
-   * reuse of a stored `eventId` throws `DuplicateEventError`. An empty `events` array is a no-op that
-   * reports the current version. Bad input throws `InvalidArgumentError` and writes nothing.
+   * versions the expected version implies, writes nothing and returns where those events stand (for a
+   * full repeat, the original result); any other reuse of a stored `eventId` throws
+   * `DuplicateEventError`. An empty `events` array is a no-op that reports the current version, with
+   * no version check. Bad input throws `InvalidArgumentError` and writes nothing.
    *
    * @example
    * ```ts

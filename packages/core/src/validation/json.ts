@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '../errors';
  * Throws {@link InvalidArgumentError} unless `value` reads back equal after a JSON round trip through
  * every adapter: `null`, booleans, finite numbers, well-formed strings without U+0000, arrays and plain
  * objects of those. Object properties whose value is `undefined` are allowed and dropped, as
- * `JSON.stringify` drops them; `undefined` anywhere else is rejected.
+ * `JSON.stringify` drops them; `undefined` anywhere else is rejected. `-0` is stored as `0`.
  *
  * Why so strict: `JSON.stringify` silently turns `NaN` into `null`, `Date` into a string, drops
  * functions and throws on `BigInt` and cycles; PostgreSQL's `jsonb` refuses U+0000 and lone
@@ -48,8 +48,17 @@ function checkValue(value: unknown, path: string, ancestors: Set<object>): void 
   const object = value as object;
   if (ancestors.has(object)) throw new InvalidArgumentError(path, 'is a circular reference');
   ancestors.add(object);
+  if (Object.getOwnPropertySymbols(object).length > 0) {
+    throw new InvalidArgumentError(path, 'has symbol-keyed properties, which JSON drops');
+  }
   if (Array.isArray(object)) {
     for (let i = 0; i < object.length; i++) checkValue(object[i], `${path}[${i}]`, ancestors);
+    if (Object.keys(object).length !== object.length) {
+      throw new InvalidArgumentError(
+        path,
+        'is an array with holes or named properties, which JSON cannot carry',
+      );
+    }
   } else {
     const proto = Object.getPrototypeOf(object);
     if (proto !== Object.prototype && proto !== null) {
