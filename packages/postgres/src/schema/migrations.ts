@@ -59,7 +59,6 @@ CREATE TABLE ${s}.events (
   CONSTRAINT events_stream_version_key UNIQUE (aggregate_type, aggregate_id, version)
 );
 CREATE INDEX events_event_type_position_idx ON ${s}.events (event_type, position);
-CREATE INDEX events_aggregate_type_position_idx ON ${s}.events (aggregate_type, position);
 
 CREATE TABLE ${s}.snapshots (
   aggregate_type text        NOT NULL,
