@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PG_URL, defaultDataDir, parseCli, USAGE } from './options';
 import { checkTargets, renderChecks, renderTable } from './report/table';
-import { runBench } from './run';
+import { type BenchReport, runBench } from './run';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 
@@ -44,6 +44,7 @@ async function main(): Promise<number> {
       process.stdout.write(`Targets (issue 8):\n${renderChecks(checks)}\n\n`);
     for (const [target, reason] of Object.entries(report.skipped))
       process.stdout.write(`skipped ${target}: ${reason}\n`);
+    process.stdout.write(`${describeRun(report)}\n`);
 
     const json = `${JSON.stringify({ ...report, checks }, (_key, value) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`;
     const out =
@@ -64,6 +65,20 @@ async function main(): Promise<number> {
   } finally {
     if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The run's conditions in two lines: load averages per workload, and the code measured. */
+function describeRun(report: BenchReport): string {
+  const load = (values: readonly number[]) => values.join('/');
+  const perWorkload = report.workloads.map((w) => `${w.id} ${load(w.loadAverageBefore)}`).join(', ');
+  const dirty =
+    report.source.uncommitted.length > 0
+      ? ` + uncommitted changes (${report.source.uncommitted.length} files)`
+      : '';
+  return (
+    `load average (1/5/15 min): start ${load(report.machine.loadAverageAtStart)}; ${perWorkload}; end ${load(report.loadAverageAtEnd)}\n` +
+    `measured: commit ${report.source.commit}${dirty}; ${report.machine.cpuCount} x ${report.machine.cpuModel}, node ${report.machine.node}, sqlite ${report.machine.sqlite}, ${report.machine.postgres.version?.split(' on ')[0] ?? 'no PostgreSQL'}`
+  );
 }
 
 main().then(

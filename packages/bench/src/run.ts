@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { type MachineInfo, machineInfo, postgresInfo, round2 } from './machine';
 import type { Scale } from './scale';
@@ -39,6 +40,10 @@ export interface BenchReport {
   readonly scale: Scale;
   readonly machine: MachineInfo;
   readonly settings: Record<string, string>;
+  /** The commit measured, and the measured packages' uncommitted changes (`git status --short`), if any. */
+  readonly source: { readonly commit: string; readonly uncommitted: readonly string[] };
+  /** `os.loadavg()` when the run ended. */
+  readonly loadAverageAtEnd: readonly number[];
   /** Targets asked for but not run, with the reason (e.g. PostgreSQL unreachable). */
   readonly skipped: Record<string, string>;
   readonly workloads: WorkloadResult[];
@@ -181,8 +186,29 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       postgres: `stock server settings (see machine.postgres); a pool of 8 connections per store; each store in its own schema`,
       rounds: `${scale.rounds} measured rounds per workload${scale.warmUp ? ' after a discarded warm-up round' : ''}; figures are medians`,
     },
+    source: sourceState(),
+    loadAverageAtEnd: os.loadavg().map(round2),
     skipped,
     workloads,
+  };
+}
+
+/** The checked-out commit and any uncommitted change to the measured packages (a run on a dirty tree says so). */
+function sourceState(): BenchReport['source'] {
+  const git = (...args: string[]): string => {
+    try {
+      return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return '';
+    }
+  };
+  const root = git('rev-parse', '--show-toplevel');
+  if (root === '') return { commit: 'unknown', uncommitted: [] };
+  const paths = ['core', 'sqlite', 'postgres', 'bench'].map((p) => `${root}/packages/${p}/src`);
+  const status = git('status', '--short', '--', ...paths);
+  return {
+    commit: git('rev-parse', '--short', 'HEAD'),
+    uncommitted: status === '' ? [] : status.split('\n'),
   };
 }
 
