@@ -258,7 +258,10 @@ describe('Repository snapshots', () => {
 
   it('counts from the real last snapshot when another repository saves the loaded aggregate', async () => {
     const { accounts, store } = setup({ snapshotStrategy: everyNEvents(3) });
-    const other = new Repository(store, { create: (id) => new BankAccount(id), snapshotStrategy: everyNEvents(3) });
+    const other = new Repository(store, {
+      create: (id) => new BankAccount(id),
+      snapshotStrategy: everyNEvents(3),
+    });
     await openAccount(accounts, 'acc-1', [1, 1]); // v3 -> snapshot
     const loaded = await accounts.get('acc-1');
     loaded.deposit(1);
