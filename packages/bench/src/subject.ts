@@ -1,3 +1,4 @@
+import { isConcurrencyError } from '@chronicle/core';
 import type { BenchEvent } from './payload';
 
 /** The storage drivers the bench compares. */
@@ -32,12 +33,20 @@ export interface AccountState {
   readonly deposits: number;
 }
 
-/** Thrown by {@link Subject.append} when the expected version does not hold: nothing was written. */
+/** Thrown by a raw baseline's {@link Subject.append} when the expected version does not hold: nothing was written. */
 export class BenchConflict extends Error {
   constructor(stream: string, expected: number) {
     super(`expected version ${expected} of ${stream} does not hold`);
     this.name = 'BenchConflict';
   }
+}
+
+/**
+ * Whether an append failed because its expected version did not hold: a raw baseline's
+ * {@link BenchConflict} or an adapter's own `ConcurrencyError`.
+ */
+export function isConflict(error: unknown): boolean {
+  return error instanceof BenchConflict || isConcurrencyError(error);
 }
 
 /**
@@ -50,7 +59,7 @@ export interface Subject {
   readonly location: string;
   /**
    * Appends in one transaction, expecting the stream at exactly `expectedVersion` (0 = new).
-   * @throws BenchConflict when the expected version does not hold
+   * @throws an error {@link isConflict} recognises when the expected version does not hold
    */
   append(stream: string, expectedVersion: number, events: readonly BenchEvent[]): Promise<void>;
   /** The stream's current version, 0 when absent. */

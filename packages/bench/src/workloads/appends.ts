@@ -1,6 +1,6 @@
 import { makeEvents } from '../payload';
 import { percentile, perSecond } from '../stats';
-import { BenchConflict, type Subject, type SubjectFactory } from '../subject';
+import { isConflict, type Subject, type SubjectFactory } from '../subject';
 import { type Metrics, type RoundContext, verify, type Workload } from './workload';
 
 /** Runs `body` on a subject on fresh storage, and closes it. */
@@ -121,7 +121,7 @@ export const w4Contended: Workload<null> = {
             await subject.append(stream, version, makeEvents(stream, version, 1));
             appended++;
           } catch (error) {
-            if (!(error instanceof BenchConflict)) throw error;
+            if (!isConflict(error)) throw error;
             conflicts++;
           }
         }
