@@ -85,8 +85,9 @@ const ROWS: readonly Row[] = [
 ];
 
 /** `12,345`, `3.21`, `0.84`: enough digits to compare, no more. */
-export function formatValue(value: number | undefined, unit: Unit): string {
-  if (value === undefined || Number.isNaN(value)) return '—';
+export function formatValue(value: number | null | undefined, unit: Unit): string {
+  // `null`: a NaN that went through JSON.
+  if (value === undefined || value === null || Number.isNaN(value)) return '—';
   if (!Number.isFinite(value)) return '∞';
   switch (unit) {
     case 'ev/s':
