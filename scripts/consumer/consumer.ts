@@ -28,7 +28,10 @@ async function exercise(name: string, store: EventStore): Promise<void> {
 }
 
 await exercise('in-memory', createInMemoryEventStore());
-await exercise('sqlite', createSqliteEventStore({ filename: join(tmpdir(), `chronicle-consumer-${process.pid}.db`) }));
+await exercise(
+  'sqlite',
+  createSqliteEventStore({ filename: join(tmpdir(), `chronicle-consumer-${process.pid}.db`) }),
+);
 
 const url = process.env.CHRONICLE_PG_URL;
 if (url !== undefined) {

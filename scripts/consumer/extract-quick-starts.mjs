@@ -1,6 +1,6 @@
 // Writes the first TypeScript block under "Quick start" of each package README to
 // <out>/quick-start-<package>.ts, so CI compiles what the READMEs tell users to paste.
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [packagesDir, out] = process.argv.slice(2);

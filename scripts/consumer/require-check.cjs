@@ -6,6 +6,7 @@ const checks = {
   '@chronicle/conformance': 'runEventStoreConformance',
 };
 for (const [name, member] of Object.entries(checks)) {
-  if (typeof require(name)[member] !== 'function') throw new Error(`${name} has no ${member} under require()`);
+  if (typeof require(name)[member] !== 'function')
+    throw new Error(`${name} has no ${member} under require()`);
   console.log(`ok require('${name}').${member}`);
 }
