@@ -38,3 +38,8 @@ echo '--- run (ESM)'
 node out/consumer.js
 echo '--- run (CommonJS)'
 node require-check.cjs
+echo '--- the published command-line tools start'
+help=$(pnpm exec chronicle-workshop --help)
+grep -q 'Chronicle workshop' <<<"$help" && echo 'ok chronicle-workshop --help'
+help=$(pnpm exec chronicle-pg-migrate --help)
+grep -q 'usage: chronicle-pg-migrate' <<<"$help" && echo 'ok chronicle-pg-migrate --help'
