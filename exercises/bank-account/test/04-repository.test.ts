@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type EventStore, isAggregateNotFoundError } from '@chronicle/core';
+import { createTestStores } from '@chronicle/exercise-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountRepository, depositMoney, openAccount, withdrawMoney } from '#exercise/04-accounts';
 import { InsufficientFundsError } from '#exercise/bank-account-errors';
-import { createTestStores } from './support/test-store';
 
 const stores = createTestStores('04-repository');
 let store: EventStore;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore, SnapshotContext } from '@chronicle/core';
+import { createTestStores } from '@chronicle/exercise-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSnapshottingAccountRepository,
   SnapshottingBankAccount,
   snapshotEveryTenEvents,
 } from '#exercise/06-snapshots';
-import { createTestStores } from './support/test-store';
 
 const stores = createTestStores('06-snapshots');
 let store: EventStore;

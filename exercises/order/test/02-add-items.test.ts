@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type EventStore, Repository } from '@chronicle/core';
+import { createTestStores } from '@chronicle/exercise-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addItem } from '#exercise/02-add-item';
 import { Order } from '#exercise/order';
 import { initialOrderState, type OrderState } from '#exercise/order-events';
 import { codeOf, line } from './support/fixtures';
-import { createTestStores } from './support/test-store';
 
 const stores = createTestStores('order-02');
 let store: EventStore;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type EventStore, Repository } from '@chronicle/core';
+import { createTestStores } from '@chronicle/exercise-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Order } from '#exercise/order';
 import { codeOf, line } from './support/fixtures';
-import { createTestStores } from './support/test-store';
 
 const stores = createTestStores('order-03');
 let store: EventStore;

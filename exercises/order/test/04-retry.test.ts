@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type EventStore, isConcurrencyError, Repository, type RetryInfo } from '@chronicle/core';
+import { createTestStores } from '@chronicle/exercise-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addItemWithRetry } from '#exercise/04-retry';
 import { Order } from '#exercise/order';
 import { line } from './support/fixtures';
-import { createTestStores } from './support/test-store';
 
 const stores = createTestStores('order-04');
 let store: EventStore;

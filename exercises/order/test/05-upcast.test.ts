@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type DomainEvent, type EventStore, Repository } from '@chronicle/core';
+import { createTestStores } from '@chronicle/exercise-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderCreatedV1ToV2, orderUpcasters } from '#exercise/05-upcast';
 import { Order } from '#exercise/order';
 import type { OrderCreatedV1Data } from '#exercise/order-events';
 import { line } from './support/fixtures';
-import { createTestStores } from './support/test-store';
 
 const stores = createTestStores('order-05');
 let plain: EventStore;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type EventStore, Repository, type SnapshotContext } from '@chronicle/core';
+import { createTestStores } from '@chronicle/exercise-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromOrderSnapshot, orderSnapshotStrategy, toOrderSnapshot } from '#exercise/06-snapshots';
 import { Order } from '#exercise/order';
 import { initialOrderState, type OrderState } from '#exercise/order-events';
 import { line, recording } from './support/fixtures';
-import { createTestStores } from './support/test-store';
 
 const stores = createTestStores('order-06');
 let store: EventStore;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type EventStore, Repository } from '@chronicle/core';
+import { createTestStores } from '@chronicle/exercise-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { correctItemPrice } from '#exercise/07-compensate';
 import { Order } from '#exercise/order';
 import { initialOrderState } from '#exercise/order-events';
 import { codeOf, line } from './support/fixtures';
-import { createTestStores } from './support/test-store';
 
 const stores = createTestStores('order-07');
 let store: EventStore;

@@ -4,8 +4,8 @@
  * saves only when the test says `go`, so both processes save from the same loaded version.
  */
 import type { EventStore } from '@chronicle/core';
+import { openStoreAt, type StoreLocation } from '@chronicle/exercise-support';
 import { exerciseModuleUrl, receiveFromParent, sendToParent } from './child-process';
-import { openStoreAt, type StoreLocation } from './test-store';
 
 interface Args {
   location: StoreLocation;

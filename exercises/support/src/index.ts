@@ -1,0 +1,7 @@
+export {
+  createTestStores,
+  openStoreAt,
+  postgresUrl,
+  type StoreLocation,
+  type TestStores,
+} from './test-stores';
