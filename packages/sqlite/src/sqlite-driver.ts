@@ -21,6 +21,8 @@ export interface SqliteStatement {
   all(...params: unknown[]): unknown[];
   /** Returns 64-bit integers as `bigint` (`true`) or `number` (`false`). */
   safeIntegers(toggle?: boolean): this;
+  /** Returns rows as arrays of column values (`true`) instead of objects keyed by column name. */
+  raw(toggle?: boolean): this;
 }
 
 /**

@@ -21,7 +21,14 @@ import { upsertEventTypes } from './schema/event-types';
 import { migrate } from './schema/migrate';
 import { appendEvents } from './sql/append';
 import { toDomainEvent } from './sql/rows';
-import { type EventRow, prepareStatements, type SnapshotRow, type Statements } from './sql/statements';
+import {
+  type EventRow,
+  prepareStatements,
+  ROW_POSITION,
+  ROW_VERSION,
+  type SnapshotRow,
+  type Statements,
+} from './sql/statements';
 import type { SqliteDatabase } from './sqlite-driver';
 import { toStoreError } from './sqlite-errors';
 import { resolveConnectionOptions, type SqliteEventStoreOptions } from './sqlite-options';
@@ -128,7 +135,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       if (page.length < pageSize) return;
       remaining -= page.length;
       // Keyset on the stored version (upcasting never changes it).
-      bound = Number((rows[rows.length - 1] as EventRow).version);
+      bound = Number((rows[rows.length - 1] as EventRow)[ROW_VERSION]);
     }
   }
 
@@ -199,7 +206,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
         filter.storedTypes.flatMap((type) => statements.eventsByType.all(type, from)),
       ) as EventRow[];
       // Several stored names (a renamed type) are merged back into position order.
-      if (filter.storedTypes.length > 1) rows.sort((a, b) => (a.position < b.position ? -1 : 1));
+      if (filter.storedTypes.length > 1) rows.sort((a, b) => (a[ROW_POSITION] < b[ROW_POSITION] ? -1 : 1));
       return read(rows).filter(filter.matches);
     },
 
@@ -237,7 +244,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
         for (const event of read(rows))
           if (typeFilter === undefined || typeFilter.matches(event)) yield event;
         if (rows.length < batchSize) return;
-        params.after = rows[rows.length - 1]!.position;
+        params.after = rows[rows.length - 1]![ROW_POSITION];
       }
     },
 
