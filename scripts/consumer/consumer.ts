@@ -1,10 +1,12 @@
 // A consumer of the packed packages, compiled outside the workspace with NodeNext and Bundler
 // resolution and then run: what an application developer gets from npm.
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInMemoryEventStore, type EventStore, isConcurrencyError } from '@chronicle/core';
 import { createPostgresEventStore } from '@chronicle/postgres';
 import { createSqliteEventStore } from '@chronicle/sqlite';
+import pg from 'pg';
 
 async function exercise(name: string, store: EventStore): Promise<void> {
   const stream = { aggregateType: 'BankAccount', aggregateId: `acc-${Date.now()}` };
@@ -28,17 +30,27 @@ async function exercise(name: string, store: EventStore): Promise<void> {
 }
 
 await exercise('in-memory', createInMemoryEventStore());
-await exercise(
-  'sqlite',
-  createSqliteEventStore({ filename: join(tmpdir(), `chronicle-consumer-${process.pid}.db`) }),
-);
+const sqliteFile = join(tmpdir(), `chronicle-consumer-${process.pid}.db`);
+try {
+  await exercise('sqlite', createSqliteEventStore({ filename: sqliteFile }));
+} finally {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${sqliteFile}${suffix}`, { force: true });
+}
 
 const url = process.env.CHRONICLE_PG_URL;
 if (url !== undefined) {
   const schema = `consumer_${process.pid}`;
   const store = createPostgresEventStore({ connectionString: url, schema });
   await store.migrate();
-  await exercise('postgres', store);
+  try {
+    await exercise('postgres', store);
+  } finally {
+    // Leave nothing behind in the shared database.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  }
 } else if (process.env.CI === 'true') {
   throw new Error('CHRONICLE_PG_URL is not set: the PostgreSQL consumer check cannot run');
 } else {
