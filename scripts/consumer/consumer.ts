@@ -3,7 +3,13 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInMemoryEventStore, type EventStore, isConcurrencyError } from '@chronicle/core';
+import {
+  createInMemoryEventStore,
+  type EventStore,
+  InvalidArgumentError,
+  isConcurrencyError,
+} from '@chronicle/core';
+import { decodeEventRow, prepareAppend } from '@chronicle/core/adapter';
 import { createPostgresEventStore } from '@chronicle/postgres';
 import { createSqliteEventStore } from '@chronicle/sqlite';
 import pg from 'pg';
@@ -28,6 +34,29 @@ async function exercise(name: string, store: EventStore): Promise<void> {
   await store.close();
   console.log(`ok ${name}: appended, rejected a stale append, read back ${types}`);
 }
+
+// The adapter kit's subpath: its helpers work, and its errors are the root entry's classes.
+const decoded = decodeEventRow({
+  position: '7',
+  eventId: 'e-1',
+  aggregateType: 'BankAccount',
+  aggregateId: 'acc-1',
+  version: 1n,
+  eventType: 'AccountOpened',
+  schemaVersion: 1,
+  eventData: '{"owner":"Ada"}',
+  metadata: null,
+  occurredAt: 0,
+});
+if (decoded.position !== 7n || 'metadata' in decoded)
+  throw new Error('@chronicle/core/adapter decoded wrongly');
+try {
+  prepareAppend({ aggregateType: '', aggregateId: 'x' }, 'any', []);
+  throw new Error('@chronicle/core/adapter: prepareAppend accepted a blank aggregate type');
+} catch (error) {
+  if (!(error instanceof InvalidArgumentError)) throw error;
+}
+console.log('ok @chronicle/core/adapter (ESM): decodes a row; its errors are @chronicle/core classes');
 
 await exercise('in-memory', createInMemoryEventStore());
 const sqliteFile = join(tmpdir(), `chronicle-consumer-${process.pid}.db`);

@@ -1,4 +1,13 @@
-// Above the store: aggregates, repository, snapshots, retry, event-type registry.
+/**
+ * `@chronicle/core`, for applications: the event-store contract and its errors, the in-memory store,
+ * aggregates, the repository, snapshots, retry, upcasters and the event-type registry. Adapter
+ * authors import their building blocks from `@chronicle/core/adapter`.
+ *
+ * @packageDocumentation
+ */
+
+// Adapter helpers: deprecated here, see `@chronicle/core/adapter`.
+export * from './adapter/deprecated-root-exports';
 export type {
   AggregateEvent,
   AppliedEvent,
@@ -11,12 +20,6 @@ export type {
 export { AggregateRoot } from './aggregate/aggregate-root';
 export type { EventSourcedAggregate } from './aggregate/event-sourced-aggregate';
 export { isUnknownEventTypeError, UnknownEventTypeError } from './aggregate/unknown-event-type-error';
-export {
-  checkExpectedVersion,
-  resolveRepeatedAppend,
-  type StoredEventLocation,
-  satisfiesExpectedVersion,
-} from './append/append-rules';
 export type { EventTypeDefinition, EventTypeRegistry } from './contract/registry';
 export type {
   AppendResult,
@@ -75,23 +78,7 @@ export {
   type SnapshotStrategy,
   snapshotWhenAny,
 } from './snapshot/snapshot-strategy';
-export { createEventPipeline, type EventPipeline, type EventStoreOptions } from './store-options';
+export type { EventStoreOptions } from './store-options';
 export type { Upcaster } from './upcasting/upcaster';
 export { UpcasterPipeline } from './upcasting/upcaster-pipeline';
-export {
-  assertDate,
-  assertExpectedVersion,
-  assertIdentifier,
-  assertPosition,
-  assertPositiveInteger,
-  assertSnapshot,
-  assertStreamRef,
-  assertVersion,
-  DEFAULT_READ_ALL_BATCH_SIZE,
-  MAX_IDENTIFIER_LENGTH,
-  type PreparedEvent,
-  prepareAppend,
-  resolveReadAllOptions,
-  resolveReadStreamOptions,
-} from './validation/arguments';
-export { assertJsonValue } from './validation/json';
+export { DEFAULT_READ_ALL_BATCH_SIZE, MAX_IDENTIFIER_LENGTH } from './validation/arguments';

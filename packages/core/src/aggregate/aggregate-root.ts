@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Mutable } from '../adapter/mutable';
 import type { DomainEvent, Snapshot } from '../contract/types';
 import { InvalidArgumentError } from '../errors';
 import { assertDate, assertIdentifier, assertPositiveInteger } from '../validation/arguments';
@@ -15,7 +16,6 @@ import type {
 import type { EventSourcedAggregate } from './event-sourced-aggregate';
 import { UnknownEventTypeError } from './unknown-event-type-error';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type AnyHandler = (data: unknown, event: AppliedEvent) => void;
 
 /**

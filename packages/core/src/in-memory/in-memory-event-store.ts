@@ -1,3 +1,7 @@
+import { decodeEventRow, type StoredEventFields } from '../adapter/decode-event-row';
+import { readEventsByType } from '../adapter/events-by-type';
+import { readStreamPages, type StreamPageRequest } from '../adapter/read-stream-pages';
+import { storeClosedError } from '../adapter/store-errors';
 import { checkExpectedVersion, resolveRepeatedAppend } from '../append/append-rules';
 import type {
   AppendResult,
@@ -6,21 +10,17 @@ import type {
   ExpectedVersion,
   NewEvent,
   ReadAllOptions,
-  ReadStreamOptions,
   Snapshot,
   StreamRef,
 } from '../contract/types';
-import { StoreUnavailableError } from '../errors';
 import { createEventPipeline, type EventStoreOptions } from '../store-options';
 import {
-  assertDate,
   assertIdentifier,
   assertPosition,
   assertSnapshot,
   assertStreamRef,
   assertVersion,
   resolveReadAllOptions,
-  resolveReadStreamOptions,
 } from '../validation/arguments';
 
 /** Options of {@link createInMemoryEventStore}. */
@@ -34,25 +34,19 @@ export interface InMemoryEventStore extends EventStore {
 
 /**
  * A stored event. Data and metadata are kept as JSON text, exactly as a database keeps them, so every
- * read hands out a fresh copy and the in-memory store behaves like the persistent ones.
+ * read decodes a fresh copy (through the adapter kit, as every adapter does) and the in-memory store
+ * behaves like the persistent ones.
  */
-interface StoredEvent {
-  readonly eventId: string;
-  readonly aggregateType: string;
-  readonly aggregateId: string;
-  readonly eventType: string;
-  readonly dataJson: string;
-  readonly metadataJson: string | undefined;
-  readonly schemaVersion: number;
+interface StoredEvent extends StoredEventFields {
+  readonly eventData: string;
+  readonly metadata: string | undefined;
   readonly version: number;
   readonly position: bigint;
   readonly occurredAt: number;
-  readonly userId: string | undefined;
-  readonly correlationId: string | undefined;
-  readonly causationId: string | undefined;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** Page size of `readStream`: a page is a slice of the stream's array, so memory stays bounded. */
+const STREAM_PAGE_SIZE = 500;
 
 const streamKey = (aggregateType: string, aggregateId: string): string =>
   `${aggregateType}\u0000${aggregateId}`;
@@ -83,27 +77,9 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
   let closed = false;
 
   const assertOpen = (): void => {
-    if (closed) throw new StoreUnavailableError('The in-memory event store is closed', { retriable: false });
+    if (closed) throw storeClosedError('in-memory');
   };
-
-  const toDomainEvent = (stored: StoredEvent): DomainEvent => {
-    const event: Mutable<DomainEvent> = {
-      eventId: stored.eventId,
-      aggregateType: stored.aggregateType,
-      aggregateId: stored.aggregateId,
-      eventType: stored.eventType,
-      eventData: JSON.parse(stored.dataJson),
-      schemaVersion: stored.schemaVersion,
-      version: stored.version,
-      position: stored.position,
-      occurredAt: new Date(stored.occurredAt),
-    };
-    if (stored.userId !== undefined) event.userId = stored.userId;
-    if (stored.correlationId !== undefined) event.correlationId = stored.correlationId;
-    if (stored.causationId !== undefined) event.causationId = stored.causationId;
-    if (stored.metadataJson !== undefined) event.metadata = JSON.parse(stored.metadataJson);
-    return pipeline.upcast(event);
-  };
+  const toDomainEvent = (stored: StoredEvent): DomainEvent => pipeline.upcast(decodeEventRow(stored));
 
   const lastPositionOf = (stream: readonly StoredEvent[] | undefined): bigint =>
     stream === undefined || stream.length === 0 ? 0n : stream[stream.length - 1]!.position;
@@ -143,8 +119,8 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
         aggregateType: stream.aggregateType,
         aggregateId: stream.aggregateId,
         eventType: event.eventType,
-        dataJson: JSON.stringify(event.eventData),
-        metadataJson: event.metadata === undefined ? undefined : JSON.stringify(event.metadata),
+        eventData: JSON.stringify(event.eventData),
+        metadata: event.metadata === undefined ? undefined : JSON.stringify(event.metadata),
         schemaVersion: event.schemaVersion,
         version: currentVersion + i + 1,
         position: BigInt(log.length + 1),
@@ -167,22 +143,19 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
     };
   }
 
-  function streamSlice(stream: StreamRef, options: ReadStreamOptions | undefined): StoredEvent[] {
-    assertStreamRef(stream);
-    const { fromVersion, direction, limit } = resolveReadStreamOptions(options);
+  /** One page of a stream; versions are 1..n, so version v sits at index v - 1. */
+  function streamPage({ stream, direction, fromVersion, limit }: StreamPageRequest): DomainEvent[] {
     assertOpen();
     const events = streams.get(streamKey(stream.aggregateType, stream.aggregateId)) ?? [];
-    // Versions are 1..n, so version v sits at index v - 1.
     if (direction === 'forward') {
-      const start = Math.min(fromVersion ?? 0, events.length);
-      return events.slice(start, limit === undefined ? undefined : start + limit);
+      const start = Math.min(fromVersion, events.length);
+      return events.slice(start, start + limit).map(toDomainEvent);
     }
-    const end = Math.min(
-      fromVersion === undefined ? events.length : Math.max(fromVersion - 1, 0),
-      events.length,
-    );
-    const start = limit === undefined ? 0 : Math.max(end - limit, 0);
-    return events.slice(start, end).reverse();
+    const end = Math.min(Math.max(fromVersion - 1, 0), events.length);
+    return events
+      .slice(Math.max(end - limit, 0), end)
+      .reverse()
+      .map(toDomainEvent);
   }
 
   return {
@@ -198,11 +171,13 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       assertIdentifier(aggregateType, 'aggregateType');
       assertIdentifier(aggregateId, 'aggregateId');
       assertVersion(fromVersion, 'fromVersion');
-      return streamSlice({ aggregateType, aggregateId }, { fromVersion }).map(toDomainEvent);
+      assertOpen();
+      const events = streams.get(streamKey(aggregateType, aggregateId)) ?? [];
+      return events.slice(fromVersion).map(toDomainEvent);
     },
 
-    async *readStream(stream, options) {
-      for (const event of streamSlice(stream, options)) yield toDomainEvent(event);
+    readStream(stream, options) {
+      return readStreamPages(stream, options, STREAM_PAGE_SIZE, streamPage);
     },
 
     async getStreamVersion(stream) {
@@ -229,19 +204,12 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       snapshots.set(key, copySnapshot(snapshot));
     },
 
-    async getEventsByType(eventType, fromDate) {
-      assertIdentifier(eventType, 'eventType');
-      if (fromDate !== undefined) assertDate(fromDate, 'fromDate');
-      assertOpen();
-      const from = fromDate?.getTime() ?? Number.NEGATIVE_INFINITY;
-      const filter = pipeline.eventTypeFilter([eventType]);
-      const stored = filter.storedTypes.flatMap((type) => byEventType.get(type) ?? []);
-      // Several stored names (a renamed type) are merged back into position order.
-      if (filter.storedTypes.length > 1) stored.sort((a, b) => (a.position < b.position ? -1 : 1));
-      return stored
-        .filter((e) => e.occurredAt >= from)
-        .map(toDomainEvent)
-        .filter(filter.matches);
+    getEventsByType(eventType, fromDate) {
+      return readEventsByType(pipeline, eventType, fromDate, (type, from) => {
+        assertOpen();
+        const millis = from?.getTime() ?? Number.NEGATIVE_INFINITY;
+        return (byEventType.get(type) ?? []).filter((e) => e.occurredAt >= millis).map(toDomainEvent);
+      });
     },
 
     async getAllEvents(aggregateType, fromPosition = 0n) {

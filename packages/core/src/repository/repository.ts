@@ -1,11 +1,10 @@
+import type { Mutable } from '../adapter/mutable';
 import type { EventSourcedAggregate } from '../aggregate/event-sourced-aggregate';
 import type { EventStore, NewEvent, StreamRef } from '../contract/types';
 import { InvalidArgumentError } from '../errors';
 import { neverSnapshot, type SnapshotContext, type SnapshotStrategy } from '../snapshot/snapshot-strategy';
 import { assertIdentifier } from '../validation/arguments';
 import { AggregateNotFoundError } from './aggregate-not-found-error';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** What `onSnapshotError` is told besides the error itself. */
 export interface SnapshotErrorInfo {

@@ -61,11 +61,22 @@ export function assertStreamRef(stream: unknown, argument = 'stream'): asserts s
   assertIdentifier(aggregateId, `${argument}.aggregateId`);
 }
 
-/** Throws {@link InvalidArgumentError} unless `value` is a non-negative safe integer. */
-export function assertVersion(value: unknown, argument: string): asserts value is number {
+/**
+ * Throws {@link InvalidArgumentError} unless `value` is a non-negative safe integer: a count, a limit,
+ * a duration in ms.
+ */
+export function assertNonNegativeInteger(value: unknown, argument: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw new InvalidArgumentError(argument, `must be a non-negative integer, got ${describe(value)}`);
   }
+}
+
+/**
+ * Throws {@link InvalidArgumentError} unless `value` is a stream version (`0` before the first event):
+ * a non-negative safe integer. For limits and durations use {@link assertNonNegativeInteger}.
+ */
+export function assertVersion(value: unknown, argument: string): asserts value is number {
+  assertNonNegativeInteger(value, argument);
 }
 
 /** Throws {@link InvalidArgumentError} unless `value` is a valid {@link ExpectedVersion}. */
@@ -191,7 +202,7 @@ export function resolveReadStreamOptions(options: ReadStreamOptions | undefined)
       `must be 'forward' or 'backward', got ${describe(direction)}`,
     );
   }
-  if (limit !== undefined) assertVersion(limit, 'options.limit');
+  if (limit !== undefined) assertNonNegativeInteger(limit, 'options.limit');
   return { fromVersion, direction, limit };
 }
 

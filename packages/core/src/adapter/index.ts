@@ -1,0 +1,65 @@
+/**
+ * `@chronicle/core/adapter`: the kit for writing an `EventStore` adapter. Applications import
+ * `@chronicle/core`; an adapter imports the contract's types from there and everything it builds
+ * with from here, so that every adapter validates, decides, decodes, pages and fails alike:
+ *
+ * - **options and the event pipeline**: `createEventPipeline` validates appends, runs the registry,
+ *   upcasts reads and filters by (renamed) event type;
+ * - **validation**: `prepareAppend`, the `assert*` guards, `resolveReadStreamOptions`,
+ *   `resolveReadAllOptions` and the contract's limits;
+ * - **append rules**: `checkExpectedVersion`, `satisfiesExpectedVersion`, `resolveRepeatedAppend`;
+ * - **reads**: `decodeEventRow` (stored fields to a `DomainEvent`), `readStreamPages` (the paging
+ *   loop of `readStream`), `readEventsByType` (`getEventsByType` with renamed types merged);
+ * - **errors**: `toEventStoreError` (the one mapping rule, with the adapter's driver classifier) and
+ *   `storeClosedError`.
+ *
+ * See `docs/adapter-authoring.md`.
+ *
+ * @packageDocumentation
+ */
+export {
+  checkExpectedVersion,
+  resolveRepeatedAppend,
+  type StoredEventLocation,
+  satisfiesExpectedVersion,
+} from '../append/append-rules';
+export {
+  createEventPipeline,
+  type EventPipeline,
+  type EventStoreOptions,
+  type EventTypeFilter,
+} from '../store-options';
+export {
+  assertDate,
+  assertExpectedVersion,
+  assertIdentifier,
+  assertNonNegativeInteger,
+  assertPosition,
+  assertPositiveInteger,
+  assertSnapshot,
+  assertStreamRef,
+  assertVersion,
+  DEFAULT_READ_ALL_BATCH_SIZE,
+  MAX_IDENTIFIER_LENGTH,
+  type PreparedEvent,
+  prepareAppend,
+  resolveReadAllOptions,
+  resolveReadStreamOptions,
+} from '../validation/arguments';
+export { assertJsonValue } from '../validation/json';
+export {
+  type DecodeOptions,
+  decodeEventRow,
+  type StoredEventFields,
+  type StoredInstant,
+  type StoredInteger,
+} from './decode-event-row';
+export { type FetchEventsOfType, readEventsByType } from './events-by-type';
+export type { Mutable } from './mutable';
+export { type FetchStreamPage, readStreamPages, type StreamPageRequest } from './read-stream-pages';
+export {
+  type DriverErrorClassifier,
+  type StoreErrorContext,
+  storeClosedError,
+  toEventStoreError,
+} from './store-errors';
