@@ -11,6 +11,7 @@ import {
 } from '../src/adapter';
 import {
   ConcurrencyError,
+  type DomainEvent,
   InvalidArgumentError,
   isStoreUnavailableError,
   StoreUnavailableError,
