@@ -1,13 +1,18 @@
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../src/index';
 import { createTempDirectory } from './support/temp-database';
 
 const temp = createTempDirectory('append-only');
-const filename = temp.file();
+afterAll(() => temp.cleanup());
+
+// Each test gets its own file, seeded with a two-event ledger through the store, and a raw
+// connection to it: no test sees what another wrote or closed, so any order (or one alone) works.
+let filename: string;
 let raw: Database.Database;
 
-beforeAll(async () => {
+beforeEach(async () => {
+  filename = temp.file();
   const store = createSqliteEventStore({ filename });
   await store.append({ aggregateType: 'Ledger', aggregateId: 'l-1' }, 'no_stream', [
     { eventType: 'Entered', eventData: { amount: 10 } },
@@ -18,9 +23,8 @@ beforeAll(async () => {
   raw = new Database(filename);
 });
 
-afterAll(() => {
-  raw.close();
-  temp.cleanup();
+afterEach(() => {
+  if (raw.open) raw.close();
 });
 
 const count = () => (raw.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
@@ -60,13 +64,12 @@ describe('history cannot be rewritten', () => {
   });
 
   it('appending through the store still works', async () => {
-    raw.close();
+    // The store opens its own connection to the file, beside the raw one.
     const store = createSqliteEventStore({ filename });
     await store.append({ aggregateType: 'Ledger', aggregateId: 'l-1' }, 2, [
       { eventType: 'Reversed', eventData: { of: 1 } },
     ]);
     await store.close();
-    raw = new Database(filename);
     expect(count()).toBe(3);
   });
 });
