@@ -1,4 +1,5 @@
-import { isEventStoreError, StoreUnavailableError } from '@chronicle/core';
+import { StoreUnavailableError } from '@chronicle/core';
+import type { DriverErrorClassifier } from '@chronicle/core/adapter';
 
 /** The extended result code better-sqlite3 puts on its `SqliteError` (`'SQLITE_BUSY'`, …). */
 export function sqliteCode(error: unknown): string | undefined {
@@ -34,38 +35,50 @@ const PERMANENT = ['SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_CORRUPT', 'SQLI
 const matches = (code: string, prefixes: readonly string[]): boolean =>
   prefixes.some((prefix) => code === prefix || code.startsWith(`${prefix}_`));
 
+/** What a SQLite error message names besides the driver's text. */
+export interface SqliteErrorContext {
+  readonly filename: string;
+  readonly busyTimeoutMs: number;
+}
+
 /**
- * Turns a driver error into Chronicle's typed error where one applies: a lock held beyond the busy
- * timeout, an I/O failure, a full disk, a read-only or corrupt file become `StoreUnavailableError`
- * (retriable when a retry may succeed). Chronicle's own errors and programming errors pass through.
+ * The SQLite adapter's driver classifier for the kit's one error rule (`toEventStoreError`): a lock
+ * held beyond the busy timeout, an I/O failure, a full disk, a read-only or corrupt file, a closed
+ * connection become `StoreUnavailableError` (retriable when a retry may succeed); anything else is
+ * left to the rule, which reports it as a non-retriable `StoreUnavailableError` with the driver's
+ * error as `cause`.
  */
-export function toStoreError(error: unknown, context: { busyTimeoutMs: number; filename: string }): unknown {
-  if (isEventStoreError(error)) return error;
-  const code = sqliteCode(error);
-  if (code === undefined) {
-    if (error instanceof TypeError && /database connection is not open/i.test(error.message)) {
-      return new StoreUnavailableError('The SQLite connection is closed', { cause: error, retriable: false });
+export function sqliteErrorClassifier(context: SqliteErrorContext): DriverErrorClassifier {
+  return (error) => {
+    const code = sqliteCode(error);
+    if (code === undefined) {
+      if (error instanceof TypeError && /database connection is not open/i.test(error.message)) {
+        return new StoreUnavailableError('The SQLite connection is closed', {
+          cause: error,
+          retriable: false,
+        });
+      }
+      return undefined;
     }
-    return error;
-  }
-  const reason = (error as Error).message;
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new StoreUnavailableError(
-      `SQLite database ${context.filename} is locked by another connection beyond the busy timeout of ${context.busyTimeoutMs} ms (${code}: ${reason}); nothing was written, retry later`,
-      { cause: error, retriable: true },
-    );
-  }
-  if (matches(code, RETRIABLE)) {
-    return new StoreUnavailableError(`SQLite database ${context.filename} failed (${code}: ${reason})`, {
-      cause: error,
-      retriable: true,
-    });
-  }
-  if (matches(code, PERMANENT)) {
-    return new StoreUnavailableError(
-      `SQLite database ${context.filename} cannot be used (${code}: ${reason})`,
-      { cause: error, retriable: false },
-    );
-  }
-  return error;
+    const reason = (error as Error).message;
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+      return new StoreUnavailableError(
+        `SQLite database ${context.filename} is locked by another connection beyond the busy timeout of ${context.busyTimeoutMs} ms (${code}: ${reason}); nothing was written, retry later`,
+        { cause: error, retriable: true },
+      );
+    }
+    if (matches(code, RETRIABLE)) {
+      return new StoreUnavailableError(`SQLite database ${context.filename} failed (${code}: ${reason})`, {
+        cause: error,
+        retriable: true,
+      });
+    }
+    if (matches(code, PERMANENT)) {
+      return new StoreUnavailableError(
+        `SQLite database ${context.filename} cannot be used (${code}: ${reason})`,
+        { cause: error, retriable: false },
+      );
+    }
+    return undefined;
+  };
 }

@@ -1,21 +1,23 @@
 import {
-  assertDate,
+  type DomainEvent,
+  type EventStore,
+  InvalidArgumentError,
+  type Snapshot,
+} from '@chronicle/core';
+import {
   assertIdentifier,
   assertPosition,
   assertSnapshot,
   assertStreamRef,
   assertVersion,
   createEventPipeline,
-  type DomainEvent,
-  type EventStore,
-  InvalidArgumentError,
-  type ReadStreamOptions,
+  readEventsByType,
+  readStreamPages,
   resolveReadAllOptions,
-  resolveReadStreamOptions,
-  type Snapshot,
-  StoreUnavailableError,
-  type StreamRef,
-} from '@chronicle/core';
+  type StoreErrorContext,
+  storeClosedError,
+  toEventStoreError,
+} from '@chronicle/core/adapter';
 import Database from 'better-sqlite3';
 import { upsertEventTypes } from './schema/event-types';
 import { migrate } from './schema/migrate';
@@ -25,12 +27,11 @@ import {
   type EventRow,
   prepareStatements,
   ROW_POSITION,
-  ROW_VERSION,
   type SnapshotRow,
   type Statements,
 } from './sql/statements';
 import type { SqliteDatabase } from './sqlite-driver';
-import { toStoreError } from './sqlite-errors';
+import { sqliteErrorClassifier } from './sqlite-errors';
 import { resolveConnectionOptions, type SqliteEventStoreOptions } from './sqlite-options';
 
 /** A Chronicle {@link EventStore} on SQLite, plus what only SQLite has. */
@@ -52,6 +53,8 @@ export interface SqliteEventStore extends EventStore {
 
 /** Page size of `readStream` (a stream is read in pages of this many events, never all at once). */
 const STREAM_PAGE_SIZE = 500;
+/** How the kit's error rule names this adapter. */
+const SQLITE: StoreErrorContext = { store: 'SQLite' };
 /** `occurredAt >= fromDate` with no `fromDate`: the earliest instant a `Date` can hold. */
 const EARLIEST_MILLIS = -8_640_000_000_000_000;
 
@@ -91,7 +94,10 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   });
   const ownsDatabase = options.database === undefined;
   const database = openDatabase(options, busyTimeoutMs);
-  const errorContext = { busyTimeoutMs, filename: database.name };
+  const classify = sqliteErrorClassifier({ busyTimeoutMs, filename: database.name });
+  /** The kit's one error rule, with SQLite's classifier. */
+  const toStoreError = (error: unknown, action?: string) =>
+    toEventStoreError(error, classify, action === undefined ? SQLITE : { ...SQLITE, action });
 
   let statements: Statements;
   try {
@@ -104,40 +110,21 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     upsertEventTypes(database, statements, definitions, Date.now());
   } catch (error) {
     if (ownsDatabase && database.open) database.close();
-    throw toStoreError(error, errorContext);
+    throw toStoreError(error, `open ${database.name}`);
   }
 
   let closed = false;
   /** Runs one storage call: refuses after `close()` and gives driver errors their typed form. */
   const run = <T>(operation: () => T): T => {
-    if (closed) throw new StoreUnavailableError('The SQLite event store is closed', { retriable: false });
+    if (closed) throw storeClosedError('SQLite');
     try {
       return operation();
     } catch (error) {
-      throw toStoreError(error, errorContext);
+      throw toStoreError(error);
     }
   };
   const read = (rows: unknown[]): DomainEvent[] =>
     (rows as EventRow[]).map((row) => pipeline.upcast(toDomainEvent(row)));
-
-  async function* streamPages(stream: StreamRef, options: ReadStreamOptions | undefined) {
-    assertStreamRef(stream);
-    const { fromVersion, direction, limit } = resolveReadStreamOptions(options);
-    const { aggregateType, aggregateId } = stream;
-    let bound = fromVersion ?? (direction === 'forward' ? 0 : Number.MAX_SAFE_INTEGER);
-    let remaining = limit ?? Number.POSITIVE_INFINITY;
-    const statement = direction === 'forward' ? statements.streamForward : statements.streamBackward;
-    while (remaining > 0) {
-      const pageSize = Math.min(remaining, STREAM_PAGE_SIZE);
-      const rows = run(() => statement.all(aggregateType, aggregateId, bound, pageSize));
-      const page = read(rows);
-      for (const event of page) yield event;
-      if (page.length < pageSize) return;
-      remaining -= page.length;
-      // Keyset on the stored version (upcasting never changes it).
-      bound = Number((rows[rows.length - 1] as EventRow)[ROW_VERSION]);
-    }
-  }
 
   return {
     database,
@@ -155,7 +142,10 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     },
 
     readStream(stream, options) {
-      return streamPages(stream, options);
+      return readStreamPages(stream, options, STREAM_PAGE_SIZE, ({ direction, fromVersion, limit }) => {
+        const statement = direction === 'forward' ? statements.streamForward : statements.streamBackward;
+        return read(run(() => statement.all(stream.aggregateType, stream.aggregateId, fromVersion, limit)));
+      });
     },
 
     async getStreamVersion(stream) {
@@ -197,17 +187,10 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       );
     },
 
-    async getEventsByType(eventType, fromDate) {
-      assertIdentifier(eventType, 'eventType');
-      if (fromDate !== undefined) assertDate(fromDate, 'fromDate');
-      const from = fromDate?.getTime() ?? EARLIEST_MILLIS;
-      const filter = pipeline.eventTypeFilter([eventType]);
-      const rows = run(() =>
-        filter.storedTypes.flatMap((type) => statements.eventsByType.all(type, from)),
-      ) as EventRow[];
-      // Several stored names (a renamed type) are merged back into position order.
-      if (filter.storedTypes.length > 1) rows.sort((a, b) => (a[ROW_POSITION] < b[ROW_POSITION] ? -1 : 1));
-      return read(rows).filter(filter.matches);
+    getEventsByType(eventType, fromDate) {
+      return readEventsByType(pipeline, eventType, fromDate, (type, from) =>
+        read(run(() => statements.eventsByType.all(type, from?.getTime() ?? EARLIEST_MILLIS))),
+      );
     },
 
     async getAllEvents(aggregateType, fromPosition = 0n) {
@@ -283,13 +266,11 @@ function openDatabase(options: SqliteEventStoreOptions, busyTimeoutMs: number): 
   try {
     return new Database(filename, { timeout: busyTimeoutMs });
   } catch (error) {
-    const mapped = toStoreError(error, { busyTimeoutMs, filename });
-    if (mapped !== error) throw mapped;
-    // better-sqlite3 reports a missing directory as a plain TypeError before SQLite is asked.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StoreUnavailableError(`Cannot open SQLite database ${filename}: ${reason}`, {
-      cause: error,
-      retriable: false,
+    // better-sqlite3 reports a missing directory as a plain TypeError before SQLite is asked: the
+    // rule makes that a non-retriable StoreUnavailableError too.
+    throw toEventStoreError(error, sqliteErrorClassifier({ busyTimeoutMs, filename }), {
+      ...SQLITE,
+      action: `open ${filename}`,
     });
   }
 }

@@ -370,4 +370,18 @@ describe('driver failures become typed errors', () => {
     expect(error).toMatchObject({ retriable: false });
     expect(String(error)).toMatch(/SQLITE_NOTADB/);
   });
+
+  it('a driver error the adapter does not recognise is still a StoreUnavailableError, with the cause kept', async () => {
+    const store = createSqliteEventStore({ filename: ':memory:' });
+    // A table gone behind the store's back: SQLITE_ERROR, which no rule of the classifier names.
+    store.database.exec('DROP TABLE snapshots');
+    const error = await store.getSnapshot('BankAccount', 'acc-1').catch((e: unknown) => e);
+    expect(isStoreUnavailableError(error)).toBe(true);
+    expect(error).toMatchObject({
+      retriable: false,
+      cause: expect.objectContaining({ code: 'SQLITE_ERROR' }),
+    });
+    expect(String(error)).toMatch(/^StoreUnavailableError: SQLite: a call failed: no such table: snapshots/);
+    await store.close();
+  });
 });

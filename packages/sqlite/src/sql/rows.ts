@@ -1,9 +1,11 @@
 import type { DomainEvent } from '@chronicle/core';
+import { decodeEventRow } from '@chronicle/core/adapter';
 import type { EventRow } from './statements';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** Turns a stored row into the event every read returns (before upcasting). */
+/**
+ * Turns a stored row into the event every read returns (before upcasting), through the adapter
+ * kit's decoder: the labelled tuple names each field, the kit decodes them as in every adapter.
+ */
 export function toDomainEvent(row: EventRow): DomainEvent {
   const [
     position,
@@ -20,20 +22,19 @@ export function toDomainEvent(row: EventRow): DomainEvent {
     correlationId,
     causationId,
   ] = row;
-  const event: Mutable<DomainEvent> = {
+  return decodeEventRow({
+    position,
     eventId,
     aggregateType,
     aggregateId,
+    version,
     eventType,
-    eventData: JSON.parse(eventData),
-    schemaVersion: Number(schemaVersion),
-    version: Number(version),
-    position,
-    occurredAt: new Date(Number(occurredAt)),
-  };
-  if (userId !== null) event.userId = userId;
-  if (correlationId !== null) event.correlationId = correlationId;
-  if (causationId !== null) event.causationId = causationId;
-  if (metadata !== null) event.metadata = JSON.parse(metadata);
-  return event;
+    schemaVersion,
+    eventData,
+    metadata,
+    occurredAt,
+    userId,
+    correlationId,
+    causationId,
+  });
 }

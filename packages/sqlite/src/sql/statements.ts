@@ -27,8 +27,6 @@ export type EventRow = readonly [
 
 /** Index of the position in an {@link EventRow}. */
 export const ROW_POSITION = 0;
-/** Index of the stream version in an {@link EventRow}. */
-export const ROW_VERSION = 4;
 
 /** Where a stored event stands, as the id look-up returns it. */
 export interface EventLocationRow {
