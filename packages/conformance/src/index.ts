@@ -12,17 +12,22 @@ export {
   resolveCapabilities,
 } from './conformance-options';
 export {
+  conformanceTest,
+  conformanceTestNames,
+  conformanceTests,
+  findConformanceTest,
+} from './test-catalogue';
+export {
   type ConformanceContext,
   type ConformanceTest,
   SUITE_NAMES,
   type SuiteName,
-} from './conformance-test';
-export { conformanceTest, conformanceTestNames, conformanceTests } from './conformance-tests';
+} from './test-definition';
 export {
   type ConformanceResult,
   runConformanceTest,
   runConformanceTests,
   skipReason,
   validateConformanceOptions,
-} from './run-conformance-test';
-export { runEventStoreConformance } from './run-event-store-conformance';
+} from './test-runner';
+export { runEventStoreConformance } from './vitest-registration';

@@ -5,6 +5,7 @@ import {
   conformanceTest,
   conformanceTestNames,
   conformanceTests,
+  findConformanceTest,
   runConformanceTests,
   SUITE_NAMES,
   skipReason,
@@ -19,6 +20,13 @@ const inMemory: ConformanceOptions = {
 };
 
 describe('the conformance harness', () => {
+  it('finds a test by key; the old name conformanceTest stays as a deprecated alias', () => {
+    const key = 'append/a new stream starts at version 1 and counts up';
+    expect(findConformanceTest(key).key).toBe(key);
+    expect(conformanceTest).toBe(findConformanceTest);
+    expect(() => findConformanceTest('append/no such test')).toThrow(/No conformance test is named/);
+  });
+
   it('names every test <suite>/<name>, uniquely, in every sub-suite', () => {
     expect(new Set(conformanceTestNames).size).toBe(conformanceTestNames.length);
     for (const suite of SUITE_NAMES) {
@@ -58,7 +66,7 @@ describe('the conformance harness', () => {
   it('disables a named test with its reason and rejects unknown or unexplained keys', () => {
     const key = 'round-trip/a 1 MB payload reads back equal';
     const options = { ...inMemory, disable: { [key]: 'the driver caps documents at 512 kB' } };
-    expect(skipReason(conformanceTest(key), options)).toBe(
+    expect(skipReason(findConformanceTest(key), options)).toBe(
       'disabled by the adapter: the driver caps documents at 512 kB',
     );
     expect(() => validateConformanceOptions(options)).not.toThrow();
@@ -77,7 +85,7 @@ describe('the conformance harness', () => {
   });
 
   it('skips store-options tests with a reason when the adapter opts out', () => {
-    const test = conformanceTest('store-options/upcasters apply on every read path');
+    const test = findConformanceTest('store-options/upcasters apply on every read path');
     expect(skipReason(test, { ...inMemory, capabilities: { storeOptions: false } })).toMatch(/storeOptions/);
     expect(skipReason(test, inMemory)).toBeUndefined();
   });
@@ -85,7 +93,7 @@ describe('the conformance harness', () => {
   it('disposes every store a test opened, with the adapter’s dispose', async () => {
     const disposed: unknown[] = [];
     const results = await runConformanceTests(
-      [conformanceTest('store-options/upcasters apply on every read path')],
+      [findConformanceTest('store-options/upcasters apply on every read path')],
       {
         ...inMemory,
         dispose: async (store) => {
@@ -99,7 +107,7 @@ describe('the conformance harness', () => {
   });
 
   it('prints a replay line for a failing property, and replaying it reproduces the same counterexample', async () => {
-    const model = conformanceTest(
+    const model = findConformanceTest(
       'model/random appends, retries, reads and snapshot saves agree with a plain model',
     );
     const regressing = brokenStores.find((b) => b.name.startsWith('snapshot that regresses'))!;
@@ -127,7 +135,7 @@ describe('the conformance harness', () => {
   });
 
   it('with a rawEventCount backdoor, catches a partial write that the read API hides', async () => {
-    const test = conformanceTest('bad-input/one bad event anywhere in a batch rejects the whole batch');
+    const test = findConformanceTest('bad-input/one bad event anywhere in a batch rejects the whole batch');
     const options: ConformanceOptions = {
       name: 'hidden partial write',
       createStore: hiddenPartialWriteStore,

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { defineSuite } from '../conformance-test';
 import { account, collect, newEvents, order, versionsOf } from '../support/fixtures';
+import { defineSuite } from '../test-definition';
 
 /** Semantics 1–2: appends are atomic, versions are 1..n without gaps. */
 export const appendTests = defineSuite('append', [

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore, ExpectedVersion, NewEvent, StreamRef } from '@chronicle/core';
 import { expect } from 'vitest';
-import { defineSuite } from '../conformance-test';
 import { expectRejectedAndNothingWritten, expectStoreError } from '../support/expect-error';
 import { account, collect, newEvent, newEvents } from '../support/fixtures';
+import { defineSuite } from '../test-definition';
 
 const TOO_LONG = 'x'.repeat(256);
 const LONGEST = 'y'.repeat(255);

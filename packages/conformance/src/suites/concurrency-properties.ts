@@ -1,9 +1,9 @@
 import { type AppendResult, isConcurrencyError } from '@chronicle/core';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { defineSuite } from '../conformance-test';
 import { account, collect, newEvent, versionsOf } from '../support/fixtures';
 import { assertProperty, propertyRuns } from '../support/property-settings';
+import { defineSuite } from '../test-definition';
 
 interface RaceOp {
   readonly stream: number;

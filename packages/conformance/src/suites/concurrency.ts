@@ -1,7 +1,7 @@
 import { type AppendResult, type EventStore, isConcurrencyError, type StreamRef } from '@chronicle/core';
 import { expect } from 'vitest';
-import { defineSuite } from '../conformance-test';
 import { account, collect, newEvent, newEvents, versionsOf } from '../support/fixtures';
+import { defineSuite } from '../test-definition';
 
 type Outcome =
   | { ok: true; result: AppendResult; index: number }

@@ -1,8 +1,8 @@
 import type { EventStore } from '@chronicle/core';
 import { expect } from 'vitest';
-import { defineSuite } from '../conformance-test';
 import { expectStoreError } from '../support/expect-error';
 import { account, collect, newEvent, newEvents, order } from '../support/fixtures';
+import { defineSuite } from '../test-definition';
 
 /** Everything the read API shows, for a before/after comparison across a reopen. */
 async function everything(store: EventStore) {

@@ -1,8 +1,8 @@
 import type { EventStore, ExpectedVersion, StreamRef } from '@chronicle/core';
 import { expect } from 'vitest';
-import { defineSuite } from '../conformance-test';
 import { expectRejectedAndNothingWritten } from '../support/expect-error';
 import { account, newEvents, versionsOf } from '../support/fixtures';
+import { defineSuite } from '../test-definition';
 
 async function expectConflict(
   store: EventStore,

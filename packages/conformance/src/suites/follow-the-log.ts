@@ -8,9 +8,9 @@ import {
   type StreamRef,
 } from '@chronicle/core';
 import { expect } from 'vitest';
-import { defineSuite } from '../conformance-test';
 import { collect, newEvent, seededRandom, yieldToOthers } from '../support/fixtures';
 import { replaySeed } from '../support/property-settings';
+import { defineSuite } from '../test-definition';
 
 const WRITERS = 4;
 const ROUNDS = 12;

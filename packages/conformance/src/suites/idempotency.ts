@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
-import { defineSuite } from '../conformance-test';
 import { expectRejectedAndNothingWritten } from '../support/expect-error';
 import { account, captureLog, newEvent, newEvents, order } from '../support/fixtures';
+import { defineSuite } from '../test-definition';
 
 /** Semantics 4: a repeated append is a no-op returning the original result; any other reuse of an id fails. */
 export const idempotencyTests = defineSuite('idempotency', [

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { defineSuite } from '../conformance-test';
 import { assertProperty, propertyRuns, replayPath } from '../support/property-settings';
+import { defineSuite } from '../test-definition';
 import {
   AppendCommand,
   EmptyAppendCommand,

@@ -1,7 +1,7 @@
 import type { DomainEvent, EventStore } from '@chronicle/core';
 import { expect } from 'vitest';
-import { defineSuite } from '../conformance-test';
 import { account, collect, newEvent, order } from '../support/fixtures';
+import { defineSuite } from '../test-definition';
 
 /** Appends 23 events over 4 streams, interleaved, and returns their ids in append order. */
 async function seedLog(store: EventStore): Promise<string[]> {

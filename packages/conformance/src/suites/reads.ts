@@ -1,7 +1,7 @@
 import type { EventStore, ReadStreamOptions } from '@chronicle/core';
 import { expect } from 'vitest';
-import { defineSuite } from '../conformance-test';
 import { account, collect, newEvent, newEvents, versionsOf } from '../support/fixtures';
+import { defineSuite } from '../test-definition';
 
 const readVersions = async (store: EventStore, options?: ReadStreamOptions): Promise<number[]> =>
   versionsOf(await collect(store.readStream(account(), options)));

@@ -1,7 +1,7 @@
 import type { DomainEvent, EventStore, NewEvent, StreamRef } from '@chronicle/core';
 import { expect } from 'vitest';
-import { defineSuite } from '../conformance-test';
 import { account, collect, newEvent } from '../support/fixtures';
+import { defineSuite } from '../test-definition';
 
 /** Reads `stream` through every read path and asserts each returns the same events. */
 async function readEverywhere(store: EventStore, stream: StreamRef): Promise<DomainEvent[]> {

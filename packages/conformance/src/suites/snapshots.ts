@@ -1,6 +1,6 @@
 import type { Snapshot } from '@chronicle/core';
 import { expect } from 'vitest';
-import { defineSuite } from '../conformance-test';
+import { defineSuite } from '../test-definition';
 
 const snapshot = (
   version: number,

@@ -9,9 +9,9 @@ import {
   type Upcaster,
 } from '@chronicle/core';
 import { expect } from 'vitest';
-import { defineSuite } from '../conformance-test';
 import { expectRejectedAndNothingWritten, expectStoreError } from '../support/expect-error';
 import { account, collect, newEvent, order } from '../support/fixtures';
+import { defineSuite } from '../test-definition';
 
 /** Every read path of the contract, for the events of one stream. */
 async function readPaths(

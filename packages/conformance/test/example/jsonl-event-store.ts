@@ -1,7 +1,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { AppendResult, DomainEvent, EventStore, Snapshot, StreamRef } from '@chronicle/core';
 import {
-  type AppendResult,
-  assertDate,
   assertIdentifier,
   assertPosition,
   assertSnapshot,
@@ -9,16 +8,16 @@ import {
   assertVersion,
   checkExpectedVersion,
   createEventPipeline,
-  type DomainEvent,
-  type EventStore,
+  decodeEventRow,
   type EventStoreOptions,
+  readEventsByType,
+  readStreamPages,
   resolveReadAllOptions,
-  resolveReadStreamOptions,
   resolveRepeatedAppend,
-  type Snapshot,
-  StoreUnavailableError,
-  type StreamRef,
-} from '@chronicle/core';
+  type StoredEventFields,
+  storeClosedError,
+  toEventStoreError,
+} from '@chronicle/core/adapter';
 
 /** Options of {@link createJsonlEventStore}: the file, plus what every adapter accepts. */
 export interface JsonlEventStoreOptions extends EventStoreOptions {
@@ -32,21 +31,13 @@ export interface JsonlEventStore extends EventStore {
   readonly file: string;
 }
 
-/** One stored event as the file keeps it: data and metadata as JSON text, times in ms. */
-interface Row {
-  readonly eventId: string;
-  readonly aggregateType: string;
-  readonly aggregateId: string;
-  readonly eventType: string;
-  readonly data: string;
+/** One stored event as the file keeps it: data and metadata as JSON text, the time in ms. */
+interface Row extends StoredEventFields {
+  readonly eventData: string;
   readonly metadata?: string;
-  readonly schemaVersion: number;
   readonly version: number;
   readonly position: string;
   readonly occurredAt: number;
-  readonly userId?: string;
-  readonly correlationId?: string;
-  readonly causationId?: string;
 }
 
 /** A line of the file: one whole append, or one snapshot. */
@@ -55,6 +46,9 @@ type Line =
   | { readonly snapshot: Omit<Snapshot, 'createdAt'> & { readonly createdAt: string } };
 
 const keyOf = (aggregateType: string, aggregateId: string) => JSON.stringify([aggregateType, aggregateId]);
+// The file system has no error codes worth telling apart here: the kit's rule makes every failure a
+// non-retriable StoreUnavailableError, with the original as its cause.
+const noDriverCodes = () => undefined;
 
 /**
  * An example adapter: the whole log in one JSON-lines file, one line per append (so an append is
@@ -89,10 +83,13 @@ export function createJsonlEventStore(options: JsonlEventStoreOptions): JsonlEve
       let line: Line;
       try {
         line = JSON.parse(text) as Line;
-      } catch (cause) {
+      } catch (error) {
         // A torn last line is an append that never completed: it was not acknowledged, so drop it.
         if (i === lines.length - 1) break;
-        throw new StoreUnavailableError(`${options.file}:${i + 1} is corrupt`, { cause, retriable: false });
+        throw toEventStoreError(error, noDriverCodes, {
+          store: 'JSON-lines',
+          action: `read ${options.file}:${i + 1}`,
+        });
       }
       if ('rows' in line) line.rows.forEach(remember);
       else
@@ -104,33 +101,22 @@ export function createJsonlEventStore(options: JsonlEventStoreOptions): JsonlEve
   }
 
   let fd: number | undefined = openSync(options.file, 'a');
+  /** The open file descriptor; on a closed store, the closed-store error every adapter throws. */
+  const openFile = (): number => {
+    if (fd === undefined) throw storeClosedError('JSON-lines');
+    return fd;
+  };
   const write = (line: Line) => {
-    if (fd === undefined) throw new StoreUnavailableError('The store is closed', { retriable: false });
-    writeSync(fd, `${JSON.stringify(line)}\n`);
-    fsyncSync(fd); // durable before we acknowledge
+    const file = openFile();
+    try {
+      writeSync(file, `${JSON.stringify(line)}\n`);
+      fsyncSync(file); // durable before we acknowledge
+    } catch (error) {
+      throw toEventStoreError(error, noDriverCodes, { store: 'JSON-lines', action: `write ${options.file}` });
+    }
   };
-  const assertOpen = () => {
-    if (fd === undefined) throw new StoreUnavailableError('The store is closed', { retriable: false });
-  };
-
-  const toEvent = (row: Row): DomainEvent => {
-    const event: DomainEvent = {
-      eventId: row.eventId,
-      aggregateType: row.aggregateType,
-      aggregateId: row.aggregateId,
-      eventType: row.eventType,
-      eventData: JSON.parse(row.data),
-      schemaVersion: row.schemaVersion,
-      version: row.version,
-      position: BigInt(row.position),
-      occurredAt: new Date(row.occurredAt),
-      ...(row.userId === undefined ? {} : { userId: row.userId }),
-      ...(row.correlationId === undefined ? {} : { correlationId: row.correlationId }),
-      ...(row.causationId === undefined ? {} : { causationId: row.causationId }),
-      ...(row.metadata === undefined ? {} : { metadata: JSON.parse(row.metadata) }),
-    };
-    return pipeline.upcast(event);
-  };
+  // The kit decodes a stored row as every adapter does; the pipeline upcasts it.
+  const toEvent = (row: Row): DomainEvent => pipeline.upcast(decodeEventRow(row));
 
   // Positions are dense here (the event at position p is log[p - 1]), so "after p" starts at index p.
   const startOf = (fromPosition: bigint) =>
@@ -145,7 +131,7 @@ export function createJsonlEventStore(options: JsonlEventStoreOptions): JsonlEve
 
     async append(stream, expectedVersion, events): Promise<AppendResult> {
       const prepared = pipeline.prepare(stream, expectedVersion, events);
-      assertOpen();
+      openFile();
       const existing = streamRows(stream);
       const current = existing.length;
       if (prepared.length === 0) {
@@ -171,7 +157,7 @@ export function createJsonlEventStore(options: JsonlEventStoreOptions): JsonlEve
         aggregateType: stream.aggregateType,
         aggregateId: stream.aggregateId,
         eventType: e.eventType,
-        data: JSON.stringify(e.eventData),
+        eventData: JSON.stringify(e.eventData),
         ...(e.metadata === undefined ? {} : { metadata: JSON.stringify(e.metadata) }),
         schemaVersion: e.schemaVersion,
         version: current + i + 1,
@@ -194,40 +180,41 @@ export function createJsonlEventStore(options: JsonlEventStoreOptions): JsonlEve
       assertIdentifier(aggregateType, 'aggregateType');
       assertIdentifier(aggregateId, 'aggregateId');
       assertVersion(fromVersion, 'fromVersion');
-      assertOpen();
+      openFile();
       return streamRows({ aggregateType, aggregateId }).slice(fromVersion).map(toEvent);
     },
 
-    async *readStream(stream, readOptions) {
-      assertStreamRef(stream);
-      const { fromVersion, direction, limit } = resolveReadStreamOptions(readOptions);
-      assertOpen();
-      const rows = streamRows(stream);
-      // Version v sits at index v - 1; fromVersion is exclusive in the reading direction.
-      const slice =
-        direction === 'forward'
-          ? rows.slice(fromVersion ?? 0)
-          : rows.slice(0, fromVersion === undefined ? rows.length : Math.max(fromVersion - 1, 0)).reverse();
-      for (const row of slice.slice(0, limit)) yield toEvent(row);
+    readStream(stream, readOptions) {
+      // The kit validates and pages; a page is a slice (version v sits at index v - 1).
+      return readStreamPages(stream, readOptions, 500, ({ direction, fromVersion, limit }) => {
+        openFile();
+        const rows = streamRows(stream);
+        if (direction === 'forward') return rows.slice(fromVersion, fromVersion + limit).map(toEvent);
+        const end = Math.min(Math.max(fromVersion - 1, 0), rows.length);
+        return rows
+          .slice(Math.max(end - limit, 0), end)
+          .reverse()
+          .map(toEvent);
+      });
     },
 
     async getStreamVersion(stream) {
       assertStreamRef(stream);
-      assertOpen();
+      openFile();
       return streamRows(stream).length;
     },
 
     async getSnapshot(aggregateType, aggregateId) {
       assertIdentifier(aggregateType, 'aggregateType');
       assertIdentifier(aggregateId, 'aggregateId');
-      assertOpen();
+      openFile();
       const snapshot = snapshots.get(keyOf(aggregateType, aggregateId));
       return snapshot === undefined ? null : structuredClone(snapshot);
     },
 
     async saveSnapshot(snapshot) {
       assertSnapshot(snapshot);
-      assertOpen();
+      openFile();
       const key = keyOf(snapshot.aggregateType, snapshot.aggregateId);
       // An older snapshot never replaces a newer one.
       if ((snapshots.get(key)?.version ?? 0) > snapshot.version) return;
@@ -236,23 +223,19 @@ export function createJsonlEventStore(options: JsonlEventStoreOptions): JsonlEve
       snapshots.set(key, copy);
     },
 
-    async getEventsByType(eventType, fromDate) {
-      assertIdentifier(eventType, 'eventType');
-      if (fromDate !== undefined) assertDate(fromDate, 'fromDate');
-      assertOpen();
-      const from = fromDate?.getTime() ?? Number.NEGATIVE_INFINITY;
-      // Type filters apply to the upcast type: query every stored name that may become it.
-      const filter = pipeline.eventTypeFilter([eventType]);
-      return log
-        .filter((row) => filter.storedTypes.includes(row.eventType) && row.occurredAt >= from)
-        .map(toEvent)
-        .filter(filter.matches);
+    getEventsByType(eventType, fromDate) {
+      // The kit asks for every stored name that upcasts to `eventType` and merges them in order.
+      return readEventsByType(pipeline, eventType, fromDate, (type, from) => {
+        openFile();
+        const millis = from?.getTime() ?? Number.NEGATIVE_INFINITY;
+        return log.filter((row) => row.eventType === type && row.occurredAt >= millis).map(toEvent);
+      });
     },
 
     async getAllEvents(aggregateType, fromPosition = 0n) {
       if (aggregateType !== undefined) assertIdentifier(aggregateType, 'aggregateType');
       assertPosition(fromPosition, 'fromPosition');
-      assertOpen();
+      openFile();
       return log
         .slice(startOf(fromPosition))
         .filter((row) => aggregateType === undefined || row.aggregateType === aggregateType)
@@ -264,7 +247,7 @@ export function createJsonlEventStore(options: JsonlEventStoreOptions): JsonlEve
       const typeFilter = eventTypes && pipeline.eventTypeFilter(eventTypes);
       let next = startOf(fromPosition);
       for (;;) {
-        assertOpen();
+        openFile();
         // One page at a time from where the last one ended, as a database adapter pages with a cursor.
         const page = log.slice(next, next + batchSize);
         if (page.length === 0) return;

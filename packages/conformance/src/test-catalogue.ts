@@ -1,4 +1,5 @@
-import type { ConformanceTest } from './conformance-test';
+// The catalogue: every conformance test as data, in registration order, and look-ups by key.
+
 import { appendTests } from './suites/append';
 import { badInputTests } from './suites/bad-input';
 import { concurrencyTests } from './suites/concurrency';
@@ -13,6 +14,7 @@ import { readsTests } from './suites/reads';
 import { roundTripTests } from './suites/round-trip';
 import { snapshotsTests } from './suites/snapshots';
 import { storeOptionsTests } from './suites/store-options';
+import type { ConformanceTest } from './test-definition';
 
 /**
  * Every conformance test, as data, in registration order. Run one with `runConformanceTest`, or all
@@ -39,9 +41,12 @@ export const conformanceTests: readonly ConformanceTest[] = [
 /** The `<suite>/<name>` key of every test: the keys `disable` accepts. */
 export const conformanceTestNames: readonly string[] = conformanceTests.map((t) => t.key);
 
-/** Finds a test by its key; throws on an unknown key. */
-export function conformanceTest(key: string): ConformanceTest {
+/** Finds a test by its `<suite>/<name>` key; throws an `Error` naming the key when none has it. */
+export function findConformanceTest(key: string): ConformanceTest {
   const test = conformanceTests.find((t) => t.key === key);
   if (test === undefined) throw new Error(`No conformance test is named '${key}'`);
   return test;
 }
+
+/** @deprecated Renamed {@link findConformanceTest} (it finds a test by key); this alias goes in the next minor. */
+export const conformanceTest: (key: string) => ConformanceTest = findConformanceTest;

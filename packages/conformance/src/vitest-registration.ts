@@ -1,9 +1,11 @@
+// Registers the whole suite with vitest: `runEventStoreConformance`, the one call an adapter's test
+// file makes.
 import { describe, it } from 'vitest';
 import type { ConformanceOptions } from './conformance-options';
 import { resolveCapabilities } from './conformance-options';
-import { SUITE_NAMES } from './conformance-test';
-import { conformanceTests } from './conformance-tests';
-import { runConformanceTest, skipReason, validateConformanceOptions } from './run-conformance-test';
+import { conformanceTests } from './test-catalogue';
+import { SUITE_NAMES } from './test-definition';
+import { runConformanceTest, skipReason, validateConformanceOptions } from './test-runner';
 
 const PREFIX = '[chronicle conformance]';
 

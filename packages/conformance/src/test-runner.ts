@@ -1,8 +1,10 @@
+// Runs conformance tests without vitest: checks the options, decides skips, runs one test (fresh
+// store, body, dispose) or several and reports each result.
 import type { EventStore, EventStoreOptions } from '@chronicle/core';
 import { type ConformanceOptions, resolveCapabilities } from './conformance-options';
-import type { ConformanceContext, ConformanceTest } from './conformance-test';
-import { conformanceTestNames } from './conformance-tests';
 import { registerRawEventCount } from './support/fixtures';
+import { conformanceTestNames } from './test-catalogue';
+import type { ConformanceContext, ConformanceTest } from './test-definition';
 
 /**
  * Throws a `TypeError` naming the problem when `options` cannot drive the suite: no name, no

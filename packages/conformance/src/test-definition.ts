@@ -1,3 +1,5 @@
+// What one conformance test is (its data and the context its body gets), the sub-suite names, and
+// `defineSuite`, with which each file under suites/ declares its tests.
 import type { EventStore, EventStoreOptions } from '@chronicle/core';
 import type { CapabilityName, ResolvedCapabilities } from './conformance-options';
 
