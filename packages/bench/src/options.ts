@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FULL, QUICK, type Scale } from './scale';
 import { TARGET_NAMES, type TargetName } from './subject';
-import { WORKLOAD_IDS, type WorkloadId } from './workload-ids';
+import { WORKLOAD, WORKLOAD_IDS, WORKLOAD_NAMES, type WorkloadId, type WorkloadName } from './workload-ids';
 
 /** The default PostgreSQL URL (the machine's trust-auth server), overridden by `CHRONICLE_PG_URL`. */
 export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -13,7 +13,7 @@ export const USAGE = `pnpm bench [options]
   --adapters a,b     memory, sqlite, postgres (each brings its raw baseline), or
                      sqlite-raw, postgres-raw on their own. Default: all.
   --no-raw           leave out the raw baselines of the adapters named.
-  --workloads W1,W5  any of ${WORKLOAD_IDS.join(', ')}. Default: all.
+  --workloads W1,readAll  ids or names, any of ${WORKLOAD_IDS.map((id) => `${id} ${WORKLOAD_NAMES[id]}`).join(', ')}. Default: all.
   --quick            tiny scale, one round, no warm-up: a smoke test of the harness (CI).
   --rounds n         measured rounds per workload (default ${FULL.rounds}; quick ${QUICK.rounds}).
   --out file         write the JSON report there (default: results/<timestamp>.json; quick: none).
@@ -75,10 +75,16 @@ export function parseCli(argv: readonly string[]): CliOptions {
   }
 
   const workloads =
-    values.workloads === undefined ? [...WORKLOAD_IDS] : split(values.workloads).map((w) => w.toUpperCase());
+    values.workloads === undefined
+      ? [...WORKLOAD_IDS]
+      : split(values.workloads).map((w) =>
+          Object.hasOwn(WORKLOAD, w) ? WORKLOAD[w as WorkloadName] : w.toUpperCase(),
+        );
   for (const w of workloads) {
     if (!WORKLOAD_IDS.includes(w as WorkloadId))
-      throw new Error(`unknown workload '${w}': use ${WORKLOAD_IDS.join(', ')}`);
+      throw new Error(
+        `unknown workload '${w}': use an id or a name, ${WORKLOAD_IDS.map((id) => `${id} ${WORKLOAD_NAMES[id]}`).join(', ')}`,
+      );
   }
 
   let scale = values.quick ? QUICK : FULL;

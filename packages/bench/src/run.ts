@@ -5,7 +5,7 @@ import type { Scale } from './scale';
 import { median } from './stats';
 import type { Driver, SubjectFactory, TargetName } from './subject';
 import { createFactory, type StorageSettings } from './subjects/index';
-import type { WorkloadId } from './workload-ids';
+import { WORKLOAD, type WorkloadId } from './workload-ids';
 import { WORKLOADS } from './workloads/index';
 import type { Metrics } from './workloads/workload';
 
@@ -119,8 +119,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           errors.set(factory.name, `prepare: ${describe(error)}`);
         }
       }
-      const roundCount = id === 'W7' ? 1 : scale.rounds;
-      const warmUp = scale.warmUp && id !== 'W7';
+      const roundCount = id === WORKLOAD.readAllMemory ? 1 : scale.rounds;
+      const warmUp = scale.warmUp && id !== WORKLOAD.readAllMemory;
       for (let r = warmUp ? -1 : 0; r < roundCount; r++) {
         const order = factories.map((_, i) => factories[(i + Math.max(r, 0)) % factories.length]!);
         for (const factory of order) {

@@ -1,4 +1,33 @@
+/**
+ * Every workload's id, by what it measures: code says `WORKLOAD.aggregateLoad`, while reports and
+ * stored results keep the short ids (`W5`) so runs stay comparable across versions.
+ */
+export const WORKLOAD = {
+  /** Sequential single-event appends over a few streams. */
+  sequentialAppends: 'W1',
+  /** Appends of many events at once, each to a new stream. */
+  batchedAppends: 'W2',
+  /** Concurrent writers, each on its own stream. */
+  concurrentWriters: 'W3',
+  /** Writers contending on one stream, retrying conflicts. */
+  contendedStream: 'W4',
+  /** Loading an aggregate by full replay and from a snapshot. */
+  aggregateLoad: 'W5',
+  /** Reading the whole store with read-all in pages. */
+  readAll: 'W6',
+  /** Read-all of a large store in a child process, measuring its memory. */
+  readAllMemory: 'W7',
+} as const;
+
+/** The name of a workload (a key of {@link WORKLOAD}). */
+export type WorkloadName = keyof typeof WORKLOAD;
+/** The short id of a workload, as reports print it. */
+export type WorkloadId = (typeof WORKLOAD)[WorkloadName];
+
 /** The workloads, in the order they run. */
-export const WORKLOAD_IDS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7'] as const;
-/** One of {@link WORKLOAD_IDS}. */
-export type WorkloadId = (typeof WORKLOAD_IDS)[number];
+export const WORKLOAD_IDS: readonly WorkloadId[] = Object.values(WORKLOAD);
+
+/** Each workload's name by id, for the report (`W5 aggregateLoad`). */
+export const WORKLOAD_NAMES = Object.fromEntries(
+  Object.entries(WORKLOAD).map(([name, id]) => [id, name]),
+) as Record<WorkloadId, WorkloadName>;

@@ -45,6 +45,11 @@ describe('command line', () => {
     expect(options.scale.w1Appends).toBe(QUICK.w1Appends);
   });
 
+  it('selects workloads by name too', () => {
+    expect(parseCli(['--workloads', 'readAll,sequentialAppends']).workloads).toEqual(['W1', 'W6']);
+    expect(() => parseCli(['--workloads', 'toString'])).toThrow(/unknown workload 'TOSTRING'/);
+  });
+
   it('rejects unknown adapters, workloads and options', () => {
     expect(() => parseCli(['--adapters', 'mysql'])).toThrow(/unknown adapter 'mysql'/);
     expect(() => parseCli(['--workloads', 'W9'])).toThrow(/unknown workload 'W9'/);

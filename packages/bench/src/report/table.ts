@@ -1,7 +1,7 @@
 import type { BenchReport, TargetResult, WorkloadResult } from '../run';
 import type { Driver, TargetName } from '../subject';
 import { PEAK_RSS_LIMIT_MB, RATIO_TARGETS, SNAPSHOT_SPEEDUP_TARGET } from '../targets';
-import type { WorkloadId } from '../workload-ids';
+import { WORKLOAD, type WorkloadId } from '../workload-ids';
 
 type Unit = 'ev/s' | 'ms' | 'MB' | 'x' | 'count';
 
@@ -19,17 +19,29 @@ interface Row {
 
 const ROWS: readonly Row[] = [
   {
-    workload: 'W1',
+    workload: WORKLOAD.sequentialAppends,
     label: 'W1 sequential 1-event appends',
     metric: 'eventsPerSec',
     unit: 'ev/s',
     better: 'higher',
     headline: true,
   },
-  { workload: 'W1', label: 'W1 p50 latency', metric: 'p50Ms', unit: 'ms', better: 'lower' },
-  { workload: 'W1', label: 'W1 p99 latency', metric: 'p99Ms', unit: 'ms', better: 'lower' },
   {
-    workload: 'W2',
+    workload: WORKLOAD.sequentialAppends,
+    label: 'W1 p50 latency',
+    metric: 'p50Ms',
+    unit: 'ms',
+    better: 'lower',
+  },
+  {
+    workload: WORKLOAD.sequentialAppends,
+    label: 'W1 p99 latency',
+    metric: 'p99Ms',
+    unit: 'ms',
+    better: 'lower',
+  },
+  {
+    workload: WORKLOAD.batchedAppends,
     label: 'W2 100-event appends',
     metric: 'eventsPerSec',
     unit: 'ev/s',
@@ -37,7 +49,7 @@ const ROWS: readonly Row[] = [
     headline: true,
   },
   {
-    workload: 'W3',
+    workload: WORKLOAD.concurrentWriters,
     label: 'W3 8 writers, own streams',
     metric: 'eventsPerSec',
     unit: 'ev/s',
@@ -45,38 +57,61 @@ const ROWS: readonly Row[] = [
     headline: true,
   },
   {
-    workload: 'W4',
+    workload: WORKLOAD.contendedStream,
     label: 'W4 8 writers, one stream',
     metric: 'eventsPerSec',
     unit: 'ev/s',
     better: 'higher',
     headline: true,
   },
-  { workload: 'W4', label: 'W4 conflicts retried', metric: 'conflicts', unit: 'count' },
+  { workload: WORKLOAD.contendedStream, label: 'W4 conflicts retried', metric: 'conflicts', unit: 'count' },
   {
-    workload: 'W5',
+    workload: WORKLOAD.aggregateLoad,
     label: 'W5 full replay',
     metric: 'replayEventsPerSec',
     unit: 'ev/s',
     better: 'higher',
     headline: true,
   },
-  { workload: 'W5', label: 'W5 full replay', metric: 'replayMs', unit: 'ms', better: 'lower' },
-  { workload: 'W5', label: 'W5 load from snapshot', metric: 'snapshotMs', unit: 'ms', better: 'lower' },
-  { workload: 'W5', label: 'W5 snapshot speed-up', metric: 'snapshotSpeedup', unit: 'x' },
   {
-    workload: 'W6',
+    workload: WORKLOAD.aggregateLoad,
+    label: 'W5 full replay',
+    metric: 'replayMs',
+    unit: 'ms',
+    better: 'lower',
+  },
+  {
+    workload: WORKLOAD.aggregateLoad,
+    label: 'W5 load from snapshot',
+    metric: 'snapshotMs',
+    unit: 'ms',
+    better: 'lower',
+  },
+  { workload: WORKLOAD.aggregateLoad, label: 'W5 snapshot speed-up', metric: 'snapshotSpeedup', unit: 'x' },
+  {
+    workload: WORKLOAD.readAll,
     label: 'W6 read-all in pages',
     metric: 'eventsPerSec',
     unit: 'ev/s',
     better: 'higher',
     headline: true,
   },
-  { workload: 'W7', label: 'W7 peak RSS, read-all 1M', metric: 'peakRssMb', unit: 'MB' },
-  { workload: 'W7', label: 'W7 RSS growth while reading', metric: 'rssGrowthMb', unit: 'MB' },
-  { workload: 'W7', label: 'W7 read-all', metric: 'readEventsPerSec', unit: 'ev/s', better: 'higher' },
+  { workload: WORKLOAD.readAllMemory, label: 'W7 peak RSS, read-all 1M', metric: 'peakRssMb', unit: 'MB' },
   {
-    workload: 'W7',
+    workload: WORKLOAD.readAllMemory,
+    label: 'W7 RSS growth while reading',
+    metric: 'rssGrowthMb',
+    unit: 'MB',
+  },
+  {
+    workload: WORKLOAD.readAllMemory,
+    label: 'W7 read-all',
+    metric: 'readEventsPerSec',
+    unit: 'ev/s',
+    better: 'higher',
+  },
+  {
+    workload: WORKLOAD.readAllMemory,
     label: 'W7 bulk seed, big appends',
     metric: 'seedEventsPerSec',
     unit: 'ev/s',
@@ -210,24 +245,24 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
           });
         }
       }
-      if (workload.id === 'W5') {
+      if (workload.id === WORKLOAD.aggregateLoad) {
         const speedup = figure(workload, adapter, 'snapshotSpeedup');
         if (speedup !== undefined) {
           checks.push({
             driver,
-            workload: 'W5',
+            workload: WORKLOAD.aggregateLoad,
             description: `${adapter} snapshot load >= ${SNAPSHOT_SPEEDUP_TARGET}x faster than replay`,
             actual: speedup,
             met: speedup >= SNAPSHOT_SPEEDUP_TARGET,
           });
         }
       }
-      if (workload.id === 'W7' && driver !== 'memory') {
+      if (workload.id === WORKLOAD.readAllMemory && driver !== 'memory') {
         const rss = figure(workload, adapter, 'peakRssMb');
         if (rss !== undefined) {
           checks.push({
             driver,
-            workload: 'W7',
+            workload: WORKLOAD.readAllMemory,
             description: `${adapter} peak RSS < ${PEAK_RSS_LIMIT_MB} MB`,
             actual: rss,
             met: rss < PEAK_RSS_LIMIT_MB,

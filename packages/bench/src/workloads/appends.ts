@@ -1,6 +1,7 @@
 import { makeEvents } from '../payload';
 import { percentile, perSecond } from '../stats';
 import { isConflict, type Subject, type SubjectFactory } from '../subject';
+import { WORKLOAD } from '../workload-ids';
 import { type Metrics, type RoundContext, verify, type Workload } from './workload';
 
 /** Runs `body` on a subject on fresh storage, and closes it. */
@@ -17,8 +18,8 @@ async function onFreshSubject<T>(
 }
 
 /** W1: sequential single-event appends with an exact expected version: the latency of one commit. */
-export const w1Sequential: Workload<null> = {
-  id: 'W1',
+export const sequentialAppends: Workload<null> = {
+  id: WORKLOAD.sequentialAppends,
   title: 'sequential single-event appends',
   interleaved: true,
   prepare: async () => null,
@@ -51,8 +52,8 @@ export const w1Sequential: Workload<null> = {
 };
 
 /** W2: appends of 100 events, each to a new stream: insert throughput per transaction. */
-export const w2Batched: Workload<null> = {
-  id: 'W2',
+export const batchedAppends: Workload<null> = {
+  id: WORKLOAD.batchedAppends,
   title: 'batched appends (100 events, distinct streams)',
   interleaved: true,
   prepare: async () => null,
@@ -74,8 +75,8 @@ export const w2Batched: Workload<null> = {
 };
 
 /** W3: concurrent writers, each appending single events to its own stream: commits under concurrency. */
-export const w3Concurrent: Workload<null> = {
-  id: 'W3',
+export const concurrentWriters: Workload<null> = {
+  id: WORKLOAD.concurrentWriters,
   title: 'concurrent appenders on distinct streams',
   interleaved: true,
   prepare: async () => null,
@@ -103,8 +104,8 @@ export const w3Concurrent: Workload<null> = {
  * W4: writers contending on one stream, each reloading the version and retrying on conflict until the
  * stream holds its quota; then the stream must hold versions 1..n exactly, each event once.
  */
-export const w4Contended: Workload<null> = {
-  id: 'W4',
+export const contendedStream: Workload<null> = {
+  id: WORKLOAD.contendedStream,
   title: 'writers contending on one stream (reload and retry)',
   interleaved: true,
   prepare: async () => null,

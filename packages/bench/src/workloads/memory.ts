@@ -1,14 +1,15 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ReadAllMemoryChildReport } from '../read-all-memory-child';
 import { perSecond } from '../stats';
 import type { Subject, SubjectFactory } from '../subject';
-import type { W7ChildReport } from '../w7-child';
+import { WORKLOAD } from '../workload-ids';
 import { seedStream } from './seed';
 import { type Metrics, verify, type Workload } from './workload';
 
 const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHILD = join(PACKAGE_DIR, 'src', 'w7-child.ts');
+const CHILD = join(PACKAGE_DIR, 'src', 'read-all-memory-child.ts');
 
 interface W7Prepared {
   /** What the child reopens; `memory` when the child seeds its own in-memory store. */
@@ -18,7 +19,7 @@ interface W7Prepared {
 }
 
 /** Runs the child and returns its report; rejects with its stderr when it fails. */
-function runChild(args: readonly string[]): Promise<W7ChildReport> {
+function runChild(args: readonly string[]): Promise<ReadAllMemoryChildReport> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', CHILD, ...args], {
       cwd: PACKAGE_DIR,
@@ -40,7 +41,7 @@ function runChild(args: readonly string[]): Promise<W7ChildReport> {
       }
       const line = stdout.trim().split('\n').pop() ?? '';
       try {
-        resolve(JSON.parse(line) as W7ChildReport);
+        resolve(JSON.parse(line) as ReadAllMemoryChildReport);
       } catch {
         reject(new Error(`W7 child printed no report: ${stdout.trim()} ${stderr.trim()}`));
       }
@@ -54,8 +55,8 @@ function runChild(args: readonly string[]): Promise<W7ChildReport> {
  * RSS; its peak RSS is the figure. The in-memory store cannot be shared, so its child seeds itself
  * and its peak includes the store's own million events.
  */
-export const w7Memory: Workload<W7Prepared> = {
-  id: 'W7',
+export const readAllMemory: Workload<W7Prepared> = {
+  id: WORKLOAD.readAllMemory,
   title: 'read-all memory (child process, peak RSS)',
   interleaved: false,
   async prepare(factory: SubjectFactory, scale) {

@@ -1,6 +1,7 @@
 import { expectedBalance } from '../payload';
 import { median, perSecond } from '../stats';
 import type { AccountState, Subject, SubjectFactory } from '../subject';
+import { WORKLOAD } from '../workload-ids';
 import { seedStream } from './seed';
 import { type Metrics, verify, type Workload } from './workload';
 
@@ -23,8 +24,8 @@ function verifyAccount(state: AccountState, id: string, events: number): void {
  * and from a snapshot taken `w5Tail` events before the end (stream `snap`, same events). Adapters
  * load through core's `Repository` and `AggregateRoot`; raw baselines fold by hand.
  */
-export const w5AggregateLoad: Workload<W5Prepared> = {
-  id: 'W5',
+export const aggregateLoad: Workload<W5Prepared> = {
+  id: WORKLOAD.aggregateLoad,
   title: 'aggregate load: full replay and from a snapshot',
   interleaved: true,
   async prepare(factory: SubjectFactory, scale) {
@@ -72,8 +73,8 @@ interface W6Prepared {
  * W6: reads the whole store with read-all in pages of `readAllBatchSize`, checking that positions
  * increase and that every seeded event is read exactly once.
  */
-export const w6ReadAll: Workload<W6Prepared> = {
-  id: 'W6',
+export const readAll: Workload<W6Prepared> = {
+  id: WORKLOAD.readAll,
   title: 'read-all of the whole store in pages',
   interleaved: true,
   async prepare(factory, scale) {

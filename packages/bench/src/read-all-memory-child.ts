@@ -10,7 +10,7 @@ import { TARGET_NAMES, type TargetName } from './subject';
 import { createFactory } from './subjects/index';
 import { seedStream } from './workloads/seed';
 
-export interface W7ChildReport {
+export interface ReadAllMemoryChildReport {
   readonly events: number;
   readonly readMs: number;
   /** RSS once the store is open (and, for in-memory, seeded), before reading. */
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const [target, location, eventsArg, batchArg, seedBatchArg, dataDir, postgresUrl] = process.argv.slice(2);
   if (!TARGET_NAMES.includes(target as TargetName) || location === undefined) {
     throw new Error(
-      `usage: w7-child <target> <location> <events> <batchSize> <seedBatch> <dataDir> <postgresUrl>`,
+      `usage: read-all-memory-child <target> <location> <events> <batchSize> <seedBatch> <dataDir> <postgresUrl>`,
     );
   }
   const events = Number(eventsArg);
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   rssDuring = Math.max(rssDuring, process.memoryUsage.rss());
   await subject.close();
   if (count !== events) throw new Error(`W7 read ${count} events, expected ${events}`);
-  const report: W7ChildReport = {
+  const report: ReadAllMemoryChildReport = {
     events: count,
     readMs,
     rssBeforeReadMb: rssBefore / MB,
