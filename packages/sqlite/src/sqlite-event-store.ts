@@ -1,9 +1,4 @@
-import {
-  type DomainEvent,
-  type EventStore,
-  InvalidArgumentError,
-  type Snapshot,
-} from '@chronicle/core';
+import { type DomainEvent, type EventStore, InvalidArgumentError, type Snapshot } from '@chronicle/core';
 import {
   assertIdentifier,
   assertPosition,

@@ -1,4 +1,3 @@
-import { isStoreUnavailableError } from '@chronicle/core';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteEventStore, LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE } from '../src/index';
@@ -51,15 +50,13 @@ describe('migrations', () => {
       .prepare(`INSERT INTO ${MIGRATIONS_TABLE} (version, name, applied_at) VALUES (?, 'future', 0)`)
       .run(LATEST_SCHEMA_VERSION + 1);
     raw.close();
-    let error: unknown;
-    try {
-      createSqliteEventStore({ filename });
-    } catch (caught) {
-      error = caught;
-    }
-    expect(isStoreUnavailableError(error)).toBe(true);
-    expect(error).toMatchObject({ retriable: false });
-    expect(String(error)).toMatch(/newer than this @chronicle\/sqlite/);
+    expect(() => createSqliteEventStore({ filename })).toThrow(
+      expect.objectContaining({
+        code: 'STORE_UNAVAILABLE',
+        retriable: false,
+        message: expect.stringMatching(/newer than this @chronicle\/sqlite/),
+      }),
+    );
   });
 });
 

@@ -360,15 +360,13 @@ describe('driver failures become typed errors', () => {
     const filename = temp.file();
     const { writeFileSync } = await import('node:fs');
     writeFileSync(filename, 'this is not a database, just some text that is long enough to have a header');
-    let error: unknown;
-    try {
-      createSqliteEventStore({ filename });
-    } catch (caught) {
-      error = caught;
-    }
-    expect(isStoreUnavailableError(error)).toBe(true);
-    expect(error).toMatchObject({ retriable: false });
-    expect(String(error)).toMatch(/SQLITE_NOTADB/);
+    expect(() => createSqliteEventStore({ filename })).toThrow(
+      expect.objectContaining({
+        code: 'STORE_UNAVAILABLE',
+        retriable: false,
+        message: expect.stringMatching(/SQLITE_NOTADB/),
+      }),
+    );
   });
 
   it('a driver error the adapter does not recognise is still a StoreUnavailableError, with the cause kept', async () => {
