@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createEventPipeline,
   decodeEventRow,
+  decodeSnapshotRow,
   readEventsByType,
   readStreamPages,
   type StoredEventFields,
@@ -97,6 +98,41 @@ describe('decodeEventRow: one decoder for every storage', () => {
       expect((caught as StoreUnavailableError).retriable).toBe(false);
       expect((caught as Error).message).toMatch(message);
     }
+  });
+});
+
+describe('decodeSnapshotRow: the snapshot counterpart', () => {
+  const stored = {
+    aggregateType: 'BankAccount',
+    aggregateId: 'acc-1',
+    version: 4n,
+    schemaVersion: '1',
+    state: '{"balance":10}',
+    createdAt: '2024-01-01T00:00:00.005Z',
+  };
+
+  it('decodes integers, JSON text and instants as decodeEventRow does', () => {
+    expect(decodeSnapshotRow(stored)).toEqual({
+      aggregateType: 'BankAccount',
+      aggregateId: 'acc-1',
+      version: 4,
+      schemaVersion: 1,
+      state: { balance: 10 },
+      createdAt: new Date('2024-01-01T00:00:00.005Z'),
+    });
+    expect(decodeSnapshotRow({ ...stored, state: { balance: 1 } }, { json: 'parsed' }).state).toEqual({
+      balance: 1,
+    });
+  });
+
+  it('reports a corrupt snapshot as a non-retriable StoreUnavailableError', () => {
+    expect(() => decodeSnapshotRow({ ...stored, state: '{' })).toThrow(
+      expect.objectContaining({
+        code: 'STORE_UNAVAILABLE',
+        retriable: false,
+        message: expect.stringMatching(/BankAccount\/acc-1 cannot be read: its state is not JSON text/),
+      }),
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { type DomainEvent, type EventStore, InvalidArgumentError, type Snapshot } from '@chronicle/core';
+import { type DomainEvent, type EventStore, InvalidArgumentError } from '@chronicle/core';
 import {
   assertIdentifier,
   assertPosition,
@@ -6,6 +6,7 @@ import {
   assertStreamRef,
   assertVersion,
   createEventPipeline,
+  decodeSnapshotRow,
   readEventsByType,
   readStreamPages,
   resolveReadAllOptions,
@@ -158,14 +159,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
         | SnapshotRow
         | undefined;
       if (row === undefined) return null;
-      return {
-        aggregateType,
-        aggregateId,
-        version: Number(row.version),
-        schemaVersion: Number(row.schema_version),
-        state: JSON.parse(row.state),
-        createdAt: new Date(Number(row.created_at)),
-      } satisfies Snapshot;
+      const { version, schema_version: schemaVersion, state, created_at: createdAt } = row;
+      return decodeSnapshotRow({ aggregateType, aggregateId, version, schemaVersion, state, createdAt });
     },
 
     async saveSnapshot(snapshot) {

@@ -1,16 +1,14 @@
 import type { DomainEvent } from '../contract/types';
 import { StoreUnavailableError } from '../errors';
 import type { Mutable } from './mutable';
-
-/** An integer as a driver hands it back: a `number`, a `bigint`, or its decimal text. */
-export type StoredInteger = number | bigint | string;
-
-/**
- * An instant as a driver hands it back: a `Date`, epoch milliseconds (`number`, `bigint`, or their
- * decimal text, e.g. PostgreSQL's `(extract(epoch FROM t) * 1000)::int8` read as text), or ISO 8601
- * text (PostgreSQL's `timestamptz` text form `2024-01-01 12:00:00.123+00` is read too).
- */
-export type StoredInstant = Date | number | bigint | string;
+import {
+  parseJson,
+  type StoredInstant,
+  type StoredInteger,
+  toDate,
+  toPosition,
+  toSafeInteger,
+} from './stored-values';
 
 /**
  * One stored event, field by field, as an adapter read it from storage — before any upcasting.
@@ -43,8 +41,6 @@ export interface DecodeOptions {
   /** `'text'` (default): JSON text, parsed here. `'parsed'`: values the driver already parsed, kept. */
   readonly json?: 'text' | 'parsed';
 }
-
-const EPOCH_MILLIS = /^-?\d+$/;
 
 /**
  * Turns one stored event into the {@link DomainEvent} a read returns (upcast it afterwards with
@@ -95,39 +91,4 @@ export function decodeEventRow(fields: StoredEventFields, options: DecodeOptions
       { cause, retriable: false },
     );
   }
-}
-
-// Each decoder names its field in what it throws; decodeEventRow wraps that in the typed error.
-
-function parseJson(field: string, text: unknown): unknown {
-  try {
-    return JSON.parse(text as string);
-  } catch (cause) {
-    throw new Error(`its ${field} is not JSON text (${(cause as Error).message})`, { cause });
-  }
-}
-
-function toSafeInteger(field: string, value: StoredInteger): number {
-  const number = Number(value);
-  if (!Number.isSafeInteger(number)) throw new Error(`its ${field} ${String(value)} is not a safe integer`);
-  return number;
-}
-
-function toPosition(value: StoredInteger): bigint {
-  try {
-    return BigInt(value);
-  } catch (cause) {
-    throw new Error(`its position ${String(value)} is not an integer`, { cause });
-  }
-}
-
-function toDate(value: StoredInstant): Date {
-  const millis =
-    value instanceof Date
-      ? value.getTime()
-      : typeof value === 'string' && !EPOCH_MILLIS.test(value)
-        ? Date.parse(value)
-        : Number(value);
-  if (Number.isNaN(millis)) throw new Error(`its occurredAt ${String(value)} is not an instant`);
-  return new Date(millis);
 }

@@ -8,8 +8,9 @@
  * - **validation**: `prepareAppend`, the `assert*` guards, `resolveReadStreamOptions`,
  *   `resolveReadAllOptions` and the contract's limits;
  * - **append rules**: `checkExpectedVersion`, `satisfiesExpectedVersion`, `resolveRepeatedAppend`;
- * - **reads**: `decodeEventRow` (stored fields to a `DomainEvent`), `readStreamPages` (the paging
- *   loop of `readStream`), `readEventsByType` (`getEventsByType` with renamed types merged);
+ * - **reads**: `decodeEventRow` (stored fields to a `DomainEvent`), `decodeSnapshotRow`,
+ *   `readStreamPages` (the paging loop of `readStream`), `readEventsByType` (`getEventsByType` with
+ *   renamed types merged);
  * - **errors**: `toEventStoreError` (the one mapping rule, with the adapter's driver classifier) and
  *   `storeClosedError`.
  *
@@ -47,13 +48,8 @@ export {
   resolveReadStreamOptions,
 } from '../validation/arguments';
 export { assertJsonValue } from '../validation/json';
-export {
-  type DecodeOptions,
-  decodeEventRow,
-  type StoredEventFields,
-  type StoredInstant,
-  type StoredInteger,
-} from './decode-event-row';
+export { type DecodeOptions, decodeEventRow, type StoredEventFields } from './decode-event-row';
+export { decodeSnapshotRow, type StoredSnapshotFields } from './decode-snapshot-row';
 export { type FetchEventsOfType, readEventsByType } from './events-by-type';
 export type { Mutable } from './mutable';
 export { type FetchStreamPage, readStreamPages, type StreamPageRequest } from './read-stream-pages';
@@ -63,3 +59,4 @@ export {
   storeClosedError,
   toEventStoreError,
 } from './store-errors';
+export type { StoredInstant, StoredInteger } from './stored-values';
