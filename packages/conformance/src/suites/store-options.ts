@@ -4,10 +4,10 @@ import {
   type EventTypeRegistry,
   EventValidationError,
   type EventViolation,
-  type PreparedEvent,
   type StreamRef,
   type Upcaster,
 } from '@chronicle/core';
+import type { PreparedEvent } from '@chronicle/core/adapter';
 import { expect } from 'vitest';
 import { expectRejectedAndNothingWritten, expectStoreError } from '../support/expect-error';
 import { account, collect, newEvent, order } from '../support/fixtures';

@@ -3,12 +3,14 @@ import {
   ConcurrencyError,
   DuplicateEventError,
   type ExpectedVersion,
+  type StreamRef,
+} from '@chronicle/core';
+import {
   type PreparedEvent,
   resolveRepeatedAppend,
   type StoredEventLocation,
-  type StreamRef,
   satisfiesExpectedVersion,
-} from '@chronicle/core';
+} from '@chronicle/core/adapter';
 import type { SqliteDatabase } from '../sqlite-driver';
 import { uniqueViolationTarget } from '../sqlite-errors';
 import type { EventLocationRow, Statements, StreamHeadRow } from './statements';
