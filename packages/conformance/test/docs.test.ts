@@ -14,6 +14,11 @@ describe('docs/adapter-authoring.md', () => {
     expect(tsBlocks).toContain(read('./example/jsonl-event-store.ts').trimEnd());
   });
 
+  it('holds the example once, with no leftover of an older copy', () => {
+    expect(guide.split('export function createJsonlEventStore(').length - 1).toBe(1);
+    expect(guide.split('export function countRowsInFile(').length - 1).toBe(1);
+  });
+
   it('quotes the example test file verbatim', () => {
     expect(tsBlocks).toContain(read('./example-adapter.test.ts').trimEnd());
   });
