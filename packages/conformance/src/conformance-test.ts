@@ -9,6 +9,7 @@ export const SUITE_NAMES = [
   'reads',
   'read-all',
   'round-trip',
+  'identifiers',
   'bad-input',
   'snapshots',
   'concurrency',

@@ -118,6 +118,27 @@ export const readAllTests = defineSuite('read-all', [
     },
   },
   {
+    // A filter narrows: an empty list admits nothing. Omitting the option is how to mean "every type".
+    name: 'an empty aggregate or event type list matches nothing; an omitted one matches everything',
+    async run({ store }) {
+      await seedLog(store);
+      const all = (await store.getAllEvents()).map((e) => e.eventId);
+      const ids = async (options: Parameters<EventStore['readAll']>[0]) =>
+        (await collect(store.readAll(options))).map((e) => e.eventId);
+      expect(await ids({ aggregateTypes: [] }), 'readAll({ aggregateTypes: [] })').toEqual([]);
+      expect(await ids({ eventTypes: [] }), 'readAll({ eventTypes: [] })').toEqual([]);
+      expect(
+        await ids({ aggregateTypes: [], eventTypes: ['MoneyDeposited'] }),
+        "readAll({ aggregateTypes: [], eventTypes: ['MoneyDeposited'] })",
+      ).toEqual([]);
+      expect(
+        await ids({ aggregateTypes: ['Order'], eventTypes: [] }),
+        "readAll({ aggregateTypes: ['Order'], eventTypes: [] })",
+      ).toEqual([]);
+      expect(await ids({ batchSize: 3 }), 'readAll without filters').toEqual(all);
+    },
+  },
+  {
     name: 'readAll pages across batch boundaries without skipping or repeating an event',
     async run({ store }) {
       await seedLog(store);

@@ -14,6 +14,7 @@ import {
   satisfiesExpectedVersion,
 } from '@chronicle/core';
 import type { ConformanceOptions } from '../../src';
+import { brokenIdentifierStores } from './broken-identifier-stores';
 import { wrapStore } from './wrap-store';
 
 /** A deliberately broken store and the conformance tests that must catch it. */
@@ -472,4 +473,5 @@ export const brokenStores: readonly BrokenStore[] = [
       capabilities: { persistent: true },
     },
   },
+  ...brokenIdentifierStores,
 ];
