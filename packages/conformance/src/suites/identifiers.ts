@@ -73,7 +73,7 @@ async function expectOwnEventOnly(store: EventStore, stream: StreamRef, eventId:
 /**
  * Identifiers are compared exactly, code unit for code unit: stream ids, aggregate types, event types
  * and event ids that differ only in case, accents, Unicode normalisation or trailing spaces name
- * different things on every path (contract rule 11).
+ * different things on every path (contract rule 11, `docs/contract.md`).
  */
 export const identifiersTests = defineSuite('identifiers', [
   {

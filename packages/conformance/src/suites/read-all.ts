@@ -26,7 +26,7 @@ async function seedLog(store: EventStore): Promise<string[]> {
 const strictlyIncreasing = (events: readonly DomainEvent[]): boolean =>
   events.every((e, i) => i === 0 || e.position > events[i - 1]!.position);
 
-/** Semantics 5 for the whole log: position order, exclusive `fromPosition`, filters, paging. */
+/** Contract rule 5 (`docs/contract.md`) for the whole log: position order, exclusive `fromPosition`, filters, paging. */
 export const readAllTests = defineSuite('read-all', [
   {
     name: 'getAllEvents and readAll return every event in strictly increasing position order',
