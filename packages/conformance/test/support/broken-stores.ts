@@ -49,7 +49,7 @@ const broken = (
 /**
  * Positions are drawn when an append starts (like a sequence inside a transaction) but the append
  * commits later, some slower than others: a reader that already passed a position never sees the
- * event that commits there afterwards. The naive PostgreSQL design semantics 6 warns about.
+ * event that commits there afterwards. The naive PostgreSQL design rule 6 of docs/contract.md warns about.
  */
 function lateCommitStore(): EventStore {
   const inner = createInMemoryEventStore();
