@@ -132,17 +132,17 @@ describe('every citation in the repository resolves', () => {
     expect(missing).toEqual([]);
   });
 
-  test('docs/ paths and Markdown files cited in TypeScript comments exist', () => {
+  test('repository paths and Markdown files cited in TypeScript comments exist', () => {
     const missing: string[] = [];
     for (const file of TYPESCRIPT) {
       const text = readFileSync(file, 'utf8');
       for (const comment of text.matchAll(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g)) {
         const body = comment[0];
         for (const match of body.matchAll(
-          /(?:^|[\s`'"(])((?:\.{1,2}\/)*[\w./-]*(?:docs\/[\w./-]+|\.md))\b/g,
+          /(?:^|[\s`'"(])((?:\.{1,2}\/)*(?:(?:packages|exercises|solutions|docs|scripts)\/[\w./-]+|[\w./-]+\.md))\b/g,
         )) {
           const cited = (match[1] ?? '').replace(/[.,;:]+$/, '');
-          if (isPattern(cited) || !/\.md$|^(?:\.{1,2}\/)*docs\//.test(cited)) continue;
+          if (isPattern(cited)) continue;
           if (!resolvesFrom(file, cited)) {
             missing.push(`${where(file, text, (comment.index ?? 0) + (match.index ?? 0))}: ${cited}`);
           }
