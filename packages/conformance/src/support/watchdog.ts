@@ -37,16 +37,23 @@ export function createWatchdog(key: string): Watchdog {
     return result;
   };
 
-  const watchIterable = (call: string, iterable: AsyncIterable<unknown>): AsyncIterable<unknown> => ({
-    [Symbol.asyncIterator]() {
-      const iterator = iterable[Symbol.asyncIterator]();
-      return {
-        next: (...args: [] | [unknown]) => track(`${call} (next page)`, iterator.next(...args)),
-        return: (value?: unknown) => iterator.return?.(value) ?? Promise.resolve({ done: true, value }),
-        throw: (error?: unknown) => iterator.throw?.(error) ?? Promise.reject(error),
-      };
-    },
-  });
+  /** Like an async generator: iterable once, and an iterator itself; each `next()` is tracked. */
+  const watchIterable = (call: string, iterable: AsyncIterable<unknown>): AsyncIterableIterator<unknown> => {
+    let inner: AsyncIterator<unknown> | undefined;
+    const iterator = () => {
+      inner ??= iterable[Symbol.asyncIterator]();
+      return inner;
+    };
+    return {
+      next: (...args: [] | [unknown]) => track(`${call} (next page)`, iterator().next(...args)),
+      return: (value?: unknown) =>
+        iterator().return?.(value) ?? Promise.resolve({ done: true as const, value }),
+      throw: (error?: unknown) => iterator().throw?.(error) ?? Promise.reject(error),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  };
 
   const describePending = (): string => {
     if (pending.size === 0) {
@@ -76,8 +83,9 @@ export function createWatchdog(key: string): Watchdog {
     },
     watch(store) {
       const watched = new Proxy(store, {
-        get(target, property, receiver) {
-          const value: unknown = Reflect.get(target, property, receiver);
+        get(target, property) {
+          // The store itself as receiver: getters that read private fields work as without the proxy.
+          const value: unknown = Reflect.get(target, property, target);
           if (typeof value !== 'function') return value;
           const call = String(property);
           return (...args: unknown[]) => {
