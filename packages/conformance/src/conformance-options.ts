@@ -46,8 +46,10 @@ export interface ConformanceOptions {
   /** Shown in every `describe` block: `<name> › <sub-suite>`. */
   readonly name: string;
   /**
-   * Returns a fresh, **empty** store. Called once per test (and again by tests that need a store
-   * configured with `options`); pass `options` (upcasters, registry, clock) through to the adapter.
+   * Returns a fresh, **empty** store, or a promise of one (an async factory that creates and migrates
+   * a schema first is fine). Called once per test (and again by tests that need a store configured
+   * with `options`); pass `options` (upcasters, registry, clock) through to the adapter. `dispose`,
+   * `reopen` and `rawEventCount` receive the very object it returned.
    */
   readonly createStore: (options?: EventStoreOptions) => EventStore | Promise<EventStore>;
   /**

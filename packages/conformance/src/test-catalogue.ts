@@ -8,6 +8,7 @@ import { durabilityTests } from './suites/durability';
 import { expectedVersionTests } from './suites/expected-version';
 import { followTheLogTests } from './suites/follow-the-log';
 import { idempotencyTests } from './suites/idempotency';
+import { identifiersTests } from './suites/identifiers';
 import { modelTests } from './suites/model';
 import { readAllTests } from './suites/read-all';
 import { readsTests } from './suites/reads';
@@ -27,6 +28,7 @@ export const conformanceTests: readonly ConformanceTest[] = [
   ...readsTests,
   ...readAllTests,
   ...roundTripTests,
+  ...identifiersTests,
   ...badInputTests,
   ...snapshotsTests,
   ...concurrencyTests,

@@ -11,6 +11,7 @@ export const SUITE_NAMES = [
   'reads',
   'read-all',
   'round-trip',
+  'identifiers',
   'bad-input',
   'snapshots',
   'concurrency',

@@ -3,6 +3,7 @@
 import type { EventStore, EventStoreOptions } from '@chronicle/core';
 import { type ConformanceOptions, resolveCapabilities } from './conformance-options';
 import { registerRawEventCount } from './support/fixtures';
+import { createWatchdog } from './support/watchdog';
 import { conformanceTestNames } from './test-catalogue';
 import type { ConformanceContext, ConformanceTest } from './test-definition';
 
@@ -50,7 +51,9 @@ export function skipReason(test: ConformanceTest, options: ConformanceOptions): 
 
 /**
  * Runs one conformance test body against the adapter described by `options`: creates a fresh store,
- * runs the body, disposes every store the test opened. Throws what the body throws.
+ * runs the body, disposes every store the test opened. Throws what the body throws. A second before
+ * the test's time limit it fails instead with what it was waiting for (the phase, and the store calls
+ * that never settled), so a hang is not reported as a bare timeout.
  *
  * This is the harness `runEventStoreConformance` uses inside each vitest test; call it directly to
  * run the suite without registering tests (the package's own tests do, to prove broken stores fail).
@@ -66,19 +69,28 @@ export async function runConformanceTest(
   log: (message: string) => void = () => {},
 ): Promise<void> {
   const capabilities = resolveCapabilities(options.capabilities);
+  const watchdog = createWatchdog(test.key);
+  // The stores the test sees are watched; the adapter's own callbacks get the stores it made.
   const open: EventStore[] = [];
   const dispose = async (store: EventStore): Promise<void> => {
-    if (options.dispose) await options.dispose(store);
-    else await store.close();
+    const own = watchdog.unwrap(store);
+    if (options.dispose) await options.dispose(own);
+    else await own.close();
+  };
+  const adopt = (store: EventStore): EventStore => {
+    const watched = watchdog.watch(store);
+    open.push(watched);
+    const { rawEventCount } = options;
+    if (rawEventCount !== undefined) registerRawEventCount(watched, async () => rawEventCount(store));
+    return watched;
   };
   const openStore = async (storeOptions?: EventStoreOptions): Promise<EventStore> => {
+    watchdog.phase('creating a store (options.createStore)');
     const store = await (storeOptions === undefined
       ? options.createStore()
       : options.createStore(storeOptions));
-    open.push(store);
-    const { rawEventCount } = options;
-    if (rawEventCount !== undefined) registerRawEventCount(store, async () => rawEventCount(store));
-    return store;
+    watchdog.phase('running the test body');
+    return adopt(store);
   };
   const reopen = async (store: EventStore): Promise<EventStore> => {
     if (options.reopen === undefined) {
@@ -87,32 +99,35 @@ export async function runConformanceTest(
     // The adapter's reopen closes the old store: only the new one is left to dispose.
     const index = open.indexOf(store);
     if (index >= 0) open.splice(index, 1);
-    const reopened = await options.reopen(store);
-    open.push(reopened);
-    const { rawEventCount } = options;
-    if (rawEventCount !== undefined) registerRawEventCount(reopened, async () => rawEventCount(reopened));
-    return reopened;
+    watchdog.phase('reopening a store (options.reopen)');
+    const reopened = await options.reopen(watchdog.unwrap(store));
+    watchdog.phase('running the test body');
+    return adopt(reopened);
   };
 
-  try {
-    const store = await openStore();
-    const context: ConformanceContext = { store, openStore, reopen, capabilities, log };
-    await test.run(context);
-  } finally {
-    const errors: unknown[] = [];
-    for (const store of open.reverse()) {
-      try {
-        await dispose(store);
-      } catch (error) {
-        errors.push(error);
+  const run = async (): Promise<void> => {
+    try {
+      const store = await openStore();
+      const context: ConformanceContext = { store, openStore, reopen, capabilities, log };
+      await test.run(context);
+    } finally {
+      watchdog.phase('disposing the test’s stores (options.dispose)');
+      const errors: unknown[] = [];
+      for (const store of open.reverse()) {
+        try {
+          await dispose(store);
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      if (errors.length > 0) {
+        // A failing dispose would leak schemas or files: surface it, unless the body already failed.
+        // biome-ignore lint/correctness/noUnsafeFinally: rethrowing the dispose failure is intended
+        throw new AggregateError(errors, `${test.key}: dispose failed`);
       }
     }
-    if (errors.length > 0) {
-      // A failing dispose would leak schemas or files: surface it, unless the body already failed.
-      // biome-ignore lint/correctness/noUnsafeFinally: rethrowing the dispose failure is intended
-      throw new AggregateError(errors, `${test.key}: dispose failed`);
-    }
-  }
+  };
+  await watchdog.within(test.timeout - Math.min(1_000, test.timeout / 10), run());
 }
 
 /** The outcome of one test run by {@link runConformanceTests}. */

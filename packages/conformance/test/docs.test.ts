@@ -28,3 +28,23 @@ describe('docs/adapter-authoring.md', () => {
     expect(listed).toEqual([...conformanceTestNames]);
   });
 });
+
+// docs/contract.md lists, under each numbered rule, the tests that prove it: every key it quotes is a
+// real test, and every test proves at least one rule there.
+describe('docs/contract.md', () => {
+  const contract = read('../../../docs/contract.md');
+  const cited = new Set([...contract.matchAll(/^- `([a-z-]+\/[^`]+)`/gm)].map((m) => m[1]));
+
+  it('quotes only tests that exist', () => {
+    expect([...cited].filter((key) => !conformanceTestNames.includes(key as string))).toEqual([]);
+  });
+
+  it('cites every conformance test under a rule', () => {
+    expect(conformanceTestNames.filter((key) => !cited.has(key))).toEqual([]);
+  });
+
+  it('numbers its rules 1 to 11 in order, so citations by number stay valid', () => {
+    const numbers = [...contract.matchAll(/^### Rule (\d+):/gm)].map((m) => Number(m[1]));
+    expect(numbers).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+  });
+});

@@ -6,6 +6,7 @@ import {
   conformanceTestNames,
   conformanceTests,
   findConformanceTest,
+  runConformanceTest,
   runConformanceTests,
   SUITE_NAMES,
   skipReason,
@@ -13,6 +14,7 @@ import {
 } from '../src';
 import { brokenStores, hiddenPartialWriteStore } from './support/broken-stores';
 import { createPersistentInMemory } from './support/persistent-in-memory';
+import { wrapStore } from './support/wrap-store';
 
 const inMemory: ConformanceOptions = {
   name: 'in-memory',
@@ -88,6 +90,43 @@ describe('the conformance harness', () => {
     const test = findConformanceTest('store-options/upcasters apply on every read path');
     expect(skipReason(test, { ...inMemory, capabilities: { storeOptions: false } })).toMatch(/storeOptions/);
     expect(skipReason(test, inMemory)).toBeUndefined();
+  });
+
+  it('a test stuck on store calls fails before its time limit, naming the calls it waited for', async () => {
+    // As a pool the suite exhausted looks: every append waits for a connection that never comes.
+    const starved: ConformanceOptions = {
+      name: 'starved pool',
+      createStore: () => {
+        const inner = createInMemoryEventStore();
+        return wrapStore(inner, { append: () => new Promise(() => {}) });
+      },
+    };
+    const test = {
+      ...conformanceTest('concurrency/many writers on distinct streams all succeed'),
+      timeout: 1_500,
+    };
+    const failure = await runConformanceTest(test, starved).then(
+      () => expect.fail('a store whose appends never settle passed'),
+      (error: unknown) => String(error),
+    );
+    expect(failure).toContain('did not finish within 1.4 s while running the test body');
+    expect(failure).toMatch(/store calls had not settled: append ×\d+/);
+    expect(failure).toContain('returns its connection to the pool');
+  });
+
+  it('a createStore that never resolves is named as what the test waited for', async () => {
+    const test = {
+      ...conformanceTest('append/a new stream starts at version 1 and counts up'),
+      timeout: 1_000,
+    };
+    const failure = await runConformanceTest(test, {
+      name: 'stuck',
+      createStore: () => new Promise(() => {}),
+    }).then(
+      () => expect.fail('a test passed without a store'),
+      (error: unknown) => String(error),
+    );
+    expect(failure).toContain('while creating a store (options.createStore)');
   });
 
   it('disposes every store a test opened, with the adapter’s dispose', async () => {

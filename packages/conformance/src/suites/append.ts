@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { account, collect, newEvents, order, versionsOf } from '../support/fixtures';
 import { defineSuite } from '../test-definition';
 
-/** Semantics 1–2: appends are atomic, versions are 1..n without gaps. */
+/** Contract rule 2 (`docs/contract.md`): versions are 1..n without gaps; and rule 9's empty append. */
 export const appendTests = defineSuite('append', [
   {
     name: 'a new stream starts at version 1 and counts up',

@@ -38,7 +38,7 @@ const circular = (): Record<string, unknown> => {
   return value;
 };
 
-/** Semantics 9: bad input gets a typed error and writes nothing. */
+/** Contract rule 9 (`docs/contract.md`): bad input gets a typed error and writes nothing. */
 export const badInputTests = defineSuite('bad-input', [
   {
     name: 'empty, blank or over-long stream identifiers are rejected',

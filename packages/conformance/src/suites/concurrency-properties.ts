@@ -19,7 +19,10 @@ const raceOpArb = fc.record({
   delay: fc.integer({ min: 0, max: 3 }),
 });
 
-/** A property over real `Promise.all` races: random writers, expected versions and delays. */
+/**
+ * Contract rules 2–3 (`docs/contract.md`) as a property over real `Promise.all` races: random writers,
+ * expected versions and delays.
+ */
 export const concurrencyPropertyTests = defineSuite('concurrency', [
   {
     name: 'property: racing writers with random expected versions keep streams gapless and results truthful',
@@ -96,8 +99,9 @@ export const concurrencyPropertyTests = defineSuite('concurrency', [
 
 /**
  * `fc.scheduler` decides in which order the writers learn what the store answered, so every run is
- * one reproducible interleaving of load-then-append writers (stale loads included), and a failure
- * replays exactly from its seed and path.
+ * one reproducible interleaving of load-then-append writers (stale loads included). A failure replays
+ * the same interleaving from its seed and path; on a database the store's own work inside each call
+ * may still be timed differently.
  */
 export const schedulerTests = defineSuite('concurrency', [
   {

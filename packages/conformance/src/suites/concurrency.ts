@@ -40,7 +40,7 @@ async function increment(store: EventStore, stream: StreamRef, worker: number): 
   throw new Error(`worker ${worker} could not increment ${stream.aggregateId} in 1000 attempts`);
 }
 
-/** Semantics 3 under contention: exactly one of N racing appends wins; versions stay gapless. */
+/** Contract rules 2–4 (`docs/contract.md`) under contention: exactly one of N racing appends wins; versions stay gapless. */
 export const concurrencyTests = defineSuite('concurrency', [
   {
     name: 'of N concurrent appends at one expected version exactly one succeeds; the others get the actual version',

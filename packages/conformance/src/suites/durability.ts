@@ -20,7 +20,7 @@ async function everything(store: EventStore) {
   };
 }
 
-/** Semantics 10: after `close()` and reopening, everything committed is there. */
+/** Contract rule 10 (`docs/contract.md`): after `close()` and reopening, everything committed is there. */
 export const durabilityTests = defineSuite('durability', [
   {
     name: 'everything committed is there after close and reopen',

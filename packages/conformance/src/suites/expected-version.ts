@@ -23,7 +23,7 @@ async function expectConflict(
   expect(error.stream).toEqual({ aggregateType: stream.aggregateType, aggregateId: stream.aggregateId });
 }
 
-/** Semantics 3: the expected version in all its forms. */
+/** Contract rule 3 (`docs/contract.md`): the expected version in all its forms. */
 export const expectedVersionTests = defineSuite('expected-version', [
   {
     name: 'a number equal to the current version appends',

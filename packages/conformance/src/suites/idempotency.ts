@@ -3,7 +3,7 @@ import { expectRejectedAndNothingWritten } from '../support/expect-error';
 import { account, captureLog, newEvent, newEvents, order } from '../support/fixtures';
 import { defineSuite } from '../test-definition';
 
-/** Semantics 4: a repeated append is a no-op returning the original result; any other reuse of an id fails. */
+/** Contract rule 4 (`docs/contract.md`): a repeated append is a no-op returning the original result; any other reuse of an id fails. */
 export const idempotencyTests = defineSuite('idempotency', [
   {
     name: 'the same batch re-appended with the same numeric expected version returns the original result and writes nothing',

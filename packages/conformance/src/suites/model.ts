@@ -62,7 +62,10 @@ const commandsArb = () => {
   });
 };
 
-/** Model-based property test: random command sequences against a plain model of the contract. */
+/**
+ * Model-based property test: random command sequences against a plain model of the contract (rules
+ * 2–5 and 7 of `docs/contract.md` at once).
+ */
 export const modelTests = defineSuite('model', [
   {
     name: 'random appends, retries, reads and snapshot saves agree with a plain model',

@@ -26,7 +26,7 @@ async function seedLog(store: EventStore): Promise<string[]> {
 const strictlyIncreasing = (events: readonly DomainEvent[]): boolean =>
   events.every((e, i) => i === 0 || e.position > events[i - 1]!.position);
 
-/** Semantics 5 for the whole log: position order, exclusive `fromPosition`, filters, paging. */
+/** Contract rule 5 (`docs/contract.md`) for the whole log: position order, exclusive `fromPosition`, filters, paging. */
 export const readAllTests = defineSuite('read-all', [
   {
     name: 'getAllEvents and readAll return every event in strictly increasing position order',
@@ -115,6 +115,27 @@ export const readAllTests = defineSuite('read-all', [
           .filter((e) => e.eventType === 'MoneyDeposited')
           .map((e) => e.eventId),
       );
+    },
+  },
+  {
+    // A filter narrows: an empty list admits nothing. Omitting the option is how to mean "every type".
+    name: 'an empty aggregate or event type list matches nothing; an omitted one matches everything',
+    async run({ store }) {
+      await seedLog(store);
+      const all = (await store.getAllEvents()).map((e) => e.eventId);
+      const ids = async (options: Parameters<EventStore['readAll']>[0]) =>
+        (await collect(store.readAll(options))).map((e) => e.eventId);
+      expect(await ids({ aggregateTypes: [] }), 'readAll({ aggregateTypes: [] })').toEqual([]);
+      expect(await ids({ eventTypes: [] }), 'readAll({ eventTypes: [] })').toEqual([]);
+      expect(
+        await ids({ aggregateTypes: [], eventTypes: ['MoneyDeposited'] }),
+        "readAll({ aggregateTypes: [], eventTypes: ['MoneyDeposited'] })",
+      ).toEqual([]);
+      expect(
+        await ids({ aggregateTypes: ['Order'], eventTypes: [] }),
+        "readAll({ aggregateTypes: ['Order'], eventTypes: [] })",
+      ).toEqual([]);
+      expect(await ids({ batchSize: 3 }), 'readAll without filters').toEqual(all);
     },
   },
   {

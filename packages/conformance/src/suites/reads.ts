@@ -6,7 +6,7 @@ import { defineSuite } from '../test-definition';
 const readVersions = async (store: EventStore, options?: ReadStreamOptions): Promise<number[]> =>
   versionsOf(await collect(store.readStream(account(), options)));
 
-/** Semantics 5 for one stream: order, exclusive `fromVersion` in the reading direction, `limit`. */
+/** Contract rule 5 (`docs/contract.md`) for one stream: order, exclusive `fromVersion` in the reading direction, `limit`. */
 export const readsTests = defineSuite('reads', [
   {
     name: 'getEvents returns the stream in version order; fromVersion is exclusive',

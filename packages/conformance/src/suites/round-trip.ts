@@ -41,7 +41,7 @@ async function expectDataRoundTrip(store: EventStore, data: readonly unknown[]):
   expect(events.map((e) => e.eventData)).toEqual(data);
 }
 
-/** Semantics 8: what was appended reads back equal. */
+/** Contract rule 8 (`docs/contract.md`): what was appended reads back equal. */
 export const roundTripTests = defineSuite('round-trip', [
   {
     name: 'every field reads back as written on every read path',

@@ -15,7 +15,7 @@ const snapshot = (
   createdAt: new Date(Date.UTC(2024, 0, 1, 0, 0, version, 123)),
 });
 
-/** Semantics 7: the newest snapshot per stream is kept; an older one never replaces it. */
+/** Contract rule 7 (`docs/contract.md`): the newest snapshot per stream is kept; an older one never replaces it. */
 export const snapshotsTests = defineSuite('snapshots', [
   {
     name: 'a stream without a snapshot has none',

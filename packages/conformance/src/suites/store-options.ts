@@ -98,7 +98,10 @@ function depositRegistry(
   };
 }
 
-/** The factory's `{ upcasters, registry, clock }` options, proved through the adapter itself. */
+/**
+ * The factory's `{ upcasters, registry, clock }` options, proved through the adapter itself (the
+ * "Store options" section of `docs/contract.md`).
+ */
 export const storeOptionsTests = defineSuite('store-options', [
   {
     name: 'upcasters apply on every read path',

@@ -11,7 +11,10 @@ const envNumber = (name: string): number | undefined => {
   return value;
 };
 
-/** How many runs a property gets: `CHRONICLE_FC_RUNS` (a soak run sets it high) or a CI-friendly default. */
+/**
+ * How many runs a property gets — the model property and both concurrency properties alike:
+ * `CHRONICLE_FC_RUNS` (a soak run sets it high) or a CI-friendly default.
+ */
 export function propertyRuns(): number {
   const runs = envNumber('CHRONICLE_FC_RUNS');
   if (runs !== undefined && runs < 1) throw new Error('CHRONICLE_FC_RUNS must be at least 1');
@@ -36,9 +39,16 @@ export function replayPath(): { readonly path: string | undefined; readonly comm
     : { path: raw.slice(0, at), commands: raw.slice(at + 1) };
 }
 
+/** What a replay repeats, and what it cannot. */
+const REPLAY_NOTE =
+  '(The seed and path fix the generated case: the commands, writers, expected versions and delays. They do ' +
+  'not fix the timing of calls that run in parallel on a real database, so a failure that came from a race ' +
+  'may need several replays, or more runs, to recur.)';
+
 /**
- * Checks an async property and, on failure, throws fast-check's report plus the exact command that
- * replays the shrunk counterexample (`CHRONICLE_FC_SEED` and `CHRONICLE_FC_PATH`).
+ * Checks an async property and, on failure, throws fast-check's report plus the command that replays
+ * the shrunk counterexample (`CHRONICLE_FC_SEED` and `CHRONICLE_FC_PATH`): the same generated case,
+ * though not the same timing of parallel calls.
  */
 export async function assertProperty<Ts>(property: fc.IAsyncProperty<Ts>, label: string): Promise<number> {
   const seed = replaySeed();
@@ -57,7 +67,7 @@ export async function assertProperty<Ts>(property: fc.IAsyncProperty<Ts>, label:
     const failure =
       details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
     const error = new Error(
-      `${label} failed (seed ${details.seed}, path ${fullPath}).\nReplay: ${replay}\n\n${report}\n\nFailure: ${failure}`,
+      `${label} failed (seed ${details.seed}, path ${fullPath}).\nReplay: ${replay}\n${REPLAY_NOTE}\n\n${report}\n\nFailure: ${failure}`,
     );
     if (details.errorInstance !== null) error.cause = details.errorInstance;
     throw error;

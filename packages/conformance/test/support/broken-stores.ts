@@ -15,6 +15,7 @@ import {
 } from '@chronicle/core';
 import { createEventPipeline, satisfiesExpectedVersion } from '@chronicle/core/adapter';
 import type { ConformanceOptions } from '../../src';
+import { brokenIdentifierStores } from './broken-identifier-stores';
 import { wrapStore } from './wrap-store';
 
 /** A deliberately broken store and the conformance tests that must catch it. */
@@ -49,7 +50,7 @@ const broken = (
 /**
  * Positions are drawn when an append starts (like a sequence inside a transaction) but the append
  * commits later, some slower than others: a reader that already passed a position never sees the
- * event that commits there afterwards. The naive PostgreSQL design semantics 6 warns about.
+ * event that commits there afterwards. The naive PostgreSQL design rule 6 of docs/contract.md warns about.
  */
 function lateCommitStore(): EventStore {
   const inner = createInMemoryEventStore();
@@ -473,4 +474,5 @@ export const brokenStores: readonly BrokenStore[] = [
       capabilities: { persistent: true },
     },
   },
+  ...brokenIdentifierStores,
 ];

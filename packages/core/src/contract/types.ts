@@ -2,19 +2,25 @@
  * The Chronicle event-store contract: the shapes every adapter reads and writes.
  *
  * Names follow the lesson so a learner recognises them; semantics are tightened where the lesson is
- * loose (see `docs/lesson-map.md`).
+ * loose (see `docs/lesson-map.md`). `docs/contract.md` states every rule by number, with the
+ * conformance tests that prove it.
+ *
+ * **Identifiers** — aggregate types, aggregate ids, event types and event ids — compare exactly, code
+ * unit for code unit (rule 11): no case folding (`acc-1` ≠ `ACC-1`), no accent folding or Unicode
+ * normalisation (`cafe`, `café` in NFC and `café` in NFD are three), no trimming or padding
+ * (`x` ≠ `x `). They read back exactly as written.
  *
  * @packageDocumentation
  */
 
 /**
  * A stream's identity. A stream is named by **both** its aggregate type and its id: `Order/42` and
- * `Invoice/42` are two streams.
+ * `Invoice/42` are two streams. Both compare exactly: `acc-1` and `ACC-1` are two streams.
  */
 export interface StreamRef {
-  /** The kind of aggregate, e.g. `'Order'`. Non-blank, at most 255 characters. */
+  /** The kind of aggregate, e.g. `'Order'`. Non-blank, at most 255 UTF-16 code units; compared exactly. */
   readonly aggregateType: string;
-  /** The aggregate's id within its type, e.g. a UUID. Non-blank, at most 255 characters. */
+  /** The aggregate's id within its type, e.g. a UUID. Non-blank, at most 255 UTF-16 code units; compared exactly. */
   readonly aggregateId: string;
 }
 
@@ -34,13 +40,14 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
  * ```
  */
 export interface NewEvent<Type extends string = string, Data = unknown> {
-  /** What happened, in the past tense: `'OrderCreated'`. Non-blank, at most 255 characters. */
+  /** What happened, in the past tense: `'OrderCreated'`. Non-blank, at most 255 UTF-16 code units; compared exactly. */
   readonly eventType: Type;
   /** The event's payload: any JSON value (objects, arrays, strings, finite numbers, booleans, null). */
   readonly eventData: Data;
   /**
    * The event's unique id and idempotency key. Default: a fresh UUID. Re-appending the same ids to the
-   * same place is a no-op that returns the original result (see {@link EventStore.append}).
+   * same place is a no-op that returns the original result (see {@link EventStore.append}). Compared
+   * exactly: `e-1` and `E-1` are two ids.
    */
   readonly eventId?: string;
   /** The shape version of `eventData`, a positive integer. Default: `1`. Upcasters key on it. */
@@ -139,9 +146,9 @@ export interface ReadStreamOptions {
 export interface ReadAllOptions {
   /** Exclusive lower bound: only events with `position > fromPosition`. Default `0n`. */
   readonly fromPosition?: bigint;
-  /** Only events of these aggregate types. Default: all. */
+  /** Only events of these aggregate types. Default (omitted): all. An empty list matches nothing. */
   readonly aggregateTypes?: readonly string[];
-  /** Only events of these event types. Default: all. */
+  /** Only events of these event types (as upcast). Default (omitted): all. An empty list matches nothing. */
   readonly eventTypes?: readonly string[];
   /** How many events each page fetches from storage. Default `500`. */
   readonly batchSize?: number;
@@ -149,7 +156,7 @@ export interface ReadAllOptions {
 
 /**
  * An append-only event store. Every adapter implements this contract and passes
- * `@chronicle/conformance`, which proves the semantics stated here.
+ * `@chronicle/conformance`, which proves the semantics stated here and numbered in `docs/contract.md`.
  */
 export interface EventStore {
   /**
