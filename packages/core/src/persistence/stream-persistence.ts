@@ -154,7 +154,7 @@ export function appendStamped(
   return store.append(
     stream,
     expectedVersion,
-    events.map((event) => stamp(event, options)),
+    events.map((event) => stampEvent(event, options)),
   );
 }
 
@@ -208,7 +208,7 @@ export async function snapshotIfDue(store: EventStore, due: SnapshotDue): Promis
 }
 
 /** The event as the store takes it, with the save's metadata filled in where the event has none. */
-function stamp(event: NewEvent, options: SaveOptions): NewEvent {
+export function stampEvent(event: NewEvent, options: SaveOptions): NewEvent {
   const stamped: Mutable<NewEvent> = {
     eventType: event.eventType,
     eventData: event.eventData,
