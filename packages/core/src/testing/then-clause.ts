@@ -69,7 +69,7 @@ export function expectEvents<T>(
   const got = compared(eventsOf(outcome.value));
   if (canonicalJson(got) !== canonicalJson(want)) {
     const diff = lineDiff(renderEvents(want), renderEvents(got));
-    fail(`then: the events differ (- expected, + actual):\n${indent(diff)}`, want, got);
+    fail(`then: the events differ (- expected, + actual):\n${indent(diff, '  ')}`, want, got);
   }
   return outcome.value;
 }
@@ -113,7 +113,7 @@ export function expectThen<T>(
   expected: readonly ComparedEvent[] | Error,
 ): T | unknown {
   if (expected instanceof Error) return expectError(outcome, eventsOf, expected);
-  if (typeof expected === 'function') {
+  if (typeof expected === 'function' && !isErrorClass(expected)) {
     // `await spec.given(…).when(…)` calls then(resolve, reject): say so instead of hanging or passing.
     throw new InvalidArgumentError(
       'then(expected)',
@@ -163,4 +163,5 @@ function describeMatcher(matcher: ErrorMatcher | Error): string {
   return `an error with { ${fields.join(', ')} }`;
 }
 
-const indent = (lines: readonly string[]): string => lines.map((line) => `    ${line}`).join('\n');
+const indent = (lines: readonly string[], by = '    '): string =>
+  lines.map((line) => `${by}${line}`).join('\n');
