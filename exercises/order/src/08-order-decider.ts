@@ -1,22 +1,12 @@
 import type { Decider } from '@chronicle/core';
-import type { CreateOrderInput } from './01-create-order';
-import type { CancelOrderInput, ConfirmOrderInput } from './03-confirm-cancel';
-import type { CorrectItemPriceInput } from './07-compensate';
 import { NotImplementedError } from './not-implemented-error';
-import { initialOrderState, type OrderEvent, type OrderLine, type OrderState } from './order-events';
+import type { OrderCommand } from './order-commands';
+import { initialOrderState, type OrderEvent, type OrderState } from './order-events';
 
 // TODO: you will need the decision and `when…` functions of your earlier steps: createOrder and
 //       whenOrderCreated (./01-create-order), addItem and whenItemAdded (./02-add-item),
 //       confirmOrder, cancelOrder, whenOrderConfirmed, whenOrderCancelled (./03-confirm-cancel),
 //       correctItemPrice and whenItemPriceCorrected (./07-compensate).
-
-/** What can be asked of an order, as data: the functional style's counterpart of `Order`'s methods. */
-export type OrderCommand =
-  | { readonly type: 'CreateOrder'; readonly input: CreateOrderInput }
-  | { readonly type: 'AddItem'; readonly item: OrderLine }
-  | { readonly type: 'ConfirmOrder'; readonly input: ConfirmOrderInput }
-  | { readonly type: 'CancelOrder'; readonly input: CancelOrderInput }
-  | { readonly type: 'CorrectItemPrice'; readonly input: CorrectItemPriceInput };
 
 const todo = (what: string) => (): never => {
   throw new NotImplementedError('08-order-decider', what);

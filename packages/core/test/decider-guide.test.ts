@@ -16,6 +16,7 @@ import {
   handleCommand,
 } from '../src/index';
 import { aggregateSpecification, deciderSpecification } from '../src/testing/index';
+import { expectGuideBlocksIn } from './support/guide-blocks';
 
 type AccountEvent =
   | AggregateEvent<'AccountOpened', { owner: string }>
@@ -164,15 +165,6 @@ describe('docs/deciders.md', () => {
   });
 
   it('every TypeScript block of docs/deciders.md appears in this file', () => {
-    const normalise = (text: string): string[] =>
-      text
-        .split('\n')
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('import ') && !line.startsWith('} from '));
-    const guide = readFileSync(new URL('../../../docs/deciders.md', import.meta.url), 'utf8');
-    const here = normalise(readFileSync(new URL(import.meta.url), 'utf8')).join('\n');
-    const blocks = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => normalise(m[1] ?? '').join('\n'));
-    expect(blocks.length).toBeGreaterThanOrEqual(5);
-    for (const block of blocks) expect(here, block).toContain(block);
+    expectGuideBlocksIn(new URL('../../../docs/deciders.md', import.meta.url), new URL(import.meta.url), 5);
   });
 });

@@ -1,24 +1,10 @@
 import type { Decider } from '@chronicle/core';
-import { type CreateOrderInput, createOrder, whenOrderCreated } from './01-create-order';
+import { createOrder, whenOrderCreated } from './01-create-order';
 import { addItem, whenItemAdded } from './02-add-item';
-import {
-  type CancelOrderInput,
-  type ConfirmOrderInput,
-  cancelOrder,
-  confirmOrder,
-  whenOrderCancelled,
-  whenOrderConfirmed,
-} from './03-confirm-cancel';
-import { type CorrectItemPriceInput, correctItemPrice, whenItemPriceCorrected } from './07-compensate';
-import { initialOrderState, type OrderEvent, type OrderLine, type OrderState } from './order-events';
-
-/** What can be asked of an order, as data: the functional style's counterpart of `Order`'s methods. */
-export type OrderCommand =
-  | { readonly type: 'CreateOrder'; readonly input: CreateOrderInput }
-  | { readonly type: 'AddItem'; readonly item: OrderLine }
-  | { readonly type: 'ConfirmOrder'; readonly input: ConfirmOrderInput }
-  | { readonly type: 'CancelOrder'; readonly input: CancelOrderInput }
-  | { readonly type: 'CorrectItemPrice'; readonly input: CorrectItemPriceInput };
+import { cancelOrder, confirmOrder, whenOrderCancelled, whenOrderConfirmed } from './03-confirm-cancel';
+import { correctItemPrice, whenItemPriceCorrected } from './07-compensate';
+import type { OrderCommand } from './order-commands';
+import { initialOrderState, type OrderEvent, type OrderState } from './order-events';
 
 /**
  * The order as a decider: the very rules of steps 01–03 and 07, routed by command type instead of
