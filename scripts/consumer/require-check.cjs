@@ -2,6 +2,7 @@
 // (@chronicle/conformance is ESM-only: the vitest it drives cannot be required.)
 const checks = {
   '@chronicle/core': 'createInMemoryEventStore',
+  '@chronicle/core/testing': 'deciderSpecification',
   '@chronicle/sqlite': 'createSqliteEventStore',
   '@chronicle/postgres': 'createPostgresEventStore',
 };

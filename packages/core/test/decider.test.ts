@@ -321,6 +321,9 @@ describe('bad input gets a typed error naming what is wrong, and nothing is writ
     await expect(
       handleCommand(store, acc(), bankAccountDecider, open, { snapshotStrategy: 5 as never }),
     ).rejects.toMatchObject({ argument: 'options.snapshotStrategy' });
+    await expect(
+      handleCommand(store, acc(), bankAccountDecider, open, { retry: true as never }),
+    ).rejects.toMatchObject({ argument: 'options.retry' });
     await expect(handleCommand({} as never, acc(), bankAccountDecider, open)).rejects.toMatchObject({
       argument: 'store',
     });

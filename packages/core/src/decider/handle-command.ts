@@ -95,6 +95,9 @@ export async function handleCommand<S, C, E extends AggregateEvent>(
   assertStreamRef(stream, 'stream');
   assertDecider(decider as unknown);
   const { retry, ...once } = options ?? {};
+  if (retry !== undefined && retry !== false && (typeof retry !== 'object' || retry === null)) {
+    throw new InvalidArgumentError('options.retry', "must be withRetry's options, or false for one attempt");
+  }
   for (const key of ['snapshotStrategy', 'onSnapshotError', 'clock'] as const) {
     if (once[key] !== undefined && typeof once[key] !== 'function') {
       throw new InvalidArgumentError(`options.${key}`, 'must be a function');
