@@ -191,7 +191,10 @@ describe('aggregateSpecification: given history / when a method call / then', ()
 });
 
 describe('framework-neutral', () => {
-  it('passes and fails the same way under node:test (a real `node --test` process)', () => {
+  // A child process compiling TypeScript takes seconds on a busy machine: a wide bound, not a timing.
+  it('passes and fails the same way under node:test (a real `node --test` process)', {
+    timeout: 60_000,
+  }, () => {
     const file = fileURLToPath(new URL('./node/specification.node-test.ts', import.meta.url));
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', file], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
