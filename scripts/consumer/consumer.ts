@@ -4,12 +4,15 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type AggregateEvent,
   createInMemoryEventStore,
+  defineDecider,
   type EventStore,
   InvalidArgumentError,
   isConcurrencyError,
 } from '@chronicle/core';
 import { decodeEventRow, prepareAppend } from '@chronicle/core/adapter';
+import { deciderSpecification } from '@chronicle/core/testing';
 import { createPostgresEventStore } from '@chronicle/postgres';
 import { createSqliteEventStore } from '@chronicle/sqlite';
 import pg from 'pg';
@@ -59,6 +62,19 @@ try {
 console.log('ok @chronicle/core/adapter (ESM): decodes a row; its errors are @chronicle/core classes');
 
 await exercise('in-memory', createInMemoryEventStore());
+// The testing entry, as an application's test would use it.
+const counter = defineDecider({
+  initialState: () => 0,
+  evolve: { Counted: (count: number) => count + 1 },
+  decide: (_command: 'count', _count: number): AggregateEvent<'Counted', null>[] => [
+    { eventType: 'Counted', eventData: null },
+  ],
+});
+deciderSpecification(counter)
+  .given([])
+  .when('count')
+  .then([{ eventType: 'Counted', eventData: null }]);
+console.log('ok @chronicle/core/testing: a decider specification passed');
 const sqliteFile = join(tmpdir(), `chronicle-consumer-${process.pid}.db`);
 try {
   await exercise('sqlite', createSqliteEventStore({ filename: sqliteFile }));

@@ -3,6 +3,7 @@
 const checks = {
   '@chronicle/core': 'createInMemoryEventStore',
   '@chronicle/core/adapter': 'decodeEventRow',
+  '@chronicle/core/testing': 'deciderSpecification',
   '@chronicle/sqlite': 'createSqliteEventStore',
   '@chronicle/postgres': 'createPostgresEventStore',
 };

@@ -9,6 +9,7 @@ const ERROR_CODES = [
   'STORE_UNAVAILABLE',
   'UNKNOWN_EVENT_TYPE',
   'AGGREGATE_NOT_FOUND',
+  'INVALID_DECISION',
 ] as const;
 
 /** The `code` of every error Chronicle throws. Guards match on it, so they work across two installed copies. */

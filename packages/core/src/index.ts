@@ -33,6 +33,23 @@ export type {
   Snapshot,
   StreamRef,
 } from './contract/types';
+// The functional style: deciders, the command handler (specifications: '@chronicle/core/testing').
+export {
+  type AnyDecider,
+  type CommandOf,
+  type Decider,
+  defineDecider,
+  type EventOf,
+  type Evolvers,
+  type StateOf,
+} from './decider/decider';
+export {
+  type CommandResult,
+  commandHandler,
+  type HandleCommandOptions,
+  handleCommand,
+} from './decider/handle-command';
+export { InvalidDecisionError, isInvalidDecisionError } from './decider/invalid-decision-error';
 export {
   ConcurrencyError,
   DuplicateEventError,
@@ -56,6 +73,7 @@ export {
   type InMemoryEventStore,
   type InMemoryEventStoreOptions,
 } from './in-memory/in-memory-event-store';
+export type { SnapshotErrorHandler, SnapshotMark } from './persistence/stream-persistence';
 export {
   createEventTypeRegistry,
   type EventTypeRegistryOptions,

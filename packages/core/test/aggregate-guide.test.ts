@@ -2,7 +2,6 @@
  * The examples of docs/aggregates.md, run for real. The last test checks that every TypeScript block
  * of the guide appears here line for line (imports aside), so the guide cannot drift from the API.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   type AggregateEvent,
@@ -19,6 +18,7 @@ import {
   type Upcaster,
   withRetry,
 } from '../src/index';
+import { expectGuideBlocksIn } from './support/guide-blocks';
 
 type BankAccountEvent =
   | AggregateEvent<'AccountOpened', { owner: string }>
@@ -245,15 +245,6 @@ describe('docs/aggregates.md examples', () => {
   });
 
   it('every TypeScript block of docs/aggregates.md appears in this file', () => {
-    const normalise = (text: string): string[] =>
-      text
-        .split('\n')
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('import ') && !line.startsWith('} from '));
-    const guide = readFileSync(new URL('../../../docs/aggregates.md', import.meta.url), 'utf8');
-    const here = normalise(readFileSync(new URL(import.meta.url), 'utf8')).join('\n');
-    const blocks = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => normalise(m[1] ?? '').join('\n'));
-    expect(blocks.length).toBeGreaterThanOrEqual(6);
-    for (const block of blocks) expect(here, block).toContain(block);
+    expectGuideBlocksIn(new URL('../../../docs/aggregates.md', import.meta.url), new URL(import.meta.url), 6);
   });
 });

@@ -18,14 +18,17 @@ export class UnknownEventTypeError extends EventStoreError {
   /** The event's stream version. */
   readonly version: number;
 
+  /**
+   * @param remedy - what to do about it; a decider says "add it to the decider\u2019s evolve".
+   */
   constructor(
     aggregateType: string,
     event: { readonly eventType: string; readonly eventId: string; readonly version: number },
+    remedy = 'add it to the aggregate\u2019s handlers or configure an upcaster',
   ) {
     super(
       'UNKNOWN_EVENT_TYPE',
-      `${aggregateType} has no handler for event type '${event.eventType}' (event ${event.eventId}, version ${event.version}); ` +
-        'add it to the aggregate\u2019s handlers or configure an upcaster',
+      `${aggregateType} has no handler for event type '${event.eventType}' (event ${event.eventId}, version ${event.version}); ${remedy}`,
     );
     this.aggregateType = aggregateType;
     this.eventType = event.eventType;

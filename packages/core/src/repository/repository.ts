@@ -1,25 +1,23 @@
-import type { Mutable } from '../adapter/mutable';
 import type { EventSourcedAggregate } from '../aggregate/event-sourced-aggregate';
-import type { EventStore, NewEvent, StreamRef } from '../contract/types';
+import type { EventStore, StreamRef } from '../contract/types';
 import { InvalidArgumentError } from '../errors';
-import { neverSnapshot, type SnapshotContext, type SnapshotStrategy } from '../snapshot/snapshot-strategy';
+import {
+  appendStamped,
+  loadStreamState,
+  type SaveOptions,
+  type SnapshotErrorHandler,
+  type SnapshotErrorInfo,
+  type SnapshotMark,
+  type StateRebuilder,
+  snapshotIfDue,
+  warnSnapshotError,
+} from '../persistence/stream-persistence';
+import { neverSnapshot, type SnapshotStrategy } from '../snapshot/snapshot-strategy';
 import { assertIdentifier } from '../validation/arguments';
 import { AggregateNotFoundError } from './aggregate-not-found-error';
 
-/** What `onSnapshotError` is told besides the error itself. */
-export interface SnapshotErrorInfo {
-  /** The stream's aggregate type. */
-  readonly aggregateType: string;
-  /** The stream's aggregate id. */
-  readonly aggregateId: string;
-  /**
-   * `'save'`: deciding, building or writing a snapshot after a committed save failed (the save still
-   * succeeded). `'load'`: a stored snapshot could not be restored (the stream was replayed instead).
-   */
-  readonly phase: 'save' | 'load';
-  /** The version of the snapshot concerned. */
-  readonly version: number;
-}
+// Defined beside the shared load/save core; exported from here too, where they were first declared.
+export type { SaveOptions, SnapshotErrorInfo };
 
 /** Options of {@link Repository}. */
 export interface RepositoryOptions<A extends EventSourcedAggregate> {
@@ -36,21 +34,6 @@ export interface RepositoryOptions<A extends EventSourcedAggregate> {
   readonly clock?: () => Date;
 }
 
-/**
- * Request-scoped metadata {@link Repository.save} stamps on every event it appends. A value the event
- * was raised with wins; `metadata` objects are merged, the event's keys winning.
- */
-export interface SaveOptions {
-  /** Who caused the events. */
-  readonly userId?: string;
-  /** Ties together every event caused by one request or process. */
-  readonly correlationId?: string;
-  /** The id of the command or event that caused these events. */
-  readonly causationId?: string;
-  /** Anything else worth keeping with the events, as a JSON object. */
-  readonly metadata?: Record<string, unknown>;
-}
-
 /** What {@link Repository.save} reports. */
 export interface SaveResult {
   /** The stream version after the save: the aggregate's `committedVersion` now. */
@@ -65,22 +48,12 @@ export interface SaveResult {
   readonly snapshotSaved: boolean;
 }
 
-const warn = (error: unknown, info: SnapshotErrorInfo): void => {
-  console.warn(
-    `[chronicle] snapshot ${info.phase} failed for ${info.aggregateType}/${info.aggregateId} at version ${info.version}`,
-    error,
-  );
-};
-
 /**
  * The last snapshot each live aggregate was restored from or saved, for counting since it. Kept per
  * process rather than per repository, so an aggregate loaded by one repository and saved by another
  * still counts from its real last snapshot.
  */
-const lastSnapshots = new WeakMap<
-  EventSourcedAggregate,
-  { readonly version: number; readonly createdAt: Date }
->();
+const lastSnapshots = new WeakMap<EventSourcedAggregate, SnapshotMark>();
 
 /**
  * Loads and saves one kind of aggregate over any {@link EventStore}.
@@ -107,7 +80,7 @@ export class Repository<A extends EventSourcedAggregate> {
   readonly #store: EventStore;
   readonly #create: (id: string) => A;
   readonly #strategy: SnapshotStrategy;
-  readonly #onSnapshotError: (error: unknown, info: SnapshotErrorInfo) => void;
+  readonly #onSnapshotError: SnapshotErrorHandler;
   readonly #clock: () => Date;
 
   /** @throws InvalidArgumentError when `create` is missing or an option is not a function */
@@ -123,7 +96,7 @@ export class Repository<A extends EventSourcedAggregate> {
     this.#store = store;
     this.#create = options.create;
     this.#strategy = options.snapshotStrategy ?? neverSnapshot();
-    this.#onSnapshotError = options.onSnapshotError ?? warn;
+    this.#onSnapshotError = options.onSnapshotError ?? warnSnapshotError;
     this.#clock = options.clock ?? (() => new Date());
   }
 
@@ -168,54 +141,53 @@ export class Repository<A extends EventSourcedAggregate> {
       };
     }
     const stream: StreamRef = { aggregateType: aggregate.aggregateType, aggregateId: aggregate.id };
-    const result = await this.#store.append(
-      stream,
-      aggregate.committedVersion,
-      pending.map((event) => stamp(event, options)),
-    );
+    const result = await appendStamped(this.#store, stream, aggregate.committedVersion, pending, options);
     aggregate.markCommitted();
-    const snapshotSaved = await this.#snapshotIfDue(aggregate, pending.length);
+    const mark = await snapshotIfDue(this.#store, {
+      stream,
+      version: aggregate.version,
+      eventsAppended: pending.length,
+      lastSnapshot: lastSnapshots.get(aggregate) ?? null,
+      strategy: this.#strategy,
+      clock: this.#clock,
+      onSnapshotError: this.#onSnapshotError,
+      take: (now) => aggregate.toSnapshot(now),
+    });
+    if (mark !== null) lastSnapshots.set(aggregate, mark);
     return {
       nextExpectedVersion: result.nextExpectedVersion,
       eventsAppended: pending.length,
       firstPosition: result.firstPosition,
       lastPosition: result.lastPosition,
-      snapshotSaved,
+      snapshotSaved: mark !== null,
     };
   }
 
   async #read(id: string): Promise<{ aggregate: A | null; aggregateType: string }> {
     assertIdentifier(id, 'id');
-    let aggregate = this.#fresh(id);
-    const { aggregateType } = aggregate;
-    const snapshot = await this.#store.getSnapshot(aggregateType, id);
-    if (snapshot !== null && snapshot.schemaVersion === aggregate.snapshotSchemaVersion) {
-      const tail = await this.#store.getEvents(aggregateType, id, snapshot.version);
-      // An empty tail means the stream is at the snapshot's version, or behind it: a snapshot ahead
-      // of its stream (a restored backup, a reset stream) must not be trusted.
-      const usable =
-        tail.length > 0 ||
-        (await this.#store.getStreamVersion({ aggregateType, aggregateId: id })) === snapshot.version;
-      if (usable) {
-        let restored = false;
-        try {
-          aggregate.fromSnapshot(snapshot);
-          restored = true;
-        } catch (error) {
-          this.#report(error, { aggregateType, aggregateId: id, phase: 'load', version: snapshot.version });
-          aggregate = this.#fresh(id);
-        }
-        if (restored) {
-          aggregate.loadFromHistory(tail);
-          lastSnapshots.set(aggregate, { version: snapshot.version, createdAt: snapshot.createdAt });
-          return { aggregate, aggregateType };
-        }
-      }
-    }
-    const events = await this.#store.getEvents(aggregateType, id);
-    if (events.length === 0) return { aggregate: null, aggregateType };
-    aggregate.loadFromHistory(events);
-    return { aggregate, aggregateType };
+    // The first fresh aggregate names the stream (and proves the factory right before any read);
+    // a restore that fails part-way leaves it dirty, so a replay after that starts from a new one.
+    let spare: A | undefined = this.#fresh(id);
+    const { aggregateType, snapshotSchemaVersion } = spare;
+    const take = (): A => {
+      const aggregate = spare ?? this.#fresh(id);
+      spare = undefined;
+      return aggregate;
+    };
+    const rebuilder: StateRebuilder<A> = {
+      snapshotSchemaVersion,
+      initial: take,
+      restore: (snapshot) => take().fromSnapshot(snapshot),
+      apply: (aggregate, events) => {
+        aggregate.loadFromHistory(events);
+        return aggregate;
+      },
+    };
+    const stream: StreamRef = { aggregateType, aggregateId: id };
+    const loaded = await loadStreamState(this.#store, stream, rebuilder, this.#onSnapshotError);
+    if (loaded === null) return { aggregate: null, aggregateType };
+    if (loaded.lastSnapshot !== null) lastSnapshots.set(loaded.state, loaded.lastSnapshot);
+    return { aggregate: loaded.state, aggregateType };
   }
 
   #fresh(id: string): A {
@@ -225,60 +197,4 @@ export class Repository<A extends EventSourcedAggregate> {
     }
     return aggregate;
   }
-
-  async #snapshotIfDue(aggregate: A, eventsAppended: number): Promise<boolean> {
-    const last = lastSnapshots.get(aggregate) ?? null;
-    const context: SnapshotContext = {
-      aggregateType: aggregate.aggregateType,
-      aggregateId: aggregate.id,
-      version: aggregate.version,
-      eventsAppended,
-      eventsSinceSnapshot: aggregate.version - (last?.version ?? 0),
-      lastSnapshot: last,
-      now: this.#clock(),
-    };
-    try {
-      if (!this.#strategy(context)) return false;
-      const snapshot = aggregate.toSnapshot(context.now);
-      await this.#store.saveSnapshot(snapshot);
-      lastSnapshots.set(aggregate, { version: snapshot.version, createdAt: snapshot.createdAt });
-      return true;
-    } catch (error) {
-      // The events are committed: a snapshot is only an optimisation, so report and carry on.
-      this.#report(error, {
-        aggregateType: context.aggregateType,
-        aggregateId: context.aggregateId,
-        phase: 'save',
-        version: context.version,
-      });
-      return false;
-    }
-  }
-
-  #report(error: unknown, info: SnapshotErrorInfo): void {
-    try {
-      this.#onSnapshotError(error, info);
-    } catch {
-      // A throwing hook must not turn a committed save (or a good replay) into a failure.
-    }
-  }
-}
-
-/** The event as the store takes it, with the save's metadata filled in where the event has none. */
-function stamp(event: NewEvent, options: SaveOptions): NewEvent {
-  const stamped: Mutable<NewEvent> = {
-    eventType: event.eventType,
-    eventData: event.eventData,
-  };
-  if (event.eventId !== undefined) stamped.eventId = event.eventId;
-  if (event.schemaVersion !== undefined) stamped.schemaVersion = event.schemaVersion;
-  if (event.occurredAt !== undefined) stamped.occurredAt = event.occurredAt;
-  for (const key of ['userId', 'correlationId', 'causationId'] as const) {
-    const value = event[key] ?? options[key];
-    if (value !== undefined) stamped[key] = value;
-  }
-  if (event.metadata !== undefined || options.metadata !== undefined) {
-    stamped.metadata = { ...options.metadata, ...event.metadata };
-  }
-  return stamped;
 }
