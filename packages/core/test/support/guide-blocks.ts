@@ -12,7 +12,7 @@ const normalise = (text: string): string[] =>
  * Expects every TypeScript block of a guide to appear in the test file, line for line (imports
  * aside), so a guide's examples cannot drift from the API the test runs.
  *
- * @param guide - the Markdown file, e.g. `new URL('../../../docs/deciders.md', import.meta.url)`
+ * @param guide - the Markdown file's URL (e.g. docs/deciders.md, resolved from the test's `import.meta.url`)
  * @param testFile - the test that runs the examples: its `import.meta.url`
  * @param minimum - how many blocks the guide has at least (a guard against a broken pattern)
  */
