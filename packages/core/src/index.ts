@@ -94,4 +94,4 @@ export {
   resolveReadAllOptions,
   resolveReadStreamOptions,
 } from './validation/arguments';
-export { assertJsonValue } from './validation/json';
+export { assertJsonValue, MAX_JSON_DEPTH } from './validation/json';
