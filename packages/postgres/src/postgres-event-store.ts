@@ -274,8 +274,9 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
         if (typeFilter === undefined || typeFilter.matches(event)) yield event;
       }
       if (found === batchSize) continue;
-      // Done when everything visible at the start lies below the horizon — or behind the cursor
-      // already (a follower that is up to date returns at once, whatever runs elsewhere).
+      // Done when no visible event this reader would return lies above the horizon at the start
+      // (the head is filtered like the page), or it lies behind the cursor already: a follower that
+      // is up to date returns at once, whatever runs elsewhere.
       if (horizon > target || cursor >= target) return;
       deadline ??= Date.now() + inFlightWaitMs;
       if (Date.now() >= deadline) return;

@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+import { describePostgres, target } from './support/postgres';
+
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Runs the kill loop in a child process (see `support/migrate-under-kills.ts`). */
+function runKillLoop(url: string, hits: number, seed: number) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/support/migrate-under-kills.ts', url, String(hits), String(seed)],
+      { cwd: packageRoot },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describePostgres('postgres store: backends killed during migrate()', () => {
+  it('survives 50 kills at random moments of a migration; each call rejects retriably or succeeds, the next succeeds', async () => {
+    const seed = Number(process.env.CHRONICLE_SEED ?? Date.now() % 2 ** 31);
+    console.log(`[migration kills] seed ${seed} (replay: CHRONICLE_SEED=${seed})`);
+    const { code, stdout, stderr } = await runKillLoop(target.url!, 50, seed);
+    // A crash (an unhandled 'error' event) ends the child with a stack trace and a non-zero code.
+    expect(stderr, `seed ${seed}`).not.toMatch(/Unhandled 'error' event|Error/);
+    expect(code, `seed ${seed}: ${stderr}`).toBe(0);
+    const summary = JSON.parse(stdout.trim().split('\n').pop()!);
+    console.log('[migration kills]', summary);
+    expect(summary.problems).toEqual([]);
+    expect(summary.hits).toBeGreaterThanOrEqual(50);
+  }, 180_000);
+});
