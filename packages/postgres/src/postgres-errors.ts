@@ -58,6 +58,16 @@ export function toStoreError(error: unknown, action: string, schema: string): Er
         retriable: true,
       });
     }
+    // Since schema version 2 every append writes positions in a block of its own, so a taken
+    // position cannot happen; on a schema not yet migrated it still can, and a new transaction
+    // (the retry) draws a new block.
+    if (isUniqueViolation(error, 'events_pkey')) {
+      return new StoreUnavailableError(
+        `PostgreSQL: ${action} failed: a position was already taken (${error.message}); nothing was ` +
+          `written. Retrying is safe; run store.migrate() if schema "${schema}" is below version 2`,
+        { cause: error, retriable: true },
+      );
+    }
     if (NOT_MIGRATED_STATES.has(code)) {
       return new StoreUnavailableError(
         `PostgreSQL: ${action} failed: schema "${schema}" is missing or not migrated (${error.message}); ` +

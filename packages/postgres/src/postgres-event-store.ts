@@ -189,11 +189,9 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
       try {
         [result] = await query(sql.append, values);
       } catch (error) {
-        if (attempt > 3) throw toStoreError(error, action, schema);
-        // A position already taken (a rare overflow of one transaction's position range, see
-        // docs/postgres.md): nothing was written, and a new transaction draws a fresh range.
-        if (isUniqueViolation(error, 'events_pkey')) continue;
-        if (!isUniqueViolation(error, 'events_event_id_key')) throw toStoreError(error, action, schema);
+        if (attempt > 3 || !isUniqueViolation(error, 'events_event_id_key')) {
+          throw toStoreError(error, action, schema);
+        }
       }
       if (result !== undefined && result[0] === 't') {
         return {

@@ -1,3 +1,4 @@
+import { exclusivePositionBlocks } from './exclusive-position-blocks';
 import { MAX_EVENTS_PER_APPEND, POSITION_INDEX_BITS } from './positions';
 
 /** One step of the schema's history. Applied once, in `version` order, inside one transaction. */
@@ -196,4 +197,4 @@ CREATE TRIGGER events_append_only
 };
 
 /** Every migration, oldest first. Append new ones; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, exclusivePositionBlocks];
