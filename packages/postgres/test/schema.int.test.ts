@@ -56,7 +56,7 @@ describePostgres('postgres store: schema and migrations', () => {
     expect(await store.migrate()).toMatchObject({ schema: store.schema, version: 2, applied: [1, 2] });
     expect(await store.migrate()).toMatchObject({ version: 2, applied: [], realigned: false });
     const { rows } = await stores.pool.query(`SELECT version FROM "${store.schema}".schema_migrations`);
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
     const columns = await stores.pool.query(
       "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 AND data_type = 'timestamp with time zone' ORDER BY 1, 2",
       [store.schema],
@@ -75,12 +75,12 @@ describePostgres('postgres store: schema and migrations', () => {
       const [a, b] = await Promise.all([runCli(args), runCli(args)]);
       expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
       const outputs = [a.stdout, b.stdout].sort();
-      expect(outputs[0]).toMatch(/at version 1 \(applied 1\)/);
-      expect(outputs[1]).toMatch(/at version 1 \(nothing to apply\)/);
+      expect(outputs[0]).toMatch(/at version 2 \(applied 1, 2\)/);
+      expect(outputs[1]).toMatch(/at version 2 \(nothing to apply\)/);
       const { rows } = await stores.pool.query(
         `SELECT count(*)::int AS n FROM "${schema}".schema_migrations`,
       );
-      expect(rows[0]!.n).toBe(1);
+      expect(rows[0]!.n).toBe(2);
     } finally {
       await stores.drop(schema);
     }
