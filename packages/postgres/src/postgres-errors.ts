@@ -24,6 +24,15 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   );
 }
 
+/**
+ * True when a named prepared statement met a server connection that already has one of that name
+ * (42P05) or lacks it (26000): what a transaction-mode pooler does to named statements. Both are
+ * raised at Parse/Bind, before the statement runs.
+ */
+export function isPreparedStatementMismatch(error: unknown): boolean {
+  return isDatabaseError(error) && (error.code === '42P05' || error.code === '26000');
+}
+
 // SQLSTATEs after which the same call may well succeed: the connection or server went away, the
 // statement was cancelled (statement_timeout), a lock or resource ran out.
 const RETRIABLE_STATES = new Set(['57014', '57P01', '57P02', '57P03', '55P03', '40001', '40P01']);

@@ -24,7 +24,7 @@ import {
   type StreamRef,
 } from '@chronicle/core';
 import type { PostgresPool, PostgresQueryConfig } from './postgres-driver';
-import { isUniqueViolation, toStoreError } from './postgres-errors';
+import { isPreparedStatementMismatch, isUniqueViolation, toStoreError } from './postgres-errors';
 import {
   DEFAULT_IN_FLIGHT_WAIT_MS,
   DEFAULT_SCHEMA,
@@ -78,7 +78,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   const autoMigrate = options.autoMigrate ?? true;
   const inFlightWaitMs = options.inFlightWaitMs ?? DEFAULT_IN_FLIGHT_WAIT_MS;
   const streamPageSize = options.streamPageSize ?? DEFAULT_STREAM_PAGE_SIZE;
-  const prepareStatements = options.prepareStatements ?? true;
+  let prepareStatements = options.prepareStatements ?? true;
   const definitions = () => pipeline.registry?.definitions() ?? [];
   let ready: Promise<PostgresPool> | undefined;
   let closed = false;
@@ -121,10 +121,20 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   /** Runs one statement (prepared by name) and returns its rows as arrays of text; driver errors as thrown. */
   const query = async (text: string, values: readonly unknown[]): Promise<EventRow[]> => {
     const pool = await open();
-    const config: PostgresQueryConfig = prepareStatements
-      ? { text, values, name: statementName(text), rowMode: 'array', types: RAW_TEXT }
-      : { text, values, rowMode: 'array', types: RAW_TEXT };
-    return (await pool.query<EventRow>(config)).rows;
+    if (prepareStatements) {
+      try {
+        const named = { text, values, name: statementName(text), rowMode: 'array', types: RAW_TEXT } as const;
+        return (await pool.query<EventRow>(named)).rows;
+      } catch (error) {
+        // A transaction-mode pooler (PgBouncer) moved the statement to a server connection that
+        // has it already (42P05) or not at all (26000). Both fail before anything runs, so the
+        // store switches to unnamed statements for good and sends this one again.
+        if (!isPreparedStatementMismatch(error)) throw error;
+        prepareStatements = false;
+      }
+    }
+    const unnamed: PostgresQueryConfig = { text, values, rowMode: 'array', types: RAW_TEXT };
+    return (await pool.query<EventRow>(unnamed)).rows;
   };
 
   /** {@link query}, with driver errors turned into Chronicle's (see `toStoreError`). */

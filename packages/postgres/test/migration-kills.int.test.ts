@@ -1,16 +1,24 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { describePostgres, target } from './support/postgres';
+import { describePostgres, everyPath } from './support/postgres';
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs the kill loop in a child process (see `support/migrate-under-kills.ts`). */
-function runKillLoop(url: string, hits: number, seed: number) {
+function runKillLoop(url: string, hits: number, seed: number, named: boolean) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'test/support/migrate-under-kills.ts', url, String(hits), String(seed)],
+      [
+        '--import',
+        'tsx',
+        'test/support/migrate-under-kills.ts',
+        url,
+        String(hits),
+        String(seed),
+        named ? 'named' : 'unnamed',
+      ],
       { cwd: packageRoot },
     );
     let stdout = '';
@@ -26,17 +34,28 @@ function runKillLoop(url: string, hits: number, seed: number) {
   });
 }
 
-describePostgres('postgres store: backends killed during migrate()', () => {
-  it('survives 50 kills at random moments of a migration; each call rejects retriably or succeeds, the next succeeds', async () => {
-    const seed = Number(process.env.CHRONICLE_SEED ?? Date.now() % 2 ** 31);
-    console.log(`[migration kills] seed ${seed} (replay: CHRONICLE_SEED=${seed})`);
-    const { code, stdout, stderr } = await runKillLoop(target.url!, 50, seed);
-    // A crash (an unhandled 'error' event) ends the child with a stack trace and a non-zero code.
-    expect(stderr, `seed ${seed}`).not.toMatch(/Unhandled 'error' event|Error/);
-    expect(code, `seed ${seed}: ${stderr}`).toBe(0);
-    const summary = JSON.parse(stdout.trim().split('\n').pop()!);
-    console.log('[migration kills]', summary);
-    expect(summary.problems).toEqual([]);
-    expect(summary.hits).toBeGreaterThanOrEqual(50);
-  }, 180_000);
-});
+for (const via of everyPath) {
+  describePostgres(
+    'postgres store: backends killed during migrate()',
+    () => {
+      it('survives 50 kills at random moments of a migration; each call rejects retriably or succeeds, the next succeeds', async () => {
+        const seed = Number(process.env.CHRONICLE_SEED ?? Date.now() % 2 ** 31);
+        console.log(`[migration kills] seed ${seed} (replay: CHRONICLE_SEED=${seed})`);
+        const { code, stdout, stderr } = await runKillLoop(
+          via.target.url!,
+          50,
+          seed,
+          via.settings.prepareStatements !== false,
+        );
+        // A crash (an unhandled 'error' event) ends the child with a stack trace and a non-zero code.
+        expect(stderr, `seed ${seed}`).not.toMatch(/Unhandled 'error' event|Error/);
+        expect(code, `seed ${seed}: ${stderr}`).toBe(0);
+        const summary = JSON.parse(stdout.trim().split('\n').pop()!);
+        console.log('[migration kills]', summary);
+        expect(summary.problems).toEqual([]);
+        expect(summary.hits).toBeGreaterThanOrEqual(50);
+      }, 180_000);
+    },
+    via,
+  );
+}

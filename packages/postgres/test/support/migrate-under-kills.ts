@@ -4,14 +4,14 @@
  * An unhandled `'error'` event would end this process with a non-zero exit code and a stack trace,
  * so the parent sees a crash as a failed child rather than a hung or crashed test worker.
  *
- * Usage: tsx migrate-under-kills.ts <url> <hits> <seed>. Prints one JSON summary line on stdout.
+ * Usage: tsx migrate-under-kills.ts <url> <hits> <seed> [named|unnamed]. Prints one JSON summary line on stdout.
  */
 import { isStoreUnavailableError } from '@chronicle/core';
 import pg from 'pg';
 import { createPostgresEventStore } from '../../src/index';
 import { MIGRATIONS } from '../../src/schema/migrations';
 
-const [url, hitsArgument, seedArgument] = process.argv.slice(2);
+const [url, hitsArgument, seedArgument, statements] = process.argv.slice(2);
 const wantedHits = Number(hitsArgument);
 let seed = Number(seedArgument) >>> 0;
 /** mulberry32: a seeded generator, so a failing run can be replayed with its seed. */
@@ -43,6 +43,7 @@ for (let i = 0; summary.hits < wantedHits && i < wantedHits * 8; i++) {
     connectionString: url!,
     schema,
     poolConfig: { application_name: applicationName, max: 2 },
+    prepareStatements: statements !== 'unnamed',
   });
   // Every other attempt takes the autonomous path: the first operation migrates.
   const viaFirstOperation = i % 2 === 1;
