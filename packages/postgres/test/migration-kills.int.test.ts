@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { describePostgres, everyPath } from './support/postgres';
+import { describePostgres, everyPath, target } from './support/postgres';
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs the kill loop in a child process (see `support/migrate-under-kills.ts`). */
-function runKillLoop(url: string, hits: number, seed: number, named: boolean) {
+function runKillLoop(url: string, hits: number, seed: number, named: boolean, serverUrl: string) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -18,6 +18,7 @@ function runKillLoop(url: string, hits: number, seed: number, named: boolean) {
         String(hits),
         String(seed),
         named ? 'named' : 'unnamed',
+        serverUrl,
       ],
       { cwd: packageRoot },
     );
@@ -46,6 +47,7 @@ for (const via of everyPath) {
           50,
           seed,
           via.settings.prepareStatements !== false,
+          target.url!,
         );
         // A crash (an unhandled 'error' event) ends the child with a stack trace and a non-zero code.
         expect(stderr, `seed ${seed}`).not.toMatch(/Unhandled 'error' event|Error/);

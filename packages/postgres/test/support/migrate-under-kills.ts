@@ -4,14 +4,16 @@
  * An unhandled `'error'` event would end this process with a non-zero exit code and a stack trace,
  * so the parent sees a crash as a failed child rather than a hung or crashed test worker.
  *
- * Usage: tsx migrate-under-kills.ts <url> <hits> <seed> [named|unnamed]. Prints one JSON summary line on stdout.
+ * Usage: tsx migrate-under-kills.ts <url> <hits> <seed> <named|unnamed> [server url]. The kills go
+ * straight to the server (through a pooler, a killer's own server connection may still carry a
+ * victim's application_name). Prints one JSON summary line on stdout.
  */
 import { isStoreUnavailableError } from '@chronicle/core';
 import pg from 'pg';
 import { createPostgresEventStore } from '../../src/index';
 import { MIGRATIONS } from '../../src/schema/migrations';
 
-const [url, hitsArgument, seedArgument, statements] = process.argv.slice(2);
+const [url, hitsArgument, seedArgument, statements, serverUrl] = process.argv.slice(2);
 const wantedHits = Number(hitsArgument);
 let seed = Number(seedArgument) >>> 0;
 /** mulberry32: a seeded generator, so a failing run can be replayed with its seed. */
@@ -23,7 +25,7 @@ const random = (): number => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
-const admin = new pg.Pool({ connectionString: url, max: 2 });
+const admin = new pg.Pool({ connectionString: serverUrl ?? url, max: 2 });
 admin.on('error', () => {});
 const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 const summary = {
