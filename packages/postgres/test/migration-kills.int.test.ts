@@ -1,38 +1,11 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { describePostgres, everyPath, target } from './support/postgres';
-
-const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+import { runTsx } from './support/run-tsx';
 
 /** Runs the kill loop in a child process (see `support/migrate-under-kills.ts`). */
 function runKillLoop(url: string, hits: number, seed: number, named: boolean, serverUrl: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'test/support/migrate-under-kills.ts',
-        url,
-        String(hits),
-        String(seed),
-        named ? 'named' : 'unnamed',
-        serverUrl,
-      ],
-      { cwd: packageRoot },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const args = [url, String(hits), String(seed), named ? 'named' : 'unnamed', serverUrl];
+  return runTsx('test/support/migrate-under-kills.ts', args);
 }
 
 for (const via of everyPath) {

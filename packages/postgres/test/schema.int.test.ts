@@ -1,32 +1,14 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { EventTypeRegistry } from '@chronicle/core';
 import { isStoreUnavailableError } from '@chronicle/core';
 import { expect, it } from 'vitest';
 import { createPostgresEventStore, migratePostgres } from '../src/index';
 import { buildStatements } from '../src/sql/statements';
 import { describePostgres, freshSchemaName, target, useStores, waitFor } from './support/postgres';
-
-const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+import { type ChildOutcome, runTsx } from './support/run-tsx';
 
 /** Runs the migrate CLI as a real child process. */
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/migrate-cli.ts', ...args], {
-      cwd: packageRoot,
-      env: { ...process.env, CHRONICLE_PG_URL: '', DATABASE_URL: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runCli(args: string[]): Promise<ChildOutcome> {
+  return runTsx('src/cli/migrate-cli.ts', args, { ...process.env, CHRONICLE_PG_URL: '', DATABASE_URL: '' });
 }
 
 const registry = (description: string): EventTypeRegistry => ({
