@@ -167,7 +167,7 @@ export const badInputTests = defineSuite('bad-input', [
     },
   },
   {
-    name: `data, metadata and snapshot state nested ${MAX_JSON_DEPTH} levels deep round-trip; deeper is rejected`,
+    name: 'data, metadata and snapshot state nested up to MAX_JSON_DEPTH levels round-trip; deeper is rejected',
     async run({ store }) {
       await seeded(store);
       const deepest = nested(MAX_JSON_DEPTH);
