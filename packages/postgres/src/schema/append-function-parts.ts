@@ -88,3 +88,14 @@ export const insertEvents = (
       WITH ORDINALITY AS t(event_id, event_type, event_data, schema_version, occurred_at, user_id,
         correlation_id, causation_id, metadata, n);
 `;
+
+/** Returns the appended range and ends the function body. */
+export const RETURN_APPENDED = `  ok := true;
+  stream_version := v_version + v_count;
+  first_position := v_first;
+  last_position := v_first + v_count - 1;
+  ids_stored := false;
+  RETURN NEXT;
+END
+$fn$;
+`;

@@ -3,6 +3,7 @@ import {
   CHECK_EVENT_COUNT,
   insertEvents,
   lockStreamRow,
+  RETURN_APPENDED,
   reportUnmetExpectation,
 } from './append-function-parts';
 import type { Migration } from './migrations';
@@ -75,13 +76,5 @@ ${reportUnmetExpectation(s)}
   END IF;
 
 ${insertEvents(s)}
-  ok := true;
-  stream_version := v_version + v_count;
-  first_position := v_first;
-  last_position := v_first + v_count - 1;
-  ids_stored := false;
-  RETURN NEXT;
-END
-$fn$;
-`,
+${RETURN_APPENDED}`,
 };

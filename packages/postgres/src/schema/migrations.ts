@@ -3,6 +3,7 @@ import {
   CHECK_EVENT_COUNT,
   insertEvents,
   lockStreamRow,
+  RETURN_APPENDED,
   reportUnmetExpectation,
 } from './append-function-parts';
 import { exclusivePositionBlocks } from './exclusive-position-blocks';
@@ -117,15 +118,7 @@ ${lockStreamRow(s)}
 ${reportUnmetExpectation(s)}
 ${insertEvents(s)}
   -- Assigning the OUT columns directly is cheaper than RETURN QUERY (no extra statement to run).
-  ok := true;
-  stream_version := v_version + v_count;
-  first_position := v_first;
-  last_position := v_first + v_count - 1;
-  ids_stored := false;
-  RETURN NEXT;
-END
-$fn$;
-
+${RETURN_APPENDED}
 CREATE FUNCTION ${s}.reject_history_rewrite() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
