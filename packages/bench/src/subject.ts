@@ -5,7 +5,15 @@ import type { BenchEvent } from './payload';
 export type Driver = 'memory' | 'sqlite' | 'postgres';
 
 /** Every store the bench can run: the Chronicle adapters and the hand-written raw baselines. */
-export const TARGET_NAMES = ['memory', 'sqlite', 'sqlite-raw', 'postgres', 'postgres-raw'] as const;
+export const TARGET_NAMES = [
+  'memory',
+  'sqlite',
+  'sqlite-raw',
+  'postgres',
+  'postgres-raw',
+  // The PostgreSQL adapter with unnamed statements, as behind a transaction-mode pooler.
+  'postgres-unnamed',
+] as const;
 /** One of {@link TARGET_NAMES}. */
 export type TargetName = (typeof TARGET_NAMES)[number];
 

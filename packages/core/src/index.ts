@@ -100,3 +100,4 @@ export type { EventStoreOptions } from './store-options';
 export type { Upcaster } from './upcasting/upcaster';
 export { UpcasterPipeline } from './upcasting/upcaster-pipeline';
 export { DEFAULT_READ_ALL_BATCH_SIZE, MAX_IDENTIFIER_LENGTH } from './validation/arguments';
+export { MAX_JSON_DEPTH } from './validation/json';

@@ -30,6 +30,9 @@ export interface PostgresClient {
   query<Row = unknown>(text: string, values?: readonly unknown[]): Promise<PostgresQueryResult<Row>>;
   /** Returns the connection; pass an error (or `true`) to have the pool discard it. */
   release(destroy?: Error | boolean): void;
+  /** node-postgres reports a connection lost while checked out as an `'error'` event here too. */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  off?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /**

@@ -24,6 +24,15 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   );
 }
 
+/**
+ * True when a named prepared statement met a server connection that already has one of that name
+ * (42P05) or lacks it (26000): what a transaction-mode pooler does to named statements. Both are
+ * raised at Parse/Bind, before the statement runs.
+ */
+export function isPreparedStatementMismatch(error: unknown): boolean {
+  return isDatabaseError(error) && (error.code === '42P05' || error.code === '26000');
+}
+
 // SQLSTATEs after which the same call may well succeed: the connection or server went away, the
 // statement was cancelled (statement_timeout), a lock or resource ran out.
 const RETRIABLE_STATES = new Set(['57014', '57P01', '57P02', '57P03', '55P03', '40001', '40P01']);
@@ -57,6 +66,16 @@ export function toStoreError(error: unknown, action: string, schema: string): Er
         cause: error,
         retriable: true,
       });
+    }
+    // Since schema version 2 every append writes positions in a block of its own, so a taken
+    // position cannot happen; on a schema not yet migrated it still can, and a new transaction
+    // (the retry) draws a new block.
+    if (isUniqueViolation(error, 'events_pkey')) {
+      return new StoreUnavailableError(
+        `PostgreSQL: ${action} failed: a position was already taken (${error.message}); nothing was ` +
+          `written. Retrying is safe; run store.migrate() if schema "${schema}" is below version 2`,
+        { cause: error, retriable: true },
+      );
     }
     if (NOT_MIGRATED_STATES.has(code)) {
       return new StoreUnavailableError(

@@ -24,7 +24,7 @@ import {
   type StreamRef,
 } from '@chronicle/core';
 import type { PostgresPool, PostgresQueryConfig } from './postgres-driver';
-import { isUniqueViolation, toStoreError } from './postgres-errors';
+import { isPreparedStatementMismatch, isUniqueViolation, toStoreError } from './postgres-errors';
 import {
   DEFAULT_IN_FLIGHT_WAIT_MS,
   DEFAULT_SCHEMA,
@@ -78,7 +78,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   const autoMigrate = options.autoMigrate ?? true;
   const inFlightWaitMs = options.inFlightWaitMs ?? DEFAULT_IN_FLIGHT_WAIT_MS;
   const streamPageSize = options.streamPageSize ?? DEFAULT_STREAM_PAGE_SIZE;
-  const prepareStatements = options.prepareStatements ?? true;
+  let prepareStatements = options.prepareStatements ?? true;
   const definitions = () => pipeline.registry?.definitions() ?? [];
   let ready: Promise<PostgresPool> | undefined;
   let closed = false;
@@ -121,10 +121,20 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   /** Runs one statement (prepared by name) and returns its rows as arrays of text; driver errors as thrown. */
   const query = async (text: string, values: readonly unknown[]): Promise<EventRow[]> => {
     const pool = await open();
-    const config: PostgresQueryConfig = prepareStatements
-      ? { text, values, name: statementName(text), rowMode: 'array', types: RAW_TEXT }
-      : { text, values, rowMode: 'array', types: RAW_TEXT };
-    return (await pool.query<EventRow>(config)).rows;
+    if (prepareStatements) {
+      try {
+        const named = { text, values, name: statementName(text), rowMode: 'array', types: RAW_TEXT } as const;
+        return (await pool.query<EventRow>(named)).rows;
+      } catch (error) {
+        // A transaction-mode pooler (PgBouncer) moved the statement to a server connection that
+        // has it already (42P05) or not at all (26000). Both fail before anything runs, so the
+        // store switches to unnamed statements for good and sends this one again.
+        if (!isPreparedStatementMismatch(error)) throw error;
+        prepareStatements = false;
+      }
+    }
+    const unnamed: PostgresQueryConfig = { text, values, rowMode: 'array', types: RAW_TEXT };
+    return (await pool.query<EventRow>(unnamed)).rows;
   };
 
   /** {@link query}, with driver errors turned into Chronicle's (see `toStoreError`). */
@@ -189,11 +199,9 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
       try {
         [result] = await query(sql.append, values);
       } catch (error) {
-        if (attempt > 3) throw toStoreError(error, action, schema);
-        // A position already taken (a rare overflow of one transaction's position range, see
-        // docs/postgres.md): nothing was written, and a new transaction draws a fresh range.
-        if (isUniqueViolation(error, 'events_pkey')) continue;
-        if (!isUniqueViolation(error, 'events_event_id_key')) throw toStoreError(error, action, schema);
+        if (attempt > 3 || !isUniqueViolation(error, 'events_event_id_key')) {
+          throw toStoreError(error, action, schema);
+        }
       }
       if (result !== undefined && result[0] === 't') {
         return {
@@ -274,8 +282,9 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
         if (typeFilter === undefined || typeFilter.matches(event)) yield event;
       }
       if (found === batchSize) continue;
-      // Done when everything visible at the start lies below the horizon — or behind the cursor
-      // already (a follower that is up to date returns at once, whatever runs elsewhere).
+      // Done when no visible event this reader would return lies above the horizon at the start
+      // (the head is filtered like the page), or it lies behind the cursor already: a follower that
+      // is up to date returns at once, whatever runs elsewhere.
       if (horizon > target || cursor >= target) return;
       deadline ??= Date.now() + inFlightWaitMs;
       if (Date.now() >= deadline) return;

@@ -58,8 +58,10 @@ export interface PostgresStoreSettings extends EventStoreOptions {
   readonly streamPageSize?: number;
   /**
    * Send the store's statements as named prepared statements, parsed once per connection. Default:
-   * `true`. Turn it off behind a pooler that cannot keep them (PgBouncer in transaction mode before
-   * 1.21, or without `max_prepared_statements`).
+   * `true`. Set `false` behind a pooler that cannot keep them (PgBouncer in transaction mode before
+   * 1.21, or without `max_prepared_statements`). A store that meets the errors such a pooler causes
+   * (`42P05` statement already exists, `26000` does not exist — both before anything runs) switches
+   * to unnamed statements by itself and sends the call again.
    */
   readonly prepareStatements?: boolean;
 }

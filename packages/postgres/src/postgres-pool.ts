@@ -1,4 +1,4 @@
-import type { PostgresPool, PostgresPoolConfig } from './postgres-driver';
+import type { PostgresClient, PostgresPool, PostgresPoolConfig } from './postgres-driver';
 import type { PostgresConnectionOptions } from './postgres-options';
 
 /** A pool, resolved on first use, and whether the store must end it on close. */
@@ -65,4 +65,25 @@ async function createPgPool(connectionString: string, config: PostgresPoolConfig
   // the connection and the next query opens a fresh one.
   pool.on?.('error', () => {});
   return pool;
+}
+
+/**
+ * Checks a client out of `pool` with an `'error'` listener for as long as it is checked out. When the
+ * server drops a checked-out connection (restart, `pg_terminate_backend`), node-postgres rejects the
+ * running query *and* emits `'error'` on the client; unhandled, that event crashes the process. The
+ * rejection already carries the failure to the caller, so the listener only has to exist. `release`
+ * removes it (the pool puts its own idle listener back) and discards the connection when told to.
+ */
+export async function checkOutClient(pool: PostgresPool): Promise<PostgresClient> {
+  const client = await pool.connect();
+  const ignore = (): void => {};
+  client.on?.('error', ignore);
+  const release = client.release.bind(client);
+  return {
+    query: client.query.bind(client) as PostgresClient['query'],
+    release(destroy) {
+      client.off?.('error', ignore);
+      release(destroy);
+    },
+  };
 }

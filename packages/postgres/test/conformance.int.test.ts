@@ -3,41 +3,48 @@ import type { EventStore, EventStoreOptions } from '@chronicle/core';
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import { createPostgresEventStore, type PostgresEventStore } from '../src/index';
-import { describePostgres, freshSchemaName, target } from './support/postgres';
+import { describePostgres, everyPath, freshSchemaName } from './support/postgres';
 
-// One pool for the whole suite, with real parallel connections: concurrent appends in the suite run
-// on different backends, so the concurrency tests prove the database's locking, not the event loop.
-const pool = new pg.Pool({ connectionString: target.url ?? undefined, max: 8 });
-pool.on('error', () => {});
-const optionsOf = new WeakMap<EventStore, EventStoreOptions>();
+// Once straight to the server, once more through PgBouncer in transaction mode.
+for (const via of everyPath) {
+  // One pool for the whole suite, with real parallel connections: concurrent appends in the suite run
+  // on different backends, so the concurrency tests prove the database's locking, not the event loop.
+  const pool = new pg.Pool({ connectionString: via.target.url ?? undefined, max: 8 });
+  pool.on('error', () => {});
+  const optionsOf = new WeakMap<EventStore, EventStoreOptions>();
 
-afterAll(async () => {
-  await pool.end();
-});
-
-const open = (schema: string, options: EventStoreOptions = {}): PostgresEventStore => {
-  const store = createPostgresEventStore({ ...options, schema, pool });
-  optionsOf.set(store, options);
-  return store;
-};
-
-// Inside describePostgres: without a server the whole suite is skipped, with the reason in its name.
-describePostgres('@chronicle/conformance', () => {
-  runEventStoreConformance({
-    name: 'postgres',
-    createStore: async (options) => {
-      const store = open(freshSchemaName('conf'), options);
-      await store.migrate();
-      return store;
-    },
-    dispose: async (store) => {
-      await store.close();
-      await pool.query(`DROP SCHEMA IF EXISTS "${(store as PostgresEventStore).schema}" CASCADE`);
-    },
-    reopen: async (store) => {
-      await store.close();
-      return open((store as PostgresEventStore).schema, optionsOf.get(store));
-    },
-    capabilities: { persistent: true, concurrentWriters: true, storeOptions: true },
+  afterAll(async () => {
+    await pool.end();
   });
-});
+
+  const open = (schema: string, options: EventStoreOptions = {}): PostgresEventStore => {
+    const store = createPostgresEventStore({ ...via.settings, ...options, schema, pool });
+    optionsOf.set(store, options);
+    return store;
+  };
+
+  // Inside describePostgres: without a server the whole suite is skipped, with the reason in its name.
+  describePostgres(
+    '@chronicle/conformance',
+    () => {
+      runEventStoreConformance({
+        name: via.name === 'direct' ? 'postgres' : `postgres through ${via.name}`,
+        createStore: async (options) => {
+          const store = open(freshSchemaName('conf'), options);
+          await store.migrate();
+          return store;
+        },
+        dispose: async (store) => {
+          await store.close();
+          await pool.query(`DROP SCHEMA IF EXISTS "${(store as PostgresEventStore).schema}" CASCADE`);
+        },
+        reopen: async (store) => {
+          await store.close();
+          return open((store as PostgresEventStore).schema, optionsOf.get(store));
+        },
+        capabilities: { persistent: true, concurrentWriters: true, storeOptions: true },
+      });
+    },
+    via,
+  );
+}

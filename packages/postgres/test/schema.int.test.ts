@@ -1,32 +1,14 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { EventTypeRegistry } from '@chronicle/core';
 import { isStoreUnavailableError } from '@chronicle/core';
 import { expect, it } from 'vitest';
 import { createPostgresEventStore, migratePostgres } from '../src/index';
 import { buildStatements } from '../src/sql/statements';
 import { describePostgres, freshSchemaName, target, useStores, waitFor } from './support/postgres';
-
-const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+import { type ChildOutcome, runTsx } from './support/run-tsx';
 
 /** Runs the migrate CLI as a real child process. */
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/migrate-cli.ts', ...args], {
-      cwd: packageRoot,
-      env: { ...process.env, CHRONICLE_PG_URL: '', DATABASE_URL: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runCli(args: string[]): Promise<ChildOutcome> {
+  return runTsx('src/cli/migrate-cli.ts', args, { ...process.env, CHRONICLE_PG_URL: '', DATABASE_URL: '' });
 }
 
 const registry = (description: string): EventTypeRegistry => ({
@@ -53,10 +35,10 @@ describePostgres('postgres store: schema and migrations', () => {
 
   it('migrates once, records the version, and a second migrate applies nothing', async () => {
     const store = stores.create({ autoMigrate: false });
-    expect(await store.migrate()).toMatchObject({ schema: store.schema, version: 1, applied: [1] });
-    expect(await store.migrate()).toMatchObject({ version: 1, applied: [], realigned: false });
+    expect(await store.migrate()).toMatchObject({ schema: store.schema, version: 2, applied: [1, 2] });
+    expect(await store.migrate()).toMatchObject({ version: 2, applied: [], realigned: false });
     const { rows } = await stores.pool.query(`SELECT version FROM "${store.schema}".schema_migrations`);
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
     const columns = await stores.pool.query(
       "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 AND data_type = 'timestamp with time zone' ORDER BY 1, 2",
       [store.schema],
@@ -75,12 +57,12 @@ describePostgres('postgres store: schema and migrations', () => {
       const [a, b] = await Promise.all([runCli(args), runCli(args)]);
       expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
       const outputs = [a.stdout, b.stdout].sort();
-      expect(outputs[0]).toMatch(/at version 1 \(applied 1\)/);
-      expect(outputs[1]).toMatch(/at version 1 \(nothing to apply\)/);
+      expect(outputs[0]).toMatch(/at version 2 \(applied 1, 2\)/);
+      expect(outputs[1]).toMatch(/at version 2 \(nothing to apply\)/);
       const { rows } = await stores.pool.query(
         `SELECT count(*)::int AS n FROM "${schema}".schema_migrations`,
       );
-      expect(rows[0]!.n).toBe(1);
+      expect(rows[0]!.n).toBe(2);
     } finally {
       await stores.drop(schema);
     }
@@ -270,8 +252,8 @@ describePostgres('postgres store: schema and migrations', () => {
     try {
       expect(await migratePostgres({ pool: stores.pool, schema })).toMatchObject({
         schema,
-        version: 1,
-        applied: [1],
+        version: 2,
+        applied: [1, 2],
       });
       expect((await stores.pool.query(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]!.n).toBe(
         0,

@@ -141,6 +141,8 @@ const ADAPTERS: readonly { adapter: TargetName; raw?: TargetName; driver: Driver
   { adapter: 'memory', driver: 'memory' },
   { adapter: 'sqlite', raw: 'sqlite-raw', driver: 'sqlite' },
   { adapter: 'postgres', raw: 'postgres-raw', driver: 'postgres' },
+  // The same adapter with unnamed statements (as behind PgBouncer); compare it with `postgres`.
+  { adapter: 'postgres-unnamed', driver: 'postgres' },
 ];
 
 function figure(

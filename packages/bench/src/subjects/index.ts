@@ -1,6 +1,6 @@
 import type { SubjectFactory, TargetName } from '../subject';
 import { memoryFactory } from './memory-subjects';
-import { postgresAdapterFactory, postgresRawFactory } from './postgres-subjects';
+import { postgresAdapterFactory, postgresRawFactory, postgresUnnamedFactory } from './postgres-subjects';
 import { sqliteAdapterFactory, sqliteRawFactory } from './sqlite-subjects';
 
 /** Where subjects keep their storage. */
@@ -24,5 +24,7 @@ export function createFactory(name: TargetName, storage: StorageSettings): Subje
       return postgresAdapterFactory(storage.postgresUrl);
     case 'postgres-raw':
       return postgresRawFactory(storage.postgresUrl);
+    case 'postgres-unnamed':
+      return postgresUnnamedFactory(storage.postgresUrl);
   }
 }

@@ -32,14 +32,37 @@ function schemaAllocator(url: string, prefix: string) {
 
 /** `@chronicle/postgres` with its defaults in its own schema, on a pool of {@link POOL_SIZE}. */
 export function postgresAdapterFactory(url: string): SubjectFactory {
-  const schemas = schemaAllocator(url, 'pg');
+  return chronicleFactory(url, 'postgres', 'pg', true);
+}
+
+/**
+ * The same adapter configured as behind a transaction-mode pooler (PgBouncer): unnamed statements
+ * (`prepareStatements: false`), parsed on every call. Measured against `postgres` in the same run,
+ * it is the cost of that setting; it runs on the server directly, so the pooler's own hop is not in it.
+ */
+export function postgresUnnamedFactory(url: string): SubjectFactory {
+  return chronicleFactory(url, 'postgres-unnamed', 'pgu', false);
+}
+
+function chronicleFactory(
+  url: string,
+  name: TargetName,
+  prefix: string,
+  prepareStatements: boolean,
+): SubjectFactory {
+  const schemas = schemaAllocator(url, prefix);
   const open = async (schema: string) => {
-    const store = createPostgresEventStore({ connectionString: url, schema, poolConfig: { max: POOL_SIZE } });
+    const store = createPostgresEventStore({
+      connectionString: url,
+      schema,
+      poolConfig: { max: POOL_SIZE },
+      prepareStatements,
+    });
     await store.migrate();
     return chronicleSubject(store, schema);
   };
   return {
-    name: 'postgres',
+    name,
     driver: 'postgres',
     kind: 'adapter',
     open: () => open(schemas.next()),

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, ExpectedVersion, NewEvent, StreamRef } from '@chronicle/core';
+import {
+  type EventStore,
+  type ExpectedVersion,
+  MAX_JSON_DEPTH,
+  type NewEvent,
+  type StreamRef,
+} from '@chronicle/core';
 import { expect } from 'vitest';
 import { expectRejectedAndNothingWritten, expectStoreError } from '../support/expect-error';
 import { account, collect, newEvent, newEvents } from '../support/fixtures';
@@ -36,6 +42,13 @@ const circular = (): Record<string, unknown> => {
   const value: Record<string, unknown> = { name: 'loop' };
   value.self = value;
   return value;
+};
+
+/** Objects and arrays alternating, `levels` deep (a top-level object is level 1; the outermost is an object). */
+const nested = (levels: number): Record<string, unknown> => {
+  let value: unknown = 'leaf';
+  for (let i = 0; i < levels; i++) value = i % 2 === levels % 2 ? [value] : { next: value };
+  return value as Record<string, unknown>;
 };
 
 /** Contract rule 9 (`docs/contract.md`): bad input gets a typed error and writes nothing. */
@@ -151,6 +164,50 @@ export const badInputTests = defineSuite('bad-input', [
       await rejects(store, 'metadata holding NaN', account(), 2, [
         newEvent('Recorded', {}, { metadata: { x: Number.NaN } }),
       ]);
+    },
+  },
+  {
+    name: 'data, metadata and snapshot state nested up to MAX_JSON_DEPTH levels round-trip; deeper is rejected',
+    async run({ store }) {
+      await seeded(store);
+      const deepest = nested(MAX_JSON_DEPTH);
+      await store.append(account(), 2, [newEvent('Nested', deepest, { metadata: deepest })]);
+      const [event] = await store.getEvents('BankAccount', 'acc-1', 2);
+      expect(event?.eventData).toEqual(deepest);
+      expect(event?.metadata).toEqual(deepest);
+      const [viaLog] = await collect(store.readAll({ fromPosition: event!.position - 1n }));
+      expect(viaLog?.eventData).toEqual(deepest);
+      const snapshot = {
+        aggregateType: 'BankAccount',
+        aggregateId: 'acc-1',
+        version: 3,
+        schemaVersion: 1,
+        state: deepest,
+        createdAt: new Date(),
+      };
+      await store.saveSnapshot(snapshot);
+      expect((await store.getSnapshot('BankAccount', 'acc-1'))?.state).toEqual(deepest);
+
+      // One level more, and far more (a recursive walk would overflow the stack: a RangeError).
+      for (const levels of [MAX_JSON_DEPTH + 1, 20_000]) {
+        const tooDeep = nested(levels);
+        const error = await expectRejectedAndNothingWritten(
+          store,
+          () => store.append(account(), 3, [newEvent('Nested', tooDeep)]),
+          'INVALID_ARGUMENT',
+          `an append with data ${levels} levels deep`,
+        );
+        expect(error.argument).toMatch(/eventData/);
+        await rejects(store, `metadata ${levels} levels deep`, account(), 3, [
+          newEvent('Nested', {}, { metadata: tooDeep }),
+        ]);
+        await expectStoreError(
+          () => store.saveSnapshot({ ...snapshot, version: 4, state: tooDeep }),
+          'INVALID_ARGUMENT',
+          `a snapshot with state ${levels} levels deep`,
+        );
+      }
+      expect((await store.getSnapshot('BankAccount', 'acc-1'))?.version).toBe(3);
     },
   },
   {

@@ -1,30 +1,100 @@
 import { InvalidArgumentError } from '../errors';
 
 /**
+ * The deepest nesting of objects and arrays an event's data or metadata, or a snapshot's state, may
+ * have: a top-level object or array is level 1. Every adapter stores and reads back values this
+ * deep (PostgreSQL's `jsonb` accepts several thousand levels with the default `max_stack_depth`,
+ * `JSON.stringify` several thousand on Node's default stack, `structuredClone` about 2,400); a
+ * deeper value is refused up front with an {@link InvalidArgumentError}, never a stack overflow
+ * half-way through a write.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/**
  * Throws {@link InvalidArgumentError} unless `value` reads back equal after a JSON round trip through
  * every adapter: `null`, booleans, finite numbers, well-formed strings without U+0000, arrays and plain
- * objects of those. Object properties whose value is `undefined` are allowed and dropped, as
- * `JSON.stringify` drops them; `undefined` anywhere else is rejected. `-0` is stored as `0`.
+ * objects of those, nested at most {@link MAX_JSON_DEPTH} levels. Object properties whose value is
+ * `undefined` are allowed and dropped, as `JSON.stringify` drops them; `undefined` anywhere else is
+ * rejected. `-0` is stored as `0`.
  *
  * Why so strict: `JSON.stringify` silently turns `NaN` into `null`, `Date` into a string, drops
  * functions and throws on `BigInt` and cycles; PostgreSQL's `jsonb` refuses U+0000 and lone
  * surrogates. An event store must either keep what it was given or say no up front.
+ *
+ * The walk is iterative (an explicit stack), so no input can overflow the call stack here.
  *
  * @param value - the value to check
  * @param argument - its name in error messages, e.g. `'events[0].eventData'`
  */
 export function assertJsonValue(value: unknown, argument: string): void {
   if (value === undefined) throw new InvalidArgumentError(argument, 'is undefined, which JSON cannot carry');
-  checkValue(value, argument, new Set());
+  // Enter tasks check a value (and push its children); leave tasks run once its children are done.
+  const stack: Task[] = [{ value, path: argument, depth: 0 }];
+  const ancestors = new Set<object>();
+  for (let task = stack.pop(); task !== undefined; task = stack.pop()) {
+    if ('leave' in task) {
+      ancestors.delete(task.leave);
+      // After the elements, so an `undefined` element is reported as such rather than as a hole.
+      if (Array.isArray(task.leave) && Object.keys(task.leave).length !== task.leave.length) {
+        throw new InvalidArgumentError(
+          task.path,
+          'is an array with holes or named properties, which JSON cannot carry',
+        );
+      }
+      continue;
+    }
+    const { path, depth } = task;
+    if (!checkScalar(task.value, path)) continue;
+    const object = task.value as object;
+    if (ancestors.has(object)) throw new InvalidArgumentError(path, 'is a circular reference');
+    if (depth >= MAX_JSON_DEPTH) {
+      throw new InvalidArgumentError(
+        abbreviatePath(path, argument.length),
+        `is nested deeper than ${MAX_JSON_DEPTH} levels of objects and arrays, the most every store keeps`,
+      );
+    }
+    if (Object.getOwnPropertySymbols(object).length > 0) {
+      throw new InvalidArgumentError(path, 'has symbol-keyed properties, which JSON drops');
+    }
+    ancestors.add(object);
+    stack.push({ leave: object, path });
+    // Children pushed last-first, so they are checked (and reported) in document order.
+    if (Array.isArray(object)) {
+      for (let i = object.length - 1; i >= 0; i--) {
+        stack.push({ value: object[i], path: `${path}[${i}]`, depth: depth + 1 });
+      }
+      continue;
+    }
+    const proto = Object.getPrototypeOf(object);
+    if (proto !== Object.prototype && proto !== null) {
+      const kind = (object as { constructor?: { name?: string } }).constructor?.name ?? 'exotic object';
+      throw new InvalidArgumentError(
+        path,
+        `is a ${kind}, which JSON cannot carry faithfully; use a plain object`,
+      );
+    }
+    const keys = Object.keys(object);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!;
+      checkString(key, `${path} key ${JSON.stringify(key)}`);
+      const child = (object as Record<string, unknown>)[key];
+      if (child !== undefined) stack.push({ value: child, path: `${path}.${key}`, depth: depth + 1 });
+    }
+  }
 }
 
-function checkValue(value: unknown, path: string, ancestors: Set<object>): void {
+type Task =
+  | { readonly value: unknown; readonly path: string; readonly depth: number }
+  | { readonly leave: object; readonly path: string };
+
+/** Checks a value that is not an object or array; returns true when it is one (to be walked). */
+function checkScalar(value: unknown, path: string): boolean {
   switch (typeof value) {
     case 'string':
       checkString(value, path);
-      return;
+      return false;
     case 'boolean':
-      return;
+      return false;
     case 'number':
       if (!Number.isFinite(value)) {
         throw new InvalidArgumentError(
@@ -32,7 +102,7 @@ function checkValue(value: unknown, path: string, ancestors: Set<object>): void 
           `is ${value}, which JSON cannot carry (it would read back as null)`,
         );
       }
-      return;
+      return false;
     case 'bigint':
       throw new InvalidArgumentError(path, 'is a BigInt, which JSON cannot carry; store it as a string');
     case 'undefined':
@@ -42,43 +112,18 @@ function checkValue(value: unknown, path: string, ancestors: Set<object>): void 
     case 'symbol':
       throw new InvalidArgumentError(path, 'is a symbol, which JSON cannot carry');
     default:
-      break;
+      return value !== null;
   }
-  if (value === null) return;
-  const object = value as object;
-  if (ancestors.has(object)) throw new InvalidArgumentError(path, 'is a circular reference');
-  ancestors.add(object);
-  if (Object.getOwnPropertySymbols(object).length > 0) {
-    throw new InvalidArgumentError(path, 'has symbol-keyed properties, which JSON drops');
-  }
-  if (Array.isArray(object)) {
-    for (let i = 0; i < object.length; i++) checkValue(object[i], `${path}[${i}]`, ancestors);
-    if (Object.keys(object).length !== object.length) {
-      throw new InvalidArgumentError(
-        path,
-        'is an array with holes or named properties, which JSON cannot carry',
-      );
-    }
-  } else {
-    const proto = Object.getPrototypeOf(object);
-    if (proto !== Object.prototype && proto !== null) {
-      const kind = (object as { constructor?: { name?: string } }).constructor?.name ?? 'exotic object';
-      throw new InvalidArgumentError(
-        path,
-        `is a ${kind}, which JSON cannot carry faithfully; use a plain object`,
-      );
-    }
-    for (const key of Object.keys(object)) {
-      checkString(key, `${path} key ${JSON.stringify(key)}`);
-      const child = (object as Record<string, unknown>)[key];
-      if (child !== undefined) checkValue(child, `${path}.${key}`, ancestors);
-    }
-  }
-  ancestors.delete(object);
 }
 
 function checkString(value: string, path: string): void {
   if (value.includes('\u0000'))
     throw new InvalidArgumentError(path, 'contains U+0000, which not every store can keep');
   if (!value.isWellFormed()) throw new InvalidArgumentError(path, 'contains a lone UTF-16 surrogate');
+}
+
+/** A path a thousand levels long, shortened to its start and end so the message stays readable. */
+function abbreviatePath(path: string, keep: number): string {
+  const head = Math.max(keep + 40, 80);
+  return path.length <= head + 80 ? path : `${path.slice(0, head)}…${path.slice(-60)}`;
 }

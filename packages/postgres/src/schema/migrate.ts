@@ -1,5 +1,6 @@
 import { type EventTypeDefinition, StoreUnavailableError } from '@chronicle/core';
 import type { PostgresClient, PostgresPool } from '../postgres-driver';
+import { checkOutClient } from '../postgres-pool';
 import { MIGRATIONS } from './migrations';
 import { POSITION_INDEX_BITS } from './positions';
 
@@ -34,7 +35,7 @@ export async function runMigrations(
   quoted: string,
   definitions: readonly EventTypeDefinition[],
 ): Promise<MigrationReport> {
-  const client = await pool.connect();
+  const client = await checkOutClient(pool);
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');

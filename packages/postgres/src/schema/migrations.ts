@@ -1,4 +1,13 @@
-import { MAX_EVENTS_PER_APPEND, POSITION_INDEX_BITS } from './positions';
+import {
+  APPEND_EVENTS_PARAMETERS,
+  CHECK_EVENT_COUNT,
+  insertEvents,
+  lockStreamRow,
+  RETURN_APPENDED,
+  reportUnmetExpectation,
+} from './append-function-parts';
+import { exclusivePositionBlocks } from './exclusive-position-blocks';
+import { POSITION_INDEX_BITS } from './positions';
 
 /** One step of the schema's history. Applied once, in `version` order, inside one transaction. */
 export interface Migration {
@@ -92,93 +101,24 @@ $fn$;
 -- One round trip per append. p_expected: n >= 0 exact version, -1 'any', -2 'stream_exists'.
 -- Returns ok = false and the actual version when the expected version does not hold (nothing written).
 CREATE FUNCTION ${s}.append_events(
-  p_aggregate_type  text,
-  p_aggregate_id    text,
-  p_expected        bigint,
-  p_event_ids       text[],
-  p_event_types     text[],
-  p_event_data      text[],
-  p_schema_versions integer[],
-  p_occurred_at     timestamptz[],
-  p_user_ids        text[],
-  p_correlation_ids text[],
-  p_causation_ids   text[],
-  p_metadata        text[]
-) RETURNS TABLE (ok boolean, stream_version bigint, first_position bigint, last_position bigint,
-  ids_stored boolean)
-LANGUAGE plpgsql AS $fn$
-DECLARE
+${APPEND_EVENTS_PARAMETERS}DECLARE
   v_count   integer := cardinality(p_event_ids);
   v_base    bigint;
   v_version bigint;
   v_first   bigint;
 BEGIN
-  IF v_count < 1 OR v_count > ${MAX_EVENTS_PER_APPEND} THEN
-    RAISE EXCEPTION 'chronicle: an append carries 1 to ${MAX_EVENTS_PER_APPEND} events, got %', v_count
-      USING ERRCODE = 'invalid_parameter_value';
-  END IF;
-  SELECT (pg_current_xact_id()::text::bigint + c.xid_offset) * ${MULTIPLIER} INTO v_base
+${CHECK_EVENT_COUNT}  SELECT (pg_current_xact_id()::text::bigint + c.xid_offset) * ${MULTIPLIER} INTO v_base
     FROM ${s}.position_clock c;
 
   -- Lock the stream's row (or create it). Positions continue above the stream's last one: a
   -- transaction with a lower id may get the row after one with a higher id, and versions must still
   -- rise with positions. Starting at or above this transaction's own base keeps the read horizon
   -- sound: nothing this transaction writes can land below it.
-  IF p_expected = 0 THEN
-    INSERT INTO ${s}.streams AS st (aggregate_type, aggregate_id, version, last_position)
-      VALUES (p_aggregate_type, p_aggregate_id, v_count, v_base + v_count - 1)
-      ON CONFLICT DO NOTHING;
-    IF FOUND THEN
-      v_version := 0;
-      v_first := v_base;
-    END IF;
-  ELSIF p_expected = -1 THEN
-    INSERT INTO ${s}.streams AS st (aggregate_type, aggregate_id, version, last_position)
-      VALUES (p_aggregate_type, p_aggregate_id, v_count, v_base + v_count - 1)
-      ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE
-        SET version = st.version + v_count,
-            last_position = GREATEST(v_base, st.last_position + 1) + v_count - 1
-      RETURNING st.version - v_count, st.last_position - v_count + 1 INTO v_version, v_first;
-  ELSE
-    UPDATE ${s}.streams AS st
-      SET version = st.version + v_count,
-          last_position = GREATEST(v_base, st.last_position + 1) + v_count - 1
-      WHERE st.aggregate_type = p_aggregate_type AND st.aggregate_id = p_aggregate_id
-        AND (p_expected = -2 OR st.version = p_expected)
-      RETURNING st.version - v_count, st.last_position - v_count + 1 INTO v_version, v_first;
-  END IF;
-
-  -- The expected version does not hold: nothing was written. Report the actual version, and whether
-  -- any of the ids is already stored (then the caller applies the idempotency rule; if none is, it
-  -- has all it needs for a ConcurrencyError without another round trip).
-  IF v_version IS NULL THEN
-    RETURN QUERY SELECT false, COALESCE((SELECT st.version::bigint FROM ${s}.streams st
-      WHERE st.aggregate_type = p_aggregate_type AND st.aggregate_id = p_aggregate_id), 0::bigint),
-      NULL::bigint, NULL::bigint,
-      EXISTS (SELECT 1 FROM ${s}.events e WHERE e.event_id = ANY(p_event_ids));
-    RETURN;
-  END IF;
-
-  INSERT INTO ${s}.events (position, event_id, aggregate_type, aggregate_id, version, event_type,
-      event_data, schema_version, occurred_at, user_id, correlation_id, causation_id, metadata)
-    SELECT v_first + t.n - 1, t.event_id, p_aggregate_type, p_aggregate_id, v_version + t.n, t.event_type,
-      t.event_data::jsonb, t.schema_version, t.occurred_at, t.user_id, t.correlation_id, t.causation_id,
-      t.metadata::jsonb
-    FROM unnest(p_event_ids, p_event_types, p_event_data, p_schema_versions, p_occurred_at, p_user_ids,
-      p_correlation_ids, p_causation_ids, p_metadata)
-      WITH ORDINALITY AS t(event_id, event_type, event_data, schema_version, occurred_at, user_id,
-        correlation_id, causation_id, metadata, n);
-
+${lockStreamRow(s)}
+${reportUnmetExpectation(s)}
+${insertEvents(s)}
   -- Assigning the OUT columns directly is cheaper than RETURN QUERY (no extra statement to run).
-  ok := true;
-  stream_version := v_version + v_count;
-  first_position := v_first;
-  last_position := v_first + v_count - 1;
-  ids_stored := false;
-  RETURN NEXT;
-END
-$fn$;
-
+${RETURN_APPENDED}
 CREATE FUNCTION ${s}.reject_history_rewrite() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -196,4 +136,4 @@ CREATE TRIGGER events_append_only
 };
 
 /** Every migration, oldest first. Append new ones; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, exclusivePositionBlocks];

@@ -45,14 +45,20 @@ export function buildStatements(s: string): Statements {
         const filters =
           (filterAggregateTypes ? ' AND ev.aggregate_type = ANY($3::text[])' : '') +
           (filterEventTypes ? ` AND ev.event_type = ANY(${eventTypesParam}::text[])` : '');
-        // The horizon and the head (highest visible position) come back with the page, computed in
-        // the same statement and so from the same snapshot as the rows. MATERIALIZED makes them
-        // computed once: inlined, the horizon function would run again for every row returned.
+        // The horizon and the head come back with the page, computed in the same statement and so
+        // from the same snapshot as the rows. The head is the highest visible position at or above
+        // the horizon *that this reader would return* (same filters): only such an event is worth
+        // waiting for, so a filtered reader that is caught up returns at once however many other
+        // events sit above the horizon. Searching only at or above the horizon keeps it a short
+        // scan of the newest rows. MATERIALIZED computes both once: inlined, the horizon function
+        // would run again for every row returned.
+        const headFilters = filters.replaceAll('ev.', 'hd.');
         text =
-          `WITH h AS MATERIALIZED (SELECT ${s}.read_horizon() AS horizon, ` +
-          `(SELECT max(position) FROM ${s}.events) AS head) ` +
-          `SELECT h.horizon, h.head, e.* FROM h LEFT JOIN LATERAL (` +
-          `SELECT ${EVENT_COLUMNS} FROM ${s}.events ev WHERE ev.position > $1::int8 AND ev.position < h.horizon` +
+          `WITH h AS MATERIALIZED (SELECT ${s}.read_horizon() AS horizon), ` +
+          `hh AS MATERIALIZED (SELECT h.horizon, (SELECT max(hd.position) FROM ${s}.events hd ` +
+          `WHERE hd.position >= h.horizon${headFilters}) AS head FROM h) ` +
+          `SELECT hh.horizon, hh.head, e.* FROM hh LEFT JOIN LATERAL (` +
+          `SELECT ${EVENT_COLUMNS} FROM ${s}.events ev WHERE ev.position > $1::int8 AND ev.position < hh.horizon` +
           `${filters} ORDER BY ev.position LIMIT $2) e ON true`;
         readAllPages.set(key, text);
       }

@@ -4,17 +4,44 @@ import { afterAll, describe, inject } from 'vitest';
 import { createPostgresEventStore } from '../../src/index';
 import type { PostgresPoolConfig } from '../../src/postgres-driver';
 import type { PostgresEventStore, PostgresStoreSettings } from '../../src/postgres-options';
+import type { PostgresTarget } from './global-setup';
 
 /** The server's URL for this run, or null (see `global-setup.ts`). */
 export const target = inject('chroniclePostgres');
 
+/** How a test reaches the server: directly, or through PgBouncer in transaction mode. */
+export interface Via {
+  /** Shown in test names: `'direct'` or `'PgBouncer'`. */
+  readonly name: string;
+  readonly target: PostgresTarget;
+  /** Store settings this path needs. */
+  readonly settings: PostgresStoreSettings;
+}
+
+/** Straight to the server. */
+export const direct: Via = { name: 'direct', target, settings: {} };
+
+/**
+ * Through PgBouncer in transaction mode (see `pgbouncer-setup.ts`), with unnamed statements as
+ * `docs/postgres.md` says to configure a store behind such a pooler.
+ */
+export const throughPgBouncer: Via = {
+  name: 'PgBouncer',
+  target: inject('chroniclePgBouncer'),
+  settings: { prepareStatements: false },
+};
+
+/** Both paths: the fault tests run once directly and once more through PgBouncer. */
+export const everyPath: readonly Via[] = [direct, throughPgBouncer];
+
 /**
  * `describe` when a server is available, otherwise a skipped `describe` whose name carries the
- * reason, so a skip is never silent.
+ * reason, so a skip is never silent. With `via` other than {@link direct}, the name says the path.
  */
-export const describePostgres = (name: string, body: () => void): void => {
-  if (target.url === null) describe.skip(`${name} — skipped: ${target.reason}`, body);
-  else describe(name, body);
+export const describePostgres = (name: string, body: () => void, via: Via = direct): void => {
+  const title = via === direct ? name : `${name} (through ${via.name})`;
+  if (via.target.url === null) describe.skip(`${title} — skipped: ${via.target.reason}`, body);
+  else describe(title, body);
 };
 
 /** A fresh schema name: letters and digits only, unique per call, so test files run in parallel. */
@@ -39,10 +66,10 @@ export function useRawPool(): pg.Pool {
  * Stores for one test file: each `create()` gets its own fresh schema unless one is given; every
  * store is closed and every schema dropped after the file.
  */
-export function useStores(prefix: string) {
+export function useStores(prefix: string, via: Via = direct) {
   const stores: PostgresEventStore[] = [];
   const schemas = new Set<string>();
-  const pool = new pg.Pool({ connectionString: target.url ?? undefined, max: 10 });
+  const pool = new pg.Pool({ connectionString: via.target.url ?? undefined, max: 10 });
   pool.on('error', () => {});
   afterAll(async () => {
     await Promise.all(stores.map((store) => store.close()));
@@ -51,10 +78,12 @@ export function useStores(prefix: string) {
   });
   return {
     pool,
+    /** The server's (or PgBouncer's) URL these stores use. */
+    url: via.target.url!,
     create(options: PostgresStoreSettings = {}) {
       const schema = options.schema ?? freshSchemaName(prefix);
       schemas.add(schema);
-      const store = createPostgresEventStore({ ...options, schema, pool });
+      const store = createPostgresEventStore({ ...via.settings, ...options, schema, pool });
       stores.push(store);
       return store;
     },
@@ -62,7 +91,12 @@ export function useStores(prefix: string) {
     createWithOwnPool(options: PostgresStoreSettings & { poolConfig?: PostgresPoolConfig }) {
       const schema = options.schema ?? freshSchemaName(prefix);
       schemas.add(schema);
-      const store = createPostgresEventStore({ ...options, schema, connectionString: target.url! });
+      const store = createPostgresEventStore({
+        ...via.settings,
+        ...options,
+        schema,
+        connectionString: via.target.url!,
+      });
       stores.push(store);
       return store;
     },
