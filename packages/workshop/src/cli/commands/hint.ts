@@ -1,3 +1,4 @@
+import { isPassed } from '../../progress/progress';
 import { revealNextHint } from '../../selection/hints';
 import { currentStep, findStep } from '../../selection/step-selection';
 import { type CommandContext, shown } from '../context';
@@ -31,7 +32,10 @@ export function hintCommand(ctx: CommandContext, ref: string | undefined): numbe
   if (reveal.revealed === undefined || reveal.seen.length === reveal.total) {
     out(
       `${reveal.revealed === undefined ? 'No more hints: that was all of them.' : 'That was the last hint.'} ` +
-        `The goal is explained in ${readme}; the solution unlocks once the step passes.`,
+        `The goal is explained in ${readme}; ` +
+        (isPassed(reveal.progress, step.key)
+          ? `your version passes, so the reference solution is open: ${ctx.invocation} solution ${step.key}`
+          : 'the reference solution unlocks once your version passes.'),
     );
   } else {
     out(style.dim(`Run ${ctx.invocation} hint again for the next one.`));
