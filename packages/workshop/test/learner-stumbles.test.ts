@@ -78,6 +78,13 @@ describe('1. the runner works where learners work', () => {
   });
 });
 
+test("inside an exercise folder, the next step is that exercise's, not the first exercise's", () => {
+  const run = runner(['list', '--no-color'], {}, join(fixture.root, 'exercises/extra'));
+  expect(run.stdout, 'the learner is working on extra, in its folder').toContain('Next: extra/01-add');
+  const atRoot = runner(['list', '--no-color'], {}, fixture.root);
+  expect(atRoot.stdout, 'at the root, the first unpassed step overall').toContain('Next: maths/01-add');
+});
+
 describe('3. verify type-checks', () => {
   test('a type error in a passing step fails verify, shown with file, line and column', () => {
     fixture.write('exercises/maths/src/add.ts', `${SOLVED_ADD}export const n: number = 'not a number';\n`);

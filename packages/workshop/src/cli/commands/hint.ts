@@ -7,7 +7,8 @@ import { type CommandContext, shown } from '../context';
 export function hintCommand(ctx: CommandContext, ref: string | undefined): number {
   const { style, out } = ctx;
   const progress = ctx.readProgress();
-  const step = ref === undefined ? currentStep(ctx.workshop, progress) : findStep(ctx.workshop, ref);
+  const step =
+    ref === undefined ? currentStep(ctx.workshop, progress, ctx.here) : findStep(ctx.workshop, ref);
   if (step === undefined) {
     out(
       style.green('Every step passes: no hint needed. Name a step to see its hints: ') +

@@ -87,7 +87,7 @@ export async function verifyStep(ctx: CommandContext, step: Step): Promise<boole
 /** `verify [step]`: runs the named step's tests, or the current step's. Exit code 1 when they fail. */
 export async function verifyCommand(ctx: CommandContext, ref: string | undefined): Promise<number> {
   const step =
-    ref === undefined ? currentStep(ctx.workshop, ctx.readProgress()) : findStep(ctx.workshop, ref);
+    ref === undefined ? currentStep(ctx.workshop, ctx.readProgress(), ctx.here) : findStep(ctx.workshop, ref);
   if (step === undefined) {
     ctx.out(ctx.style.green('Every step of the workshop passes. Well done!'));
     ctx.out(`Re-check one with ${ctx.invocation} verify <step>; see the steps with ${ctx.invocation} list.`);
