@@ -117,6 +117,7 @@ function relay(
  * with `color: false` every escape sequence is taken out of it, whatever vitest or the code frames
  * of a syntax error put in.
  *
+ * @param output where vitest's report goes (default: this process's stdout and stderr)
  * @example
  * ```ts
  * const { passed } = await runStepTests(step, { color: false });
