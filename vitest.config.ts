@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Exercises are not listed: their untouched stubs fail by design (CI proves that separately).
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'solutions/*'],
+    projects: ['packages/*', 'solutions/*', 'scripts'],
     reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });

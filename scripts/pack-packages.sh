@@ -6,7 +6,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 cd "$root"
 
-pnpm turbo run build --output-logs=errors-only
+# No telemetry banner in the middle of `pnpm test`.
+TURBO_TELEMETRY_DISABLED=1 pnpm turbo run build --output-logs=errors-only
 
 for manifest in packages/*/package.json; do
   dir=$(dirname "$manifest")

@@ -36,7 +36,7 @@ describe('01-schema: createSchema()', () => {
     createSchema(db);
     const byName = new Map(columns('events').map((c) => [c.name, c]));
     for (const name of ['user_id', 'correlation_id', 'causation_id'])
-      expect(byName.has(name), name).toBe(true);
+      expect(byName.has(name), `events must have a ${name} column (it may be NULL)`).toBe(true);
     for (const name of [
       'aggregate_id',
       'aggregate_type',
@@ -55,40 +55,52 @@ describe('01-schema: createSchema()', () => {
     insertEvent({ eventId: 'e1', aggregateId: 'acc-1', version: 1 });
     insertEvent({ eventId: 'e2', aggregateId: 'acc-1', version: 2 });
     insertEvent({ eventId: 'e3', aggregateId: 'acc-2', version: 1 });
-    expect(() => insertEvent({ eventId: 'e4', aggregateId: 'acc-1', version: 2 })).toThrow(/UNIQUE/i);
+    expect(
+      () => insertEvent({ eventId: 'e4', aggregateId: 'acc-1', version: 2 }),
+      'a second event at version 2 of acc-1 must be refused: UNIQUE (aggregate_id, version)',
+    ).toThrow(/UNIQUE/i);
   });
 
   it('never stores two events with the same event_id', () => {
     createSchema(db);
     insertEvent({ eventId: 'same', aggregateId: 'acc-1', version: 1 });
-    expect(() => insertEvent({ eventId: 'same', aggregateId: 'acc-2', version: 1 })).toThrow(
-      /UNIQUE|PRIMARY/i,
-    );
+    expect(
+      () => insertEvent({ eventId: 'same', aggregateId: 'acc-2', version: 1 }),
+      'a second event with event_id "same" must be refused: make event_id the PRIMARY KEY (or UNIQUE)',
+    ).toThrow(/UNIQUE|PRIMARY/i);
   });
 
   it('refuses event_data that is not JSON', () => {
     createSchema(db);
-    expect(() => insertEvent({ eventId: 'e1', aggregateId: 'acc-1', version: 1, data: '{oops' })).toThrow(
-      /CHECK/i,
-    );
+    expect(
+      () => insertEvent({ eventId: 'e1', aggregateId: 'acc-1', version: 1, data: '{oops' }),
+      'event_data "{oops" must be refused: add CHECK (json_valid(event_data))',
+    ).toThrow(/CHECK/i);
     insertEvent({ eventId: 'e2', aggregateId: 'acc-1', version: 1, data: '{"ok":true}' });
   });
 
   it('has indexes for reading a stream in version order, by event type, and by time', () => {
     createSchema(db);
     const stream = plan("SELECT * FROM events WHERE aggregate_id = 'acc-1' AND version > 0 ORDER BY version");
-    expect(stream).toMatch(/USING (COVERING )?INDEX/);
+    expect(
+      stream,
+      'reading one account in version order must use an index: the UNIQUE (aggregate_id, version) constraint gives one',
+    ).toMatch(/USING (COVERING )?INDEX/);
     expect(stream, 'a stream read must not sort in a temp b-tree').not.toMatch(/TEMP B-TREE/);
-    expect(plan("SELECT * FROM events WHERE event_type = 'MoneyDeposited'")).toMatch(
-      /USING (COVERING )?INDEX/,
-    );
-    expect(plan('SELECT * FROM events WHERE occurred_at >= 0')).toMatch(/USING (COVERING )?INDEX/);
+    expect(
+      plan("SELECT * FROM events WHERE event_type = 'MoneyDeposited'"),
+      'finding events by type must use an index: CREATE INDEX IF NOT EXISTS idx_events_type ON events (event_type)',
+    ).toMatch(/USING (COVERING )?INDEX/);
+    expect(
+      plan('SELECT * FROM events WHERE occurred_at >= 0'),
+      'finding events by time must use an index: CREATE INDEX IF NOT EXISTS idx_events_occurred_at ON events (occurred_at)',
+    ).toMatch(/USING (COVERING )?INDEX/);
   });
 
   it('creates a snapshots table holding one snapshot per aggregate', () => {
     createSchema(db);
     const names = columns('snapshots').map((c) => c.name);
-    expect(names).toEqual(
+    expect(names, 'snapshots must have these columns').toEqual(
       expect.arrayContaining(['aggregate_id', 'aggregate_type', 'version', 'state', 'created_at']),
     );
     const insert = db.prepare(
@@ -103,6 +115,9 @@ describe('01-schema: createSchema()', () => {
     createSchema(db);
     insertEvent({ eventId: 'e1', aggregateId: 'acc-1', version: 1 });
     createSchema(db);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 1 });
+    expect(
+      db.prepare('SELECT COUNT(*) AS n FROM events').get(),
+      'running createSchema twice must keep the events already stored: CREATE TABLE IF NOT EXISTS',
+    ).toEqual({ n: 1 });
   });
 });

@@ -57,8 +57,11 @@ describe(`05-concurrency: two writers, one account (${stores.kind})`, () => {
     // The loser's deposit is not lost silently: it was refused, so only the winner's is in the balance.
     const winner = outcomes[0]?.outcome === 'saved' ? 100 : 200;
     const account = await createAccountRepository(await stores.open()).get(id);
-    expect(account.balance).toBe(1000 + winner);
-    expect(account.version).toBe(3);
+    expect(
+      account.balance,
+      "only the winner's deposit is in the balance: the loser's was refused, not lost silently",
+    ).toBe(1000 + winner);
+    expect(account.version, "open + first deposit + the winner's deposit = version 3").toBe(3);
   });
 
   it('two real processes load the same version, both save: one wins, one gets ConcurrencyError', async () => {
@@ -79,7 +82,7 @@ describe(`05-concurrency: two writers, one account (${stores.kind})`, () => {
       expectOneWinner(reports.map((r) => r.outcome as DepositOutcome));
       const winner = (reports[0]!.outcome as DepositOutcome).outcome === 'saved' ? 100 : 200;
       const account = await createAccountRepository(await stores.open()).get(id);
-      expect(account.balance).toBe(1000 + winner);
+      expect(account.balance, "only the winning process's deposit is in the balance").toBe(1000 + winner);
     } finally {
       for (const c of children) c.process.kill();
     }

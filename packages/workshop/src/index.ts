@@ -1,6 +1,7 @@
 // The workshop runner as a library: what `chronicle-workshop` (pnpm workshop) is built from.
 export { type CliArgs, COMMANDS, type CommandName, parseCliArgs } from './cli/args';
 export type { CliIO, OutputStream } from './cli/context';
+export { invocationOf } from './cli/invocation';
 export { EXIT_USAGE, runCli } from './cli/run-cli';
 export { isWorkshopError, WorkshopError, type WorkshopErrorCode } from './errors';
 export { findWorkshopRoot, loadWorkshop, MANIFEST_FILE } from './manifest/load-workshop';
@@ -24,6 +25,8 @@ export {
   writeProgress,
 } from './progress/progress-file';
 export { type ResetResult, resetStep } from './runner/reset-step';
+export { stripAnsi } from './runner/strip-ansi';
+export { parseTscOutput, type TypeCheck, type TypeDiagnostic, typeCheckStep } from './runner/type-check';
 export {
   type RunStepTestsOptions,
   resolveVitestBin,

@@ -75,8 +75,11 @@ describe('solution', () => {
   test('refuses before the step passes, then prints the reference file and a diff command', async () => {
     const locked = await run('solution', 'maths/01-add');
     expect(locked.code).toBe(1);
-    expect(locked.stderr).toContain('unlocks once your version passes');
-    expect(locked.stdout).toBe('');
+    expect(locked.stdout).toContain('The solution of maths/01-add opens once your version passes.');
+    expect(locked.stdout, 'what to run, in the form that started the runner').toContain(
+      'pnpm workshop verify maths/01-add',
+    );
+    expect(locked.stdout).not.toContain('diff ');
     writeProgress(fixture.root, markPassed(EMPTY_PROGRESS, 'maths/01-add', new Date()));
     const open = await run('solution', '1');
     expect(open.code).toBe(0);

@@ -111,7 +111,10 @@ export async function tellStory(filename: string, out: StoryOutput): Promise<voi
     } catch (error) {
       if (!(error instanceof InsufficientFundsError)) throw error;
       const version = await store.getStreamVersion({ aggregateType: 'BankAccount', aggregateId: ACCOUNT_ID });
-      line(`   ✗ withdraw ${money(5000)} refused (${error.name}): ${error.message}`);
+      // In the story's unit (25.00), not the error message's integer cents: one unit per sentence.
+      line(
+        `   ✗ withdraw ${money(error.requested)} refused (${error.name}): the balance is only ${money(error.balance)}`,
+      );
       line(dim(`     nothing was written: the stream is still at version ${version}`));
     }
     const afterWithdraw = await withdrawMoney(accounts, ACCOUNT_ID, 2000);

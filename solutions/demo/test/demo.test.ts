@@ -82,7 +82,10 @@ describe('pnpm demo', () => {
   });
 
   test('the overdraft is refused and leaves no event; the collision is retried and both deposits count', () => {
-    expect(first.stdout).toContain('✗ withdraw 50.00 refused (InsufficientFundsError)');
+    expect(first.stdout).toContain(
+      '✗ withdraw 50.00 refused (InsufficientFundsError): the balance is only 35.00',
+    );
+    expect(first.stdout, 'one unit in the story: amounts as 25.00, never cents').not.toMatch(/\bcents\b/);
     expect(first.stdout).toContain('nothing was written: the stream is still at version 3');
     expect(first.stdout).toContain(
       'ConcurrencyError: Stream BankAccount/acc-ada: expected version 4, but the current version is 5',

@@ -1,7 +1,8 @@
-import { join, relative } from 'node:path';
-import type { Step, Workshop } from '../manifest/manifest-types';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Exercise, Step, Workshop } from '../manifest/manifest-types';
 import type { WorkshopProgress } from '../progress/progress';
 import { readProgress, writeProgress } from '../progress/progress-file';
+import { invocationOf, runsAsPackageScript } from './invocation';
 import type { Style } from './style';
 
 /** A stream the runner writes to (process.stdout, or a buffer in tests). */
@@ -24,6 +25,12 @@ export interface CommandContext {
   readonly style: Style;
   /** How the learner calls the runner, for the commands it suggests (`pnpm workshop`). */
   readonly invocation: string;
+  /** The exercise whose folder the runner was started in, if any: its steps come first. */
+  readonly here: Exercise | undefined;
+  /** Where vitest's report goes (the runner's own stdout and stderr). */
+  readonly io: CliIO;
+  /** Exit code of a step that does not pass yet: 1, or 0 under the `workshop` package script (see invocation.ts). */
+  readonly notPassingExitCode: number;
   /** Prints one line to stdout. */
   readonly out: (line?: string) => void;
   readonly now: () => Date;
@@ -31,12 +38,20 @@ export interface CommandContext {
   readonly writeProgress: (progress: WorkshopProgress) => void;
 }
 
+const isInside = (dir: string, path: string): boolean => {
+  const rel = relative(dir, resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
+
 /** Creates the context of one run. */
 export function createContext(workshop: Workshop, style: Style, io: CliIO): CommandContext {
   return {
     workshop,
     style,
-    invocation: io.env.CHRONICLE_WORKSHOP_COMMAND ?? 'pnpm workshop',
+    invocation: invocationOf(io.env),
+    here: workshop.exercises.find((exercise) => isInside(exercise.dir, io.cwd)),
+    io,
+    notPassingExitCode: runsAsPackageScript(io.env) ? 0 : 1,
     out: (line = '') => {
       io.stdout.write(`${line}\n`);
     },

@@ -14,7 +14,8 @@ ${bold('Commands')}
   hint [step]        show one more hint for the step each time, from a nudge to a near-answer
   watch [step]       re-run the tests on every save; move on to the next step when green
   reset <step>       put the step's stub back from the last commit (a copy of yours is kept)
-  solution <step>    show the reference solution, once your version of the step passes
+  solution <step>    show the reference solution, once your version of the step passes (a nudge,
+                     not a lock: the solutions are in solutions/ for anyone who opens them)
   help               this text
 
 ${bold('Steps')} are named ${dim('exercise/step')} (bank-account/01-schema), by their id when unique
@@ -25,7 +26,11 @@ ${bold('Options')}
   --color, --no-color   force colours on or off (default: on for a terminal; NO_COLOR is honoured)
   -h, --help         this text
 
-Run it from the repository root; inside an exercise's folder, pnpm runs that package's scripts, so
-use ${dim('pnpm -w workshop')} there. Progress is kept in .chronicle/workshop-progress.json at the
-repository root; delete it to start over.`;
+Run it from anywhere in the repository, an exercise's folder included. A step passes when its tests
+pass and its files type-check. Progress is kept in .chronicle/workshop-progress.json at the
+repository root; delete it to start over.
+
+${bold('Exit code')} 0 when done, 1 when the step does not pass or something went wrong, 2 for a usage
+  error. Run as the repository's ${dim('workshop')} script, a step that does not pass yet exits 0 (the
+  verdict is printed; pnpm would only add "Command failed" under it).`;
 }

@@ -10,6 +10,7 @@ import { verifyCommand } from './commands/verify';
 import { watchCommand } from './commands/watch';
 import { type CliIO, createContext } from './context';
 import { helpText } from './help';
+import { invocationOf } from './invocation';
 import { createStyle, shouldColor } from './style';
 
 /** Exit code for a command line the runner does not understand. */
@@ -36,7 +37,7 @@ export async function runCli(argv: readonly string[], io: CliIO, signal?: AbortS
     const args = parseCliArgs(argv);
     style = createStyle(shouldColor(io.stdout.isTTY, io.env, args.color));
     if (args.command === 'help') {
-      io.stdout.write(`${helpText(io.env.CHRONICLE_WORKSHOP_COMMAND ?? 'pnpm workshop', style)}\n`);
+      io.stdout.write(`${helpText(invocationOf(io.env), style)}\n`);
       return 0;
     }
     const root = args.root === undefined ? findWorkshopRoot(io.cwd) : resolve(io.cwd, args.root);
@@ -57,10 +58,7 @@ export async function runCli(argv: readonly string[], io: CliIO, signal?: AbortS
     }
   } catch (error) {
     if (isWorkshopError(error)) {
-      const hint =
-        error.code === 'USAGE'
-          ? `\nRun ${io.env.CHRONICLE_WORKSHOP_COMMAND ?? 'pnpm workshop'} --help for the commands.`
-          : '';
+      const hint = error.code === 'USAGE' ? `\nRun ${invocationOf(io.env)} --help for the commands.` : '';
       return fail(`${error.message}${hint}`, error.code === 'USAGE' ? EXIT_USAGE : 1);
     }
     return fail(error instanceof Error ? (error.stack ?? error.message) : String(error), 1);

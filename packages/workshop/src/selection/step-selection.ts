@@ -1,18 +1,18 @@
 import { WorkshopError } from '../errors';
-import type { Step, Workshop } from '../manifest/manifest-types';
+import type { Exercise, Step, Workshop } from '../manifest/manifest-types';
 import { isPassed, type WorkshopProgress } from '../progress/progress';
 
 /**
- * The step to work on: the first step, in working order, whose tests have not passed.
- * `undefined` when every step has passed.
- *
- * @example
- * ```ts
- * const step = currentStep(workshop, readProgress(workshop.root));
- * ```
+ * The step to work on: the first that has not passed, in working order. With `within` (the exercise
+ * whose folder the learner is in), the first unpassed step of that exercise, when it has one.
  */
-export function currentStep(workshop: Workshop, progress: WorkshopProgress): Step | undefined {
-  return workshop.steps.find((step) => !isPassed(progress, step.key));
+export function currentStep(
+  workshop: Workshop,
+  progress: WorkshopProgress,
+  within?: Exercise,
+): Step | undefined {
+  const open = (step: Step): boolean => !isPassed(progress, step.key);
+  return workshop.steps.find((step) => step.exercise === within && open(step)) ?? workshop.steps.find(open);
 }
 
 /**

@@ -76,6 +76,23 @@ export function createFixture(options: FixtureOptions = {}): Fixture {
     'exercises/maths/test/double.test.ts',
     `import { expect, test } from 'vitest';\nimport { double } from '../src/double';\n\ntest('doubles', () => {\n  expect(double(21)).toBe(42);\n});\n`,
   );
+  // The runner type-checks the exercise with its own tsconfig.json, as a real exercise has one.
+  write(
+    root,
+    'exercises/maths/tsconfig.json',
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: 'ES2022',
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        skipLibCheck: true,
+        types: [],
+      },
+      include: ['src', 'test'],
+    }),
+  );
   write(root, 'exercises/maths/steps/01-add.md', '# Add\n');
   write(root, 'exercises/maths/steps/02-double.md', '# Double\n');
   write(root, 'solutions/maths/src/add.ts', SOLVED_ADD);

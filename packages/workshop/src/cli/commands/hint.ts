@@ -1,3 +1,4 @@
+import { isPassed } from '../../progress/progress';
 import { revealNextHint } from '../../selection/hints';
 import { currentStep, findStep } from '../../selection/step-selection';
 import { type CommandContext, shown } from '../context';
@@ -6,7 +7,8 @@ import { type CommandContext, shown } from '../context';
 export function hintCommand(ctx: CommandContext, ref: string | undefined): number {
   const { style, out } = ctx;
   const progress = ctx.readProgress();
-  const step = ref === undefined ? currentStep(ctx.workshop, progress) : findStep(ctx.workshop, ref);
+  const step =
+    ref === undefined ? currentStep(ctx.workshop, progress, ctx.here) : findStep(ctx.workshop, ref);
   if (step === undefined) {
     out(
       style.green('Every step passes: no hint needed. Name a step to see its hints: ') +
@@ -31,7 +33,10 @@ export function hintCommand(ctx: CommandContext, ref: string | undefined): numbe
   if (reveal.revealed === undefined || reveal.seen.length === reveal.total) {
     out(
       `${reveal.revealed === undefined ? 'No more hints: that was all of them.' : 'That was the last hint.'} ` +
-        `The goal is explained in ${readme}; the solution unlocks once the step passes.`,
+        `The goal is explained in ${readme}; ` +
+        (isPassed(reveal.progress, step.key)
+          ? `your version passes, so the reference solution is open: ${ctx.invocation} solution ${step.key}`
+          : 'the reference solution unlocks once your version passes.'),
     );
   } else {
     out(style.dim(`Run ${ctx.invocation} hint again for the next one.`));

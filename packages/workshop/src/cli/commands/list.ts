@@ -7,7 +7,7 @@ import { type CommandContext, shown, stepTitle, stepWhereabouts } from '../conte
 export function listCommand(ctx: CommandContext): number {
   const { workshop, style, out } = ctx;
   const progress = ctx.readProgress();
-  const current = currentStep(workshop, progress);
+  const current = currentStep(workshop, progress, ctx.here);
   const done = workshop.steps.filter((step) => isPassed(progress, step.key)).length;
   const total = workshop.steps.length;
   out(`${style.bold('Chronicle workshop')}: ${done} of ${total} steps pass`);

@@ -19,7 +19,8 @@ export async function watchCommand(
   signal: AbortSignal,
 ): Promise<number> {
   const { style, out } = ctx;
-  let step = ref === undefined ? currentStep(ctx.workshop, ctx.readProgress()) : findStep(ctx.workshop, ref);
+  let step =
+    ref === undefined ? currentStep(ctx.workshop, ctx.readProgress(), ctx.here) : findStep(ctx.workshop, ref);
   while (step !== undefined && !signal.aborted) {
     const watcher = new ChangeWatcher(watchedDirs(step));
     try {
