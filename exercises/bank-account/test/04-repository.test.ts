@@ -21,13 +21,18 @@ describe(`04-repository: load and save through Repository (${stores.kind})`, () 
     const accounts = createAccountRepository(store);
     const id = newId();
     const opened = await openAccount(accounts, id, 'Ada');
-    expect(opened.owner).toBe('Ada');
-    expect(await storedTypes(id)).toEqual([['AccountOpened', { owner: 'Ada' }]]);
+    expect(opened.owner, "openAccount returns the opened account, owned by 'Ada'").toBe('Ada');
+    expect(await storedTypes(id), 'openAccount saves exactly one AccountOpened in the stream').toEqual([
+      ['AccountOpened', { owner: 'Ada' }],
+    ]);
     const loaded = await accounts.load(id);
-    expect(loaded?.isOpen).toBe(true);
-    expect(loaded?.owner).toBe('Ada');
-    expect(loaded?.version).toBe(1);
-    expect(await accounts.load(newId()), 'an account that was never opened').toBeNull();
+    expect(loaded?.isOpen, 'accounts.load(id) replays AccountOpened: the loaded account is open').toBe(true);
+    expect(loaded?.owner, "the loaded account's owner comes from the stored AccountOpened").toBe('Ada');
+    expect(loaded?.version, 'one stored event: the loaded account is at version 1').toBe(1);
+    expect(
+      await accounts.load(newId()),
+      'accounts.load() of an account that was never opened returns null',
+    ).toBeNull();
   });
 
   it('deposits and withdraws: each call loads, decides, saves; a reload shows the balance', async () => {
@@ -36,13 +41,18 @@ describe(`04-repository: load and save through Repository (${stores.kind})`, () 
     await openAccount(accounts, id, 'Ada');
     await depositMoney(accounts, id, 2500);
     const after = await withdrawMoney(accounts, id, 700);
-    expect(after.balance).toBe(1800);
-    expect(after.uncommittedEvents, 'saved events are committed').toEqual([]);
+    expect(after.balance, 'withdrawMoney returns the account: 2500 deposited - 700 withdrawn = 1800').toBe(
+      1800,
+    );
+    expect(
+      after.uncommittedEvents,
+      'after save, the returned account has no uncommitted events left',
+    ).toEqual([]);
     // A fresh repository sees only what is stored.
     const reloaded = await createAccountRepository(store).get(id);
-    expect(reloaded.balance).toBe(1800);
-    expect(reloaded.version).toBe(3);
-    expect(await storedTypes(id)).toEqual([
+    expect(reloaded.balance, 'a fresh repository loads the stored balance: 1800').toBe(1800);
+    expect(reloaded.version, 'open + deposit + withdraw were each saved: version 3').toBe(3);
+    expect(await storedTypes(id), 'each call saved its event, in order').toEqual([
       ['AccountOpened', { owner: 'Ada' }],
       ['MoneyDeposited', { amount: 2500 }],
       ['MoneyWithdrawn', { amount: 700 }],
@@ -54,24 +64,45 @@ describe(`04-repository: load and save through Repository (${stores.kind})`, () 
     const id = newId();
     await openAccount(accounts, id, 'Ada');
     await depositMoney(accounts, id, 100);
-    await expect(withdrawMoney(accounts, id, 101)).rejects.toBeInstanceOf(InsufficientFundsError);
-    expect(await store.getStreamVersion({ aggregateType: 'BankAccount', aggregateId: id })).toBe(2);
+    await expect(
+      withdrawMoney(accounts, id, 101),
+      'withdrawing 101 from a balance of 100 must reject with InsufficientFundsError',
+    ).rejects.toBeInstanceOf(InsufficientFundsError);
+    expect(
+      await store.getStreamVersion({ aggregateType: 'BankAccount', aggregateId: id }),
+      'a refused withdrawal stores nothing: the stream stays at version 2 (open + deposit)',
+    ).toBe(2);
   });
 
   it('refuses money movements on an account that does not exist (AggregateNotFoundError)', async () => {
     const accounts = createAccountRepository(store);
     const id = newId();
-    await expect(depositMoney(accounts, id, 100)).rejects.toSatisfy(isAggregateNotFoundError);
-    await expect(withdrawMoney(accounts, id, 100)).rejects.toSatisfy(isAggregateNotFoundError);
-    expect(await store.getEvents('BankAccount', id)).toEqual([]);
+    await expect(
+      depositMoney(accounts, id, 100),
+      'depositMoney on an account that was never opened must reject with AggregateNotFoundError (use accounts.get)',
+    ).rejects.toSatisfy(isAggregateNotFoundError);
+    await expect(
+      withdrawMoney(accounts, id, 100),
+      'withdrawMoney on an account that was never opened must reject with AggregateNotFoundError (use accounts.get)',
+    ).rejects.toSatisfy(isAggregateNotFoundError);
+    expect(
+      await store.getEvents('BankAccount', id),
+      'nothing is stored for an account that does not exist',
+    ).toEqual([]);
   });
 
   it('refuses to open an account id twice, storing nothing the second time', async () => {
     const accounts = createAccountRepository(store);
     const id = newId();
     await openAccount(accounts, id, 'Ada');
-    await expect(openAccount(accounts, id, 'Eve')).rejects.toMatchObject({ code: 'ACCOUNT_ALREADY_OPEN' });
-    expect(await storedTypes(id)).toEqual([['AccountOpened', { owner: 'Ada' }]]);
+    await expect(
+      openAccount(accounts, id, 'Eve'),
+      'opening an id that is already open must reject with ACCOUNT_ALREADY_OPEN',
+    ).rejects.toMatchObject({ code: 'ACCOUNT_ALREADY_OPEN' });
+    expect(
+      await storedTypes(id),
+      "the second open stores nothing: only Ada's AccountOpened is in the stream",
+    ).toEqual([['AccountOpened', { owner: 'Ada' }]]);
   });
 
   it('stamps who did it (SaveOptions) on the stored events', async () => {
@@ -81,7 +112,13 @@ describe(`04-repository: load and save through Repository (${stores.kind})`, () 
     await depositMoney(accounts, id, 100, { userId: 'teller-7', correlationId: 'req-42' });
     await withdrawMoney(accounts, id, 50, { userId: 'atm-3' });
     const events = await store.getEvents('BankAccount', id);
-    expect(events.map((e) => e.userId)).toEqual(['clerk-1', 'teller-7', 'atm-3']);
-    expect(events[1]?.correlationId).toBe('req-42');
+    expect(
+      events.map((e) => e.userId),
+      'each operation passes its SaveOptions to save: the stored events carry their userId',
+    ).toEqual(['clerk-1', 'teller-7', 'atm-3']);
+    expect(
+      events[1]?.correlationId,
+      "the deposit's correlationId from SaveOptions is on its stored event",
+    ).toBe('req-42');
   });
 });

@@ -64,12 +64,21 @@ describe(`04-retry: adding an item retries with backoff on a conflict (${stores.
       baseDelayMs: 1,
       onRetry: (info) => retries.push(info),
     });
-    expect(retries.map((r) => r.attempt)).toEqual([1]);
-    expect(stats.appends).toBe(2);
-    expect(order.items.map((l) => l.productId)).toEqual(['book', 'pen', 'mug']);
+    expect(
+      retries.map((r) => r.attempt),
+      'one conflict means one retry: pass `retry` to withRetry so onRetry is called once, after attempt 1',
+    ).toEqual([1]);
+    expect(stats.appends, 'two saves: the first conflicts, the retry succeeds').toBe(2);
+    expect(
+      order.items.map((l) => l.productId),
+      "the returned order was reloaded on the retry: it has the other writer's pen, then your mug",
+    ).toEqual(['book', 'pen', 'mug']);
     const stored = await repository(store).get(id);
-    expect(stored.items).toEqual([line('book', 1, 1500), line('pen', 1, 250), line('mug', 1, 900)]);
-    expect(stored.version).toBe(3);
+    expect(
+      stored.items,
+      "the stored order keeps the other writer's pen and your mug: no lost update",
+    ).toEqual([line('book', 1, 1500), line('pen', 1, 250), line('mug', 1, 900)]);
+    expect(stored.version, "create + the other writer's pen + your mug = version 3").toBe(3);
   });
 
   it('gives up after maxAttempts tries in all with the ConcurrencyError, backing off 1, 2, 4 ms', async () => {
@@ -82,11 +91,23 @@ describe(`04-retry: adding an item retries with backoff on a conflict (${stores.
       jitter: 'none',
       onRetry: (info) => retries.push(info),
     });
-    await expect(attempt).rejects.toSatisfy(isConcurrencyError);
-    expect(stats.appends, 'maxAttempts counts every try, the first included').toBe(4);
-    expect(retries.map((r) => r.delayMs)).toEqual([1, 2, 4]);
+    await expect(
+      attempt,
+      'when every attempt conflicts, the last ConcurrencyError must be thrown as it is (not wrapped in a new Error)',
+    ).rejects.toSatisfy(isConcurrencyError);
+    expect(
+      stats.appends,
+      'maxAttempts: 4 means 4 tries in all, the first included: load, add and save on every attempt',
+    ).toBe(4);
+    expect(
+      retries.map((r) => r.delayMs),
+      'the pauses between the 4 tries double from baseDelayMs 1 (jitter none): 1, 2, 4 ms',
+    ).toEqual([1, 2, 4]);
     const stored = await repository(store).get(id);
-    expect(stored.items.map((l) => l.productId)).toEqual(['book', 'pen']);
+    expect(
+      stored.items.map((l) => l.productId),
+      "every one of your saves conflicted, so your mug was never stored: only the book and the other writer's pens are",
+    ).toEqual(['book', 'pen']);
   });
 
   it('does not retry what is not a conflict: a confirmed order refuses at once', async () => {
@@ -98,9 +119,13 @@ describe(`04-retry: adding an item retries with backoff on a conflict (${stores.
     const { store: busy, stats } = contended(0);
     await expect(
       addItemWithRetry(repository(busy), id, line('mug', 1, 900), { baseDelayMs: 1 }),
+      'adding an item to a confirmed order must reject with NOT_DRAFT',
     ).rejects.toMatchObject({ code: 'NOT_DRAFT' });
-    expect(stats.loads).toBe(1);
-    expect(stats.appends).toBe(0);
+    expect(
+      stats.loads,
+      'a rule error (NOT_DRAFT) is not a conflict: it is not retried, the order is loaded once',
+    ).toBe(1);
+    expect(stats.appends, 'a refused item is never saved').toBe(0);
   });
 
   it('sees the order as it is on every attempt: confirmed meanwhile means NOT_DRAFT, not a lost update', async () => {
@@ -123,9 +148,12 @@ describe(`04-retry: adding an item retries with backoff on a conflict (${stores.
     });
     await expect(
       addItemWithRetry(repository(racing), id, line('mug', 1, 900), { baseDelayMs: 1 }),
+      'the other writer confirmed the order: your retry must reload it, see it is confirmed, and reject with NOT_DRAFT',
     ).rejects.toMatchObject({ code: 'NOT_DRAFT' });
     const stored = await repository(store).get(id);
-    expect(stored.status).toBe('confirmed');
-    expect(stored.items).toEqual([line('book', 1, 1500)]);
+    expect(stored.status, "the other writer's confirmation stands").toBe('confirmed');
+    expect(stored.items, 'your mug was not added to the confirmed order: only the book is stored').toEqual([
+      line('book', 1, 1500),
+    ]);
   });
 });

@@ -37,10 +37,21 @@ function deepFreeze<T>(value: T): T {
 
 describe(`05-upcast: OrderCreated V1 is read as V2 (${stores.kind})`, () => {
   it('orderCreatedV1ToV2 turns V1 data into V2: every item gets price 0 in USD', () => {
-    expect(orderCreatedV1ToV2.eventType).toBe('OrderCreated');
-    expect(orderCreatedV1ToV2.fromSchemaVersion).toBe(1);
-    expect(orderCreatedV1ToV2.toSchemaVersion ?? 2).toBe(2);
-    expect(orderUpcasters).toContain(orderCreatedV1ToV2);
+    expect(
+      orderCreatedV1ToV2.eventType,
+      "the upcaster reads OrderCreated events: set eventType to 'OrderCreated'",
+    ).toBe('OrderCreated');
+    expect(
+      orderCreatedV1ToV2.fromSchemaVersion,
+      'the upcaster reads the V1 events: set fromSchemaVersion to 1',
+    ).toBe(1);
+    expect(
+      orderCreatedV1ToV2.toSchemaVersion ?? 2,
+      'the upcaster produces V2: leave toSchemaVersion out (it defaults to 2) or set it to 2',
+    ).toBe(2);
+    expect(orderUpcasters, 'orderUpcasters must list orderCreatedV1ToV2, or no store will run it').toContain(
+      orderCreatedV1ToV2,
+    );
     const stored = deepFreeze({
       eventId: 'e-1',
       aggregateType: 'Order',
@@ -59,7 +70,10 @@ describe(`05-upcast: OrderCreated V1 is read as V2 (${stores.kind})`, () => {
       occurredAt: new Date('2024-01-01T00:00:00Z'),
     }) satisfies DomainEvent<string, OrderCreatedV1Data>;
     // Frozen: an upcaster that changes the stored event in place throws here.
-    expect(orderCreatedV1ToV2.upcast(stored)).toEqual({
+    expect(
+      orderCreatedV1ToV2.upcast(stored),
+      'upcast returns new V2 data: the same customer and items, each item with pricePerUnit 0 and currency USD',
+    ).toEqual({
       customerId: 'cust-1',
       items: [line('book', 2, 0, 'USD'), line('pen', 1, 0, 'USD')],
     });
@@ -68,26 +82,34 @@ describe(`05-upcast: OrderCreated V1 is read as V2 (${stores.kind})`, () => {
   it('a store with the upcasters reads a V1 event as V2; the stored event stays V1', async () => {
     const id = await legacyOrder();
     const [read] = await upcasting.getEvents('Order', id);
-    expect(read).toMatchObject({
+    expect(
+      read,
+      'a store given orderUpcasters reads the V1 OrderCreated as schema version 2, with V2 items',
+    ).toMatchObject({
       schemaVersion: 2,
       eventData: { customerId: 'cust-1', items: [line('book', 2, 0, 'USD')] },
     });
     const [raw] = await plain.getEvents('Order', id);
-    expect(raw).toMatchObject({ schemaVersion: 1, eventData: v1Data });
+    expect(
+      raw,
+      'a store without the upcasters still reads schema version 1: upcasting happens on read, the stored event is never rewritten',
+    ).toMatchObject({ schemaVersion: 1, eventData: v1Data });
   });
 
   it('an order created in V1 days loads and works: it is a draft in USD', async () => {
     const id = await legacyOrder();
     const orders = new Repository(upcasting, { create: (orderId) => new Order(orderId) });
     const order = await orders.get(id);
-    expect([order.status, order.currency, order.items]).toEqual([
-      'draft',
-      'USD',
-      [line('book', 2, 0, 'USD')],
-    ]);
+    expect(
+      [order.status, order.currency, order.items],
+      'an order created in V1 days loads as [status, currency, items]: a draft in USD, its book at price 0',
+    ).toEqual(['draft', 'USD', [line('book', 2, 0, 'USD')]]);
     order.addItem(line('pen', 1, 250, 'USD'));
     await orders.save(order);
-    expect((await orders.get(id)).total).toBe(250);
+    expect(
+      (await orders.get(id)).total,
+      'the V1 order takes new items: book at 0 + a pen at 250 = a total of 250',
+    ).toBe(250);
   });
 
   it('leaves V2 events alone, and every read path upcasts (not just getEvents)', async () => {
@@ -96,10 +118,19 @@ describe(`05-upcast: OrderCreated V1 is read as V2 (${stores.kind})`, () => {
     modern.create({ customerId: 'cust-2', items: [line('mug', 1, 900)] });
     await new Repository(upcasting, { create: (orderId) => new Order(orderId) }).save(modern);
     const [current] = await upcasting.getEvents('Order', modern.id);
-    expect(current).toMatchObject({ schemaVersion: 2, eventData: { items: [line('mug', 1, 900)] } });
+    expect(
+      current,
+      'a V2 OrderCreated passes untouched: still schema version 2 with its own price and currency',
+    ).toMatchObject({ schemaVersion: 2, eventData: { items: [line('mug', 1, 900)] } });
     const byType = (await upcasting.getEventsByType('OrderCreated')).filter((e) => e.aggregateId === id);
     const all = (await upcasting.getAllEvents('Order')).filter((e) => e.aggregateId === id);
-    expect(byType.map((e) => e.schemaVersion)).toEqual([2]);
-    expect(all.map((e) => e.schemaVersion)).toEqual([2]);
+    expect(
+      byType.map((e) => e.schemaVersion),
+      "getEventsByType('OrderCreated') upcasts too: the V1 event is read as version 2",
+    ).toEqual([2]);
+    expect(
+      all.map((e) => e.schemaVersion),
+      "getAllEvents('Order') upcasts too: the V1 event is read as version 2",
+    ).toEqual([2]);
   });
 });

@@ -43,17 +43,38 @@ const snapshotVersion = async (id: string) => (await store.getSnapshot('Order', 
 
 describe(`06-snapshots: an Order snapshot strategy (${stores.kind})`, () => {
   it('snapshots every 5 events since the last snapshot', () => {
-    expect(orderSnapshotStrategy(context(4, null))).toBe(false);
-    expect(orderSnapshotStrategy(context(5, null))).toBe(true);
-    expect(orderSnapshotStrategy(context(9, { version: 5, ageMs: 0 }))).toBe(false);
-    expect(orderSnapshotStrategy(context(10, { version: 5, ageMs: 0 }))).toBe(true);
+    expect(
+      orderSnapshotStrategy(context(4, null)),
+      'no snapshot yet and 4 events: not due (return false)',
+    ).toBe(false);
+    expect(
+      orderSnapshotStrategy(context(5, null)),
+      'no snapshot yet and 5 events: a snapshot is due (return true)',
+    ).toBe(true);
+    expect(
+      orderSnapshotStrategy(context(9, { version: 5, ageMs: 0 })),
+      'a fresh snapshot at 5, now at 9: only 4 events since it, not due',
+    ).toBe(false);
+    expect(
+      orderSnapshotStrategy(context(10, { version: 5, ageMs: 0 })),
+      'a fresh snapshot at 5, now at 10: 5 events since it, a snapshot is due',
+    ).toBe(true);
   });
 
   it('also snapshots when the last snapshot is an hour old, but not an order that has none', () => {
-    expect(orderSnapshotStrategy(context(6, { version: 5, ageMs: HOUR - 1 }))).toBe(false);
-    expect(orderSnapshotStrategy(context(6, { version: 5, ageMs: HOUR }))).toBe(true);
+    expect(
+      orderSnapshotStrategy(context(6, { version: 5, ageMs: HOUR - 1 })),
+      'the last snapshot is 59:59.999 old and 1 event since it: not due yet',
+    ).toBe(false);
+    expect(
+      orderSnapshotStrategy(context(6, { version: 5, ageMs: HOUR })),
+      'the last snapshot is exactly an hour old (now - createdAt): a snapshot is due, however few events since',
+    ).toBe(true);
     // No snapshot yet: only the count decides (a plain "max age" rule would snapshot every new order).
-    expect(orderSnapshotStrategy(context(1, null))).toBe(false);
+    expect(
+      orderSnapshotStrategy(context(1, null)),
+      'an order with no snapshot (lastSnapshot null) is decided by the count alone: 1 event is not due',
+    ).toBe(false);
   });
 
   it('a snapshot is a JSON copy of the state that restores it, sharing nothing', () => {
@@ -66,12 +87,21 @@ describe(`06-snapshots: an Order snapshot strategy (${stores.kind})`, () => {
       confirmedTotal: 3000,
     };
     const snapshot = toOrderSnapshot(state);
-    expect(JSON.parse(JSON.stringify(snapshot))).toEqual(state);
+    expect(
+      JSON.parse(JSON.stringify(snapshot)),
+      'toOrderSnapshot returns plain JSON holding the whole state: it survives JSON.stringify and JSON.parse',
+    ).toEqual(state);
     const restored = fromOrderSnapshot(snapshot);
-    expect(restored).toEqual(state);
+    expect(restored, 'fromOrderSnapshot gives back the state the snapshot was taken from').toEqual(state);
     state.items[0]!.quantity = 99;
-    expect(restored.items[0]?.quantity).toBe(2);
-    expect(JSON.parse(JSON.stringify(snapshot)).items[0].quantity).toBe(2);
+    expect(
+      restored.items[0]?.quantity,
+      'changing the live state must not change the restored state: fromOrderSnapshot copies, items included',
+    ).toBe(2);
+    expect(
+      JSON.parse(JSON.stringify(snapshot)).items[0].quantity,
+      'changing the live state must not change the snapshot: toOrderSnapshot copies, items included',
+    ).toBe(2);
   });
 
   it('a repository with the strategy snapshots at 5, and again after an hour', async () => {
@@ -87,11 +117,17 @@ describe(`06-snapshots: an Order snapshot strategy (${stores.kind})`, () => {
       await orders.save(order);
       seen.push(await snapshotVersion(id));
     }
-    expect(seen).toEqual([null, null, null, null, 5, 5]);
+    expect(
+      seen,
+      'the newest snapshot after each save (versions 1..6, one event a save): none until 5, then 5',
+    ).toEqual([null, null, null, null, 5, 5]);
     clock.now = new Date(start.getTime() + 2 * HOUR);
     order.addItem(line('p7', 1, 100));
     await orders.save(order);
-    expect(await snapshotVersion(id)).toBe(7);
+    expect(
+      await snapshotVersion(id),
+      'two hours after the snapshot at 5, the save at 7 snapshots although only 2 events have passed',
+    ).toBe(7);
   });
 
   it('loads from the snapshot plus the events after it', async () => {
@@ -104,12 +140,15 @@ describe(`06-snapshots: an Order snapshot strategy (${stores.kind})`, () => {
     await orders.save(order); // 7 events in one save: snapshot at 7
     order.addItem(line('p8', 1, 100));
     await orders.save(order);
-    expect(await snapshotVersion(id)).toBe(7);
+    expect(await snapshotVersion(id), '7 events in one save are past 5: a snapshot at 7').toBe(7);
     const { store: observed, calls } = recording(store);
     const loaded = await orderRepository(observed, clock).get(id);
-    expect(loaded.items).toHaveLength(8);
-    expect(loaded.total).toBe(800);
-    expect(loaded.version).toBe(8);
-    expect(calls.filter((c) => c.method === 'getEvents').map((c) => c.args)).toEqual([['Order', id, 7]]);
+    expect(loaded.items, 'snapshot (7 items) + the event after it (1 item) load as 8 items').toHaveLength(8);
+    expect(loaded.total, 'the loaded order totals 8 items at 100: 800').toBe(800);
+    expect(loaded.version, 'the loaded order is at version 8: the snapshot at 7 + one event').toBe(8);
+    expect(
+      calls.filter((c) => c.method === 'getEvents').map((c) => c.args),
+      'after the snapshot at 7, loading reads only the events after it (getEvents from 7), not the whole stream',
+    ).toEqual([['Order', id, 7]]);
   });
 });

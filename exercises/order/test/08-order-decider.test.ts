@@ -35,7 +35,10 @@ describe(`08-order-decider: the same rules as a decider, specified given/when/th
       .given([created])
       .when({ type: 'AddItem', item: line('ink', 3, 100) })
       .then([{ eventType: 'OrderItemAdded', eventData: line('ink', 3, 100) }]);
-    expect(state.items.map((l) => l.productId)).toEqual(['book', 'pen', 'ink']);
+    expect(
+      state.items.map((l) => l.productId),
+      'evolve OrderItemAdded with your whenItemAdded: the state gains the ink line after book and pen',
+    ).toEqual(['book', 'pen', 'ink']);
   });
 
   it('given a draft, when ConfirmOrder, then OrderConfirmed records the total', () => {
@@ -74,7 +77,10 @@ describe(`08-order-decider: the same rules as a decider, specified given/when/th
           },
         },
       ]);
-    expect(state.confirmedTotal).toBe(2650);
+    expect(
+      state.confirmedTotal,
+      'evolve OrderItemPriceCorrected with your whenItemPriceCorrected: the amount charged drops by 600, 3250 - 600 = 2650',
+    ).toBe(2650);
   });
 
   it('refuses what the class refuses, with the same OrderError codes', () => {
@@ -106,14 +112,26 @@ describe(`08-order-decider: the same rules as a decider, specified given/when/th
       type: 'ConfirmOrder',
       input: confirmation,
     });
-    expect(result.state.status).toBe('confirmed');
-    expect(result.nextExpectedVersion).toBe(2);
+    expect(result.state.status, 'after CreateOrder then ConfirmOrder, the decider state is confirmed').toBe(
+      'confirmed',
+    );
+    expect(result.nextExpectedVersion, 'two commands appended two events: the stream is at version 2').toBe(
+      2,
+    );
 
     const [first] = await store.getEvents('Order', 'order-f1');
-    expect(first?.schemaVersion).toBe(2);
+    expect(
+      first?.schemaVersion,
+      'the decider must stamp OrderCreated at schema version 2, as the Order class does (eventSchemaVersions)',
+    ).toBe(2);
     const order = await new Repository(store, { create: (id) => new Order(id) }).get('order-f1');
-    expect(order.status).toBe('confirmed');
-    expect(order.confirmedTotal).toBe(3250);
+    expect(order.status, 'Repository<Order> reads the stream the decider wrote: the order is confirmed').toBe(
+      'confirmed',
+    );
+    expect(
+      order.confirmedTotal,
+      'the class reads the total the decider confirmed: 2 x 1500 + 250 = 3250',
+    ).toBe(3250);
   });
 
   it('and the other way round: a decider continues an order the class saved, from its snapshot', async () => {
@@ -130,7 +148,13 @@ describe(`08-order-decider: the same rules as a decider, specified given/when/th
       orderDecider,
       { type: 'AddItem', item: line('pen', 2, 250) },
     );
-    expect(result.state.items).toEqual([line('book', 2, 1500), line('pen', 3, 250)]);
-    expect(result.nextExpectedVersion).toBe(2);
+    expect(
+      result.state.items,
+      "the decider continues the class's order from its snapshot: adding 2 pens to the 1 there makes 3",
+    ).toEqual([line('book', 2, 1500), line('pen', 3, 250)]);
+    expect(
+      result.nextExpectedVersion,
+      "the class's OrderCreated + the decider's OrderItemAdded: the stream is at version 2",
+    ).toBe(2);
   });
 });
