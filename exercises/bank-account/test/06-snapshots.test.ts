@@ -109,7 +109,7 @@ describe(`06-snapshots: a snapshot every 10 events (${stores.kind})`, () => {
     const restored = new SnapshottingBankAccount(id).fromSnapshot(snapshot);
     expect(
       [restored.owner, restored.balance, restored.version],
-      'restoreState() brings back [owner, balance, version] = [Ada, 3 cents, 4]',
+      'the account restored from the snapshot has [owner, balance, version] = [Ada, 3 cents, 4]',
     ).toEqual(['Ada', 3, 4]);
     restored.deposit(10);
     expect(
@@ -171,7 +171,7 @@ describe(`06-snapshots: a snapshot every 10 events (${stores.kind})`, () => {
     ).toEqual(['Ada', 22, 23]);
     expect(
       calls.map((c) => c.method),
-      'loading must read the snapshot first (the repository needs your snapshot strategy and snapshotting account)',
+      'loading starts from the newest snapshot: the repository reads it with getSnapshot',
     ).toContain('getSnapshot');
     const reads = calls.filter((c) => c.method === 'getEvents');
     expect(
