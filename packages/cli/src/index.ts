@@ -1,0 +1,17 @@
+/**
+ * `@chronicle/cli`: the `chronicle` command. Also exports {@link runCli} to embed it (tests, tools).
+ *
+ * @packageDocumentation
+ */
+export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
+export type {
+  Finding,
+  HorizonHolder,
+  StoredEvent,
+  StoreStatus,
+  StreamSummary,
+} from './inspect/inspection';
+export { NotMigratedError, StoreMissingError } from './inspect/open-errors';
+export type { Io } from './output';
+export { runCli } from './program';
+export { parseTarget, type StoreTarget } from './target';

@@ -1,0 +1,17 @@
+import { StoreUnavailableError } from '@chronicle/core';
+
+/** The store's file (or schema) is not there; reading never creates it. Exits 1. */
+export class StoreMissingError extends StoreUnavailableError {
+  override readonly name = 'StoreMissingError';
+  constructor(message: string) {
+    super(message, { retriable: false });
+  }
+}
+
+/** The store exists but holds no Chronicle schema: `chronicle migrate` first. Exits 1. */
+export class NotMigratedError extends StoreUnavailableError {
+  override readonly name = 'NotMigratedError';
+  constructor(message: string) {
+    super(message, { retriable: false });
+  }
+}
