@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { createPostgresEventStore } from '@chronicle/postgres';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chronicle, json } from './run-cli';
+import { seed } from './seed';
+import { storeCommandTests } from './store-commands';
+
+const url = process.env.CHRONICLE_PG_URL;
+if ((url === undefined || url === '') && process.env.CI === 'true') {
+  throw new Error('CHRONICLE_PG_URL is not set, and under CI=true the PostgreSQL tests must run');
+}
+// Without a URL (and outside CI) the suite is skipped with the reason in its name, never silently.
+const describePg = url === undefined || url === '' ? describe.skip : describe;
+const title = (name: string) =>
+  url === undefined || url === '' ? `${name} — skipped: CHRONICLE_PG_URL is not set` : name;
+
+const fresh = (prefix: string) => `t_cli_${prefix}_${randomBytes(5).toString('hex')}`;
+const schemas: string[] = [];
+let raw: pg.Pool;
+
+beforeAll(() => {
+  raw = new pg.Pool({ connectionString: url, max: 3 });
+  raw.on('error', () => {});
+});
+afterAll(async () => {
+  for (const s of schemas) await raw.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+  await raw.end();
+});
+
+async function seededSchema(prefix: string): Promise<string> {
+  const schema = fresh(prefix);
+  schemas.push(schema);
+  const store = createPostgresEventStore({ connectionString: url!, schema });
+  try {
+    await seed(store, 3, 4);
+  } finally {
+    await store.close();
+  }
+  return schema;
+}
+
+describePg(title('chronicle on PostgreSQL'), () => {
+  let schema = '';
+  beforeAll(async () => {
+    schema = await seededSchema('seeded');
+  });
+  storeCommandTests(() => ({ args: ['--db', url!, '--schema', schema] }));
+
+  it('status names each open transaction holding the read horizon: pid, state, start, query', async () => {
+    const holder = await raw.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_current_xact_id() AS held_for_the_cli_test');
+      const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const run = await chronicle(['status', '--json', '--db', url!, '--schema', schema]);
+      expect(run.code, run.stderr).toBe(0);
+      const held = (
+        json(run).horizonHolders as {
+          pid: number;
+          state: string;
+          xactStart: string;
+          backendXid: string;
+          query: string;
+        }[]
+      ).find((h) => h.pid === rows[0]!.pid);
+      expect(held).toMatchObject({
+        state: 'idle in transaction',
+        backendXid: expect.stringMatching(/^\d+$/),
+      });
+      expect(held!.query).toContain('pg_backend_pid');
+      expect(Number.isNaN(Date.parse(held!.xactStart))).toBe(false);
+      const text = await chronicle(['status', '--db', url!, '--schema', schema]);
+      expect(text.stdout).toMatch(
+        new RegExp(`read horizon held by:\\n[^]*\\n${rows[0]!.pid}\\s+idle in transaction`),
+      );
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+  });
+});
+
+describePg(title('chronicle migrate on PostgreSQL'), () => {
+  it('creates the schema, then reports it current; read commands refuse a schema that is not there', async () => {
+    const schema = fresh('migrate');
+    schemas.push(schema);
+    const before = await chronicle(['status', '--db', url!, '--schema', schema, '--json']);
+    expect(before.code).toBe(1);
+    expect(JSON.parse(before.stderr).error).toMatchObject({
+      name: 'StoreMissingError',
+      code: 'STORE_UNAVAILABLE',
+    });
+    const { rows } = await raw.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    expect(rows).toEqual([]); // reading created nothing
+
+    const created = await chronicle(['migrate', '--db', url!, '--schema', schema, '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(json(created)).toMatchObject({
+      adapter: 'postgres',
+      changed: true,
+      schemaVersion: expect.any(Number),
+    });
+    expect(json(await chronicle(['migrate', '--db', url!, '--schema', schema, '--json'])).changed).toBe(
+      false,
+    );
+    expect(json(await chronicle(['status', '--db', url!, '--schema', schema, '--json']))).toMatchObject({
+      events: 0,
+      streams: 0,
+    });
+  });
+
+  it('a schema that exists but is not migrated: exit 1, told to migrate', async () => {
+    const schema = fresh('bare');
+    schemas.push(schema);
+    await raw.query(`CREATE SCHEMA "${schema}"`);
+    const run = await chronicle(['streams', '--db', url!, '--schema', schema]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `schema "${schema}" holds no Chronicle store: run \`chronicle migrate --schema ${schema}\``,
+    );
+  });
+});
+
+describe('chronicle on an unreachable PostgreSQL server', () => {
+  it('exits 1 naming the server, without the password', async () => {
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    const run = await chronicle(['status', '--db', 'postgres://app:s3cret@127.0.0.1:1/db', '--json']);
+    expect(run.code).toBe(1);
+    const error = JSON.parse(run.stderr).error;
+    expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(error.message).toContain('cannot connect to PostgreSQL at postgres://app:***@127.0.0.1:1/db');
+    expect(run.stderr).not.toContain('s3cret');
+  });
+});
+
+describePg(title('chronicle verify on a damaged PostgreSQL schema'), () => {
+  it('lists the disabled guard, the version gap and the stream head mismatch, and exits 1', async () => {
+    const schema = await seededSchema('damaged');
+    const q = `"${schema}"`;
+    await raw.query(`ALTER TABLE ${q}.events DISABLE TRIGGER events_append_only`);
+    await raw.query(`UPDATE ${q}.events SET version = 9 WHERE aggregate_id = 'acc-1' AND version = 4`);
+    const run = await chronicle(['verify', '--db', url!, '--schema', schema, '--json']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(json<{ findings: unknown[] }>(run).findings).toEqual([
+      {
+        check: 'guard-missing',
+        message: `append-only trigger events_append_only is disabled on ${schema}.events`,
+      },
+      {
+        check: 'version-gap',
+        message: expect.stringMatching(/^stream Account\/acc-1: version 9 at position \d+, expected 4$/),
+      },
+      {
+        check: 'stream-head-mismatch',
+        message: 'stream Account/acc-1: the streams table says version 4, the log says 9',
+      },
+    ]);
+  });
+});
