@@ -43,3 +43,8 @@ help=$(pnpm exec chronicle-workshop --help)
 grep -q 'Chronicle workshop' <<<"$help" && echo 'ok chronicle-workshop --help'
 help=$(pnpm exec chronicle-pg-migrate --help)
 grep -q 'usage: chronicle-pg-migrate' <<<"$help" && echo 'ok chronicle-pg-migrate --help'
+# The chronicle command as installed from its tarball: create a SQLite store, read it, verify it.
+pnpm exec chronicle migrate --db "$work/cli.db" >/dev/null
+status=$(pnpm exec chronicle status --db "sqlite:$work/cli.db" --json)
+node -e 'const s = JSON.parse(process.argv[1]); if (s.events !== 0 || s.schemaVersion < 1) process.exit(1)' "$status"
+pnpm exec chronicle verify --db "$work/cli.db" >/dev/null && echo 'ok chronicle migrate / status --json / verify'

@@ -1,3 +1,4 @@
+import packageJson from '../package.json' with { type: 'json' };
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CommandContext } from './command-context';
 import { eventsCommand } from './commands/events';
@@ -61,7 +62,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
 
   program
     .description('Inspect, verify and migrate a Chronicle event store (SQLite file or PostgreSQL schema).')
-    .version('0.1.0', '-V, --version')
+    .version(packageJson.version, '-V, --version')
     .addOption(
       new Option(
         '--db <location>',
