@@ -1,5 +1,5 @@
-import packageJson from '../package.json' with { type: 'json' };
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
 import type { CommandContext } from './command-context';
 import { eventsCommand } from './commands/events';
 import { migrateCommand } from './commands/migrate';

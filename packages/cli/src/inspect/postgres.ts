@@ -1,6 +1,7 @@
 import { StoreUnavailableError } from '@chronicle/core';
 import pg from 'pg';
 import { redact } from '../target';
+import { EVENT_COLUMN_NAMES, type EventRow, toStoredEvent } from './event-row';
 import type { Finding, HorizonHolder, Inspection, StoredEvent, StreamSummary } from './inspection';
 import { SCAN_PAGE } from './inspection';
 import { NotMigratedError, StoreMissingError } from './open-errors';
@@ -9,40 +10,12 @@ import { scanLog } from './scan-log';
 // The migrations table is being renamed; read whichever this schema has.
 const MIGRATIONS_TABLES = ['chronicle_migrations', 'schema_migrations'];
 
-const EVENT_COLUMNS = `position::text AS position, event_id, aggregate_type, aggregate_id, version, event_type,
-  schema_version, event_data, metadata, occurred_at, user_id, correlation_id, causation_id`;
+const EVENT_COLUMNS = `position::text AS position, ${EVENT_COLUMN_NAMES}`;
 
-interface EventRow {
-  position: string;
-  event_id: string;
-  aggregate_type: string;
-  aggregate_id: string;
-  version: number;
-  event_type: string;
-  schema_version: number;
-  event_data: unknown;
-  metadata: unknown;
-  occurred_at: Date;
-  user_id: string | null;
-  correlation_id: string | null;
-  causation_id: string | null;
-}
-
-const toEvent = (row: EventRow): StoredEvent => ({
-  position: row.position,
-  eventId: row.event_id,
-  aggregateType: row.aggregate_type,
-  aggregateId: row.aggregate_id,
-  version: row.version,
-  eventType: row.event_type,
-  schemaVersion: row.schema_version,
-  occurredAt: row.occurred_at.toISOString(),
-  data: row.event_data,
-  metadata: row.metadata,
-  userId: row.user_id,
-  correlationId: row.correlation_id,
-  causationId: row.causation_id,
-});
+// node-postgres parses jsonb itself and returns timestamptz as a Date.
+type PostgresEventRow = EventRow<string, Date, unknown>;
+const toEvent = (row: PostgresEventRow): StoredEvent =>
+  toStoredEvent(row, { position: String, time: (date) => date.toISOString(), json: (value) => value });
 
 /**
  * Connects one client and checks that `schema` holds a migrated Chronicle store. Every statement runs
@@ -185,7 +158,7 @@ function postgresInspection(
       );
     },
     async streamEvents({ type, id, afterVersion, toVersion, limit }) {
-      const { rows } = await client.query<EventRow>(
+      const { rows } = await client.query<PostgresEventRow>(
         `SELECT ${EVENT_COLUMNS} FROM ${q}.events
           WHERE aggregate_type = $1 AND aggregate_id = $2 AND version > $3 AND version <= $4
           ORDER BY version LIMIT $5`,
@@ -195,7 +168,7 @@ function postgresInspection(
     },
     async events({ after, type, limit }) {
       const params: unknown[] = [after ?? '-1'];
-      const { rows } = await client.query<EventRow>(
+      const { rows } = await client.query<PostgresEventRow>(
         `SELECT ${EVENT_COLUMNS} FROM ${q}.events WHERE position > $1::bigint
          ${type === undefined ? '' : `AND event_type = $${params.push(type)}`}
          ORDER BY position LIMIT $${params.push(limit)}`,

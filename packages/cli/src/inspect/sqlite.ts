@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { MIGRATIONS_TABLE } from '@chronicle/sqlite';
 import Database from 'better-sqlite3';
+import { EVENT_COLUMN_NAMES, type EventRow, toStoredEvent } from './event-row';
 import type { Finding, Inspection, StoredEvent, StreamSummary } from './inspection';
 import { SCAN_PAGE } from './inspection';
 import { NotMigratedError, StoreMissingError } from './open-errors';
@@ -14,42 +15,15 @@ const GUARDS = [
   'events_no_replace_version',
 ];
 
-const EVENT_COLUMNS = `position, event_id, aggregate_type, aggregate_id, version, event_type, schema_version,
-  event_data, metadata, occurred_at, user_id, correlation_id, causation_id`;
+const EVENT_COLUMNS = `position, ${EVENT_COLUMN_NAMES}`;
 
-interface EventRow {
-  position: number | bigint;
-  event_id: string;
-  aggregate_type: string;
-  aggregate_id: string;
-  version: number;
-  event_type: string;
-  schema_version: number;
-  event_data: string;
-  metadata: string | null;
-  occurred_at: number;
-  user_id: string | null;
-  correlation_id: string | null;
-  causation_id: string | null;
-}
-
-function toEvent(row: EventRow): StoredEvent {
-  return {
-    position: String(row.position),
-    eventId: row.event_id,
-    aggregateType: row.aggregate_type,
-    aggregateId: row.aggregate_id,
-    version: Number(row.version),
-    eventType: row.event_type,
-    schemaVersion: Number(row.schema_version),
-    occurredAt: new Date(Number(row.occurred_at)).toISOString(),
-    data: JSON.parse(row.event_data),
-    metadata: row.metadata === null ? null : JSON.parse(row.metadata),
-    userId: row.user_id,
-    correlationId: row.correlation_id,
-    causationId: row.causation_id,
-  };
-}
+type SqliteEventRow = EventRow<number | bigint, number, string>;
+const toEvent = (row: SqliteEventRow): StoredEvent =>
+  toStoredEvent(row, {
+    position: String,
+    time: (ms) => new Date(Number(ms)).toISOString(),
+    json: (text) => JSON.parse(text),
+  });
 
 /**
  * Opens a SQLite store for reading: read-only and only if the file exists, so a mistyped path never
@@ -138,7 +112,7 @@ export function openSqliteInspection(filename: string): Inspection {
            WHERE aggregate_type = ? AND aggregate_id = ? AND version > ? AND version <= ?
            ORDER BY version LIMIT ?`,
         )
-        .all(type, id, afterVersion, toVersion ?? Number.MAX_SAFE_INTEGER, limit) as EventRow[];
+        .all(type, id, afterVersion, toVersion ?? Number.MAX_SAFE_INTEGER, limit) as SqliteEventRow[];
       return rows.map(toEvent);
     },
     async events({ after, type, limit }) {
@@ -147,7 +121,7 @@ export function openSqliteInspection(filename: string): Inspection {
           `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ${type === undefined ? '' : 'AND event_type = ?'}
            ORDER BY position LIMIT ?`,
         )
-        .all(...(type === undefined ? [after ?? -1] : [after ?? -1, type]), limit) as EventRow[];
+        .all(...(type === undefined ? [after ?? -1] : [after ?? -1, type]), limit) as SqliteEventRow[];
       return rows.map(toEvent);
     },
     async verify(progress) {
