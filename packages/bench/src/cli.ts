@@ -41,7 +41,9 @@ async function main(): Promise<number> {
     const checks = checkTargets(report);
     process.stdout.write(`\n${renderTable(report)}\n\n`);
     if (!options.quick && checks.length > 0)
-      process.stdout.write(`Targets (issue 8):\n${renderChecks(checks)}\n\n`);
+      process.stdout.write(
+        `Targets (issue 8: against raw; issue 18: against the floor):\n${renderChecks(checks)}\n\n`,
+      );
     for (const [target, reason] of Object.entries(report.skipped))
       process.stdout.write(`skipped ${target}: ${reason}\n`);
     process.stdout.write(`${describeRun(report)}\n`);

@@ -10,9 +10,11 @@ export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 export const USAGE = `pnpm bench [options]
 
-  --adapters a,b     memory, sqlite, postgres (each brings its raw baseline), or
-                     sqlite-raw, postgres-raw on their own. Default: all.
+  --adapters a,b     memory, sqlite, postgres (each brings its raw and floor baselines), or
+                     sqlite-raw, sqlite-floor, postgres-raw, postgres-floor, postgres-unnamed
+                     on their own. Default: memory, sqlite, postgres.
   --no-raw           leave out the raw baselines of the adapters named.
+  --no-floor         leave out the floor baselines of the adapters named.
   --workloads W1,readAll  ids or names, any of ${WORKLOAD_IDS.map((id) => `${id} ${WORKLOAD_NAMES[id]}`).join(', ')}. Default: all.
   --quick            tiny scale, one round, no warm-up: a smoke test of the harness (CI).
   --rounds n         measured rounds per workload (default ${FULL.rounds}; quick ${QUICK.rounds}).
@@ -51,6 +53,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     options: {
       adapters: { type: 'string' },
       'no-raw': { type: 'boolean', default: false },
+      'no-floor': { type: 'boolean', default: false },
       workloads: { type: 'string' },
       quick: { type: 'boolean', default: false },
       rounds: { type: 'string' },
@@ -70,8 +73,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
       throw new Error(`unknown adapter '${name}': use ${TARGET_NAMES.join(', ')}`);
     }
     targets.add(name as TargetName);
-    const raw = `${name}-raw` as TargetName;
-    if (!values['no-raw'] && TARGET_NAMES.includes(raw)) targets.add(raw);
+    for (const [suffix, leftOut] of [
+      ['raw', values['no-raw']],
+      ['floor', values['no-floor']],
+    ] as const) {
+      const baseline = `${name}-${suffix}` as TargetName;
+      if (!leftOut && TARGET_NAMES.includes(baseline)) targets.add(baseline);
+    }
   }
 
   const workloads =

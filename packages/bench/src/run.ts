@@ -3,7 +3,7 @@ import os from 'node:os';
 import { type MachineInfo, machineInfo, postgresInfo, round2 } from './machine';
 import type { Scale } from './scale';
 import { median } from './stats';
-import type { Driver, SubjectFactory, TargetName } from './subject';
+import type { Driver, SubjectFactory, TargetKind, TargetName } from './subject';
 import { createFactory, type StorageSettings } from './subjects/index';
 import { WORKLOAD, type WorkloadId } from './workload-ids';
 import { WORKLOADS } from './workloads/index';
@@ -13,7 +13,7 @@ import type { Metrics } from './workloads/workload';
 export interface TargetResult {
   readonly target: TargetName;
   readonly driver: Driver;
-  readonly kind: 'adapter' | 'raw';
+  readonly kind: TargetKind;
   /** Every measured round, in order. */
   readonly rounds: Metrics[];
   /** The median of each metric over the rounds. */

@@ -1,4 +1,4 @@
-import { expectedBalance } from '../payload';
+import { eventKey, expectedBalance } from '../payload';
 import { median, perSecond } from '../stats';
 import type { AccountState, Subject, SubjectFactory } from '../subject';
 import { WORKLOAD } from '../workload-ids';
@@ -86,7 +86,7 @@ export const readAll: Workload<W6Prepared> = {
     }
     const ids = new Set<string>();
     for (let s = 0; s < streams; s++) {
-      for (const event of await subject.readStream(`all-${s}`)) ids.add(event.eventId);
+      for (const event of await subject.readStream(`all-${s}`)) ids.add(eventKey(event));
     }
     verify(ids.size === scale.w6Events, `W6 seeded ${ids.size} distinct events, expected ${scale.w6Events}`);
     return { subject, ids };
@@ -99,7 +99,7 @@ export const readAll: Workload<W6Prepared> = {
     for await (const event of subject.readAll(scale.readAllBatchSize)) {
       if (event.position <= last) ordered = false;
       last = event.position;
-      seen.push(event.eventId);
+      seen.push(eventKey(event));
     }
     const elapsed = performance.now() - t0;
     verify(ordered, 'W6 read-all returned positions out of order');
