@@ -6,6 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PG_URL, defaultDataDir, parseCli, USAGE } from './options';
+import { checkGrowth, renderGrowthTable } from './report/growth-table';
 import { checkTargets, renderChecks, renderTable } from './report/table';
 import { type BenchReport, runBench } from './run';
 
@@ -38,8 +39,10 @@ async function main(): Promise<number> {
       requirePostgres: process.env.CI === 'true',
       log,
     });
-    const checks = checkTargets(report);
-    process.stdout.write(`\n${renderTable(report)}\n\n`);
+    const checks = [...checkTargets(report), ...checkGrowth(report)];
+    for (const table of [renderTable(report), renderGrowthTable(report)])
+      if (table !== '') process.stdout.write(`\n${table}\n`);
+    process.stdout.write('\n');
     if (!options.quick && checks.length > 0)
       process.stdout.write(
         `Targets (issue 8: against raw; issue 18: against the floor):\n${renderChecks(checks)}\n\n`,

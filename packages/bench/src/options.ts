@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FULL, QUICK, type Scale } from './scale';
+import { FULL, growthLevelsUpTo, QUICK, type Scale } from './scale';
 import { TARGET_NAMES, type TargetName } from './subject';
 import { WORKLOAD, WORKLOAD_IDS, WORKLOAD_NAMES, type WorkloadId, type WorkloadName } from './workload-ids';
 
@@ -17,6 +17,9 @@ export const USAGE = `pnpm bench [options]
   --no-floor         leave out the floor baselines of the adapters named.
   --workloads W1,readAll  ids or names, any of ${WORKLOAD_IDS.map((id) => `${id} ${WORKLOAD_NAMES[id]}`).join(', ')}. Default: all.
   --quick            tiny scale, one round, no warm-up: a smoke test of the harness (CI).
+  --growth-max n     W8 logGrowth: measure at 0, 1M and 10M stored events up to n, and at n
+                     (default: 0 and ${FULL.growthLevels.at(-1)!.toLocaleString('en-US')}; quick: 0 and ${QUICK.growthLevels.at(-1)!.toLocaleString('en-US')}).
+                     Seeding 10M events takes minutes per target: never in CI.
   --rounds n         measured rounds per workload (default ${FULL.rounds}; quick ${QUICK.rounds}).
   --out file         write the JSON report there (default: results/<timestamp>.json; quick: none).
   --latest           also write results/latest.json.
@@ -57,6 +60,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       workloads: { type: 'string' },
       quick: { type: 'boolean', default: false },
       rounds: { type: 'string' },
+      'growth-max': { type: 'string' },
       out: { type: 'string' },
       latest: { type: 'boolean', default: false },
       markdown: { type: 'boolean', default: false },
@@ -101,6 +105,12 @@ export function parseCli(argv: readonly string[]): CliOptions {
     if (!Number.isInteger(rounds) || rounds < 1)
       throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
     scale = { ...scale, rounds };
+  }
+  if (values['growth-max'] !== undefined) {
+    const max = Number(values['growth-max']);
+    if (!Number.isSafeInteger(max) || max < 1)
+      throw new Error(`--growth-max must be a positive integer, got ${values['growth-max']}`);
+    scale = { ...scale, growthLevels: growthLevelsUpTo(max) };
   }
 
   return {

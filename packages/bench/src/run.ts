@@ -5,7 +5,7 @@ import type { Scale } from './scale';
 import { median } from './stats';
 import type { Driver, SubjectFactory, TargetKind, TargetName } from './subject';
 import { createFactory, type StorageSettings } from './subjects/index';
-import { WORKLOAD, type WorkloadId } from './workload-ids';
+import type { WorkloadId } from './workload-ids';
 import { WORKLOADS } from './workloads/index';
 import type { Metrics } from './workloads/workload';
 
@@ -107,7 +107,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const t0 = performance.now();
     log(`${id} ${workload.title}`);
     const factoryOf = options.factoryOf ?? createFactory;
-    const factories: SubjectFactory[] = targets.map((t) => factoryOf(t, options.storage));
+    const factories: SubjectFactory[] = targets
+      .map((t) => factoryOf(t, options.storage))
+      .filter((factory) => workload.appliesTo?.(factory) ?? true);
     const prepared = new Map<TargetName, unknown>();
     const errors = new Map<TargetName, string>();
     const rounds = new Map<TargetName, Metrics[]>(targets.map((t) => [t, []]));
@@ -119,8 +121,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           errors.set(factory.name, `prepare: ${describe(error)}`);
         }
       }
-      const roundCount = id === WORKLOAD.readAllMemory ? 1 : scale.rounds;
-      const warmUp = scale.warmUp && id !== WORKLOAD.readAllMemory;
+      const roundCount = workload.oneRound ? 1 : scale.rounds;
+      const warmUp = scale.warmUp && !workload.oneRound;
       for (let r = warmUp ? -1 : 0; r < roundCount; r++) {
         const order = factories.map((_, i) => factories[(i + Math.max(r, 0)) % factories.length]!);
         for (const factory of order) {

@@ -25,3 +25,9 @@ export const PEAK_RSS_LIMIT_MB = 150;
 
 /** W5: loading from a snapshot must be at least this many times faster than a full replay. */
 export const SNAPSHOT_SPEEDUP_TARGET = 20;
+
+/** W8: at the largest level, append and replay rates must stay at least this share of the empty store's. */
+export const GROWTH_RATE_TARGET = 0.8;
+
+/** W8: RSS growth while reading the whole store at the largest level must stay within this, in MB. */
+export const GROWTH_RSS_LIMIT_MB = 50;

@@ -215,13 +215,21 @@ export function renderTable(report: BenchReport): string {
     if (workload === undefined) continue;
     lines.push(columns.map((column) => column.cell(row, workload)));
   }
-  const widths = columns.map((column, i) =>
-    Math.max(column.title.length, ...lines.map((line) => line[i]!.length)),
-  );
+  return lines.length === 0
+    ? ''
+    : markdownTable(
+        columns.map((c) => c.title),
+        lines,
+      );
+}
+
+/** A Markdown table (readable in a terminal too): first column left-aligned, the others right. */
+export function markdownTable(header: readonly string[], lines: readonly (readonly string[])[]): string {
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]!.length)));
   const format = (cells: readonly string[]) =>
     `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`;
   return [
-    format(columns.map((c) => c.title)),
+    format(header),
     `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
     ...lines.map(format),
   ].join('\n');

@@ -13,7 +13,8 @@ interface W5Prepared {
   readonly events: number;
 }
 
-function verifyAccount(state: AccountState, id: string, events: number): void {
+/** Throws unless the loaded account folded exactly the `events` deposits seeded into it. */
+export function verifyAccount(state: AccountState, id: string, events: number): void {
   verify(state.version === events, `W5 ${id} loaded at version ${state.version}, expected ${events}`);
   verify(state.deposits === events, `W5 ${id} folded ${state.deposits} deposits, expected ${events}`);
   verify(state.balance === expectedBalance(events), `W5 ${id} has balance ${state.balance}`);
