@@ -1,6 +1,6 @@
-import pg from 'pg';
 import { foldAccount } from '../account';
 import { type AccountState, BenchConflict, type StoredEvent, type Subject } from '../subject';
+import { openBaselinePool } from './baseline-storage';
 
 /** PostgreSQL's unique_violation. */
 const UNIQUE_VIOLATION = '23505';
@@ -24,11 +24,12 @@ export async function openFloorPostgres(
   poolSize: number,
   create: boolean,
 ): Promise<Subject> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  pool.on('error', () => {});
   const s = `"${schema}"`;
-  if (create) {
-    await pool.query(`
+  const pool = await openBaselinePool(
+    url,
+    poolSize,
+    create,
+    `
       CREATE SCHEMA ${s};
       CREATE TABLE ${s}.events (
         position bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -43,8 +44,8 @@ export async function openFloorPostgres(
         version integer NOT NULL,
         state   jsonb   NOT NULL
       );
-    `);
-  }
+    `,
+  );
   const headSql = `SELECT coalesce(max(version), 0) FROM ${s}.events WHERE stream = $1`;
   const named = (kind: string, text: string, values: unknown[]) => ({
     name: `${schema}_${kind}`,

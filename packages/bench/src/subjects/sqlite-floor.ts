@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { foldAccount } from '../account';
 import { type AccountState, BenchConflict, type StoredEvent, type Subject } from '../subject';
+import { openBaselineSqlite } from './baseline-storage';
 
 /**
  * The floor: stream id, version, type and JSON text; the rowid is the read-all position (SQLite
@@ -37,13 +37,7 @@ const toStored = ([version, eventType, data]: StreamRow): StoredEvent => ({
  * adds the position) from array rows. No event id, no timestamps, no metadata, no triggers.
  */
 export function openFloorSqlite(file: string): Subject {
-  const db = new Database(file, { timeout: 5000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(SCHEMA);
-  const begin = db.prepare('BEGIN IMMEDIATE');
-  const commit = db.prepare('COMMIT');
-  const rollback = db.prepare('ROLLBACK');
+  const { db, write } = openBaselineSqlite(file, SCHEMA);
   const head = db.prepare('SELECT max(version) FROM events WHERE stream = ?').pluck();
   const insert = db.prepare('INSERT INTO events (stream, version, type, data) VALUES (?, ?, ?, ?)');
   const streamAfter = db
@@ -63,19 +57,14 @@ export function openFloorSqlite(file: string): Subject {
     location: file,
 
     async append(stream, expectedVersion, events) {
-      begin.run();
-      try {
+      write(() => {
         const current = (head.get(stream) as number | null) ?? 0;
         if (current !== expectedVersion) throw new BenchConflict(stream, expectedVersion);
         for (let i = 0; i < events.length; i++) {
           const event = events[i]!;
           insert.run(stream, expectedVersion + i + 1, event.eventType, JSON.stringify(event.data));
         }
-        commit.run();
-      } catch (error) {
-        if (db.inTransaction) rollback.run();
-        throw error;
-      }
+      });
     },
 
     async streamVersion(stream) {
