@@ -80,6 +80,8 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const { scale, log } = options;
   const startedAt = new Date().toISOString();
+  // Taken now: the tree may move while a long run measures the code it loaded at the start.
+  const source = sourceState();
   const skipped: Record<string, string> = {};
   let pgInfo: Record<string, string>;
   let targets = [...options.targets];
@@ -188,7 +190,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       postgres: `stock server settings (see machine.postgres); a pool of 8 connections per store; each store in its own schema`,
       rounds: `${scale.rounds} measured rounds per workload${scale.warmUp ? ' after a discarded warm-up round' : ''}; figures are medians`,
     },
-    source: sourceState(),
+    source,
     loadAverageAtEnd: os.loadavg().map(round2),
     skipped,
     workloads,
