@@ -1,5 +1,5 @@
 import { type AggregateEvent, AggregateRoot, type EventHandlers } from '@chronicle/core';
-import type { AccountState, ReadEvent } from './subject';
+import type { AccountState, StoredEvent } from './subject';
 
 type AccountEvent = AggregateEvent<'MoneyDeposited', { amount: number }>;
 
@@ -41,7 +41,7 @@ export class BenchAccount extends AggregateRoot<AccountEvent, AccountSnapshotSta
 export function foldAccount(
   id: string,
   from: AccountState | null,
-  events: readonly ReadEvent[],
+  events: readonly StoredEvent[],
 ): AccountState {
   let version = from?.version ?? 0;
   let balance = from?.balance ?? 0;

@@ -3,18 +3,50 @@
  * the target checks, and writes the JSON report. Exits 1 when a target failed its verification.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { round2 } from './machine';
 import { DEFAULT_PG_URL, defaultDataDir, parseCli, USAGE } from './options';
+import { PROFILE_USAGE, parseProfileCli, renderProfiles, runProfiles } from './profile/profile-command';
+import { checkGrowth, renderGrowthTable } from './report/growth-table';
 import { checkTargets, renderChecks, renderTable } from './report/table';
 import { type BenchReport, runBench } from './run';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 
+/** `pnpm bench profile …`: CPU profiles of an append loop and a replay, summarised per event. */
+async function profileMain(argv: readonly string[]): Promise<number> {
+  let options: ReturnType<typeof parseProfileCli>;
+  try {
+    options = parseProfileCli(argv, join(RESULTS_DIR, '..', 'profiles'));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${PROFILE_USAGE}\n`);
+    return 2;
+  }
+  const dataDir = defaultDataDir();
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    const summaries = await runProfiles(
+      options,
+      { dataDir, postgresUrl: process.env.CHRONICLE_PG_URL || DEFAULT_PG_URL },
+      (line) => process.stdout.write(`${line}\n`),
+    );
+    process.stdout.write(
+      `\n${renderProfiles(summaries)}\n\nload average (1/5/15 min): ${os.loadavg().map(round2).join('/')}\n`,
+    );
+    return 0;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<number> {
+  const args = process.argv.slice(2).filter((arg) => arg !== '--');
+  if (args[0] === 'profile') return profileMain(args.slice(1));
   let options: ReturnType<typeof parseCli>;
   try {
-    options = parseCli(process.argv.slice(2));
+    options = parseCli(args);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
     return 2;
@@ -38,10 +70,14 @@ async function main(): Promise<number> {
       requirePostgres: process.env.CI === 'true',
       log,
     });
-    const checks = checkTargets(report);
-    process.stdout.write(`\n${renderTable(report)}\n\n`);
+    const checks = [...checkTargets(report), ...checkGrowth(report)];
+    for (const table of [renderTable(report), renderGrowthTable(report)])
+      if (table !== '') process.stdout.write(`\n${table}\n`);
+    process.stdout.write('\n');
     if (!options.quick && checks.length > 0)
-      process.stdout.write(`Targets (issue 8):\n${renderChecks(checks)}\n\n`);
+      process.stdout.write(
+        `Targets (issue 8: against raw; issue 18: against the floor):\n${renderChecks(checks)}\n\n`,
+      );
     for (const [target, reason] of Object.entries(report.skipped))
       process.stdout.write(`skipped ${target}: ${reason}\n`);
     process.stdout.write(`${describeRun(report)}\n`);

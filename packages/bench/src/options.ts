@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FULL, QUICK, type Scale } from './scale';
+import { FULL, growthLevelsUpTo, QUICK, type Scale } from './scale';
 import { TARGET_NAMES, type TargetName } from './subject';
 import { WORKLOAD, WORKLOAD_IDS, WORKLOAD_NAMES, type WorkloadId, type WorkloadName } from './workload-ids';
 
@@ -9,12 +9,18 @@ import { WORKLOAD, WORKLOAD_IDS, WORKLOAD_NAMES, type WorkloadId, type WorkloadN
 export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 export const USAGE = `pnpm bench [options]
+pnpm bench profile [options]   CPU profiles per event by category (pnpm bench profile --help)
 
-  --adapters a,b     memory, sqlite, postgres (each brings its raw baseline), or
-                     sqlite-raw, postgres-raw on their own. Default: all.
+  --adapters a,b     memory, sqlite, postgres (each brings its raw and floor baselines), or
+                     sqlite-raw, sqlite-floor, postgres-raw, postgres-floor, postgres-unnamed
+                     on their own. Default: memory, sqlite, postgres.
   --no-raw           leave out the raw baselines of the adapters named.
+  --no-floor         leave out the floor baselines of the adapters named.
   --workloads W1,readAll  ids or names, any of ${WORKLOAD_IDS.map((id) => `${id} ${WORKLOAD_NAMES[id]}`).join(', ')}. Default: all.
   --quick            tiny scale, one round, no warm-up: a smoke test of the harness (CI).
+  --growth-max n     W8 logGrowth: measure at 0, 1M and 10M stored events up to n, and at n
+                     (default: 0 and ${FULL.growthLevels.at(-1)!.toLocaleString('en-US')}; quick: 0 and ${QUICK.growthLevels.at(-1)!.toLocaleString('en-US')}).
+                     Seeding 10M events takes minutes per target: never in CI.
   --rounds n         measured rounds per workload (default ${FULL.rounds}; quick ${QUICK.rounds}).
   --out file         write the JSON report there (default: results/<timestamp>.json; quick: none).
   --latest           also write results/latest.json.
@@ -51,9 +57,11 @@ export function parseCli(argv: readonly string[]): CliOptions {
     options: {
       adapters: { type: 'string' },
       'no-raw': { type: 'boolean', default: false },
+      'no-floor': { type: 'boolean', default: false },
       workloads: { type: 'string' },
       quick: { type: 'boolean', default: false },
       rounds: { type: 'string' },
+      'growth-max': { type: 'string' },
       out: { type: 'string' },
       latest: { type: 'boolean', default: false },
       markdown: { type: 'boolean', default: false },
@@ -70,8 +78,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
       throw new Error(`unknown adapter '${name}': use ${TARGET_NAMES.join(', ')}`);
     }
     targets.add(name as TargetName);
-    const raw = `${name}-raw` as TargetName;
-    if (!values['no-raw'] && TARGET_NAMES.includes(raw)) targets.add(raw);
+    for (const [suffix, leftOut] of [
+      ['raw', values['no-raw']],
+      ['floor', values['no-floor']],
+    ] as const) {
+      const baseline = `${name}-${suffix}` as TargetName;
+      if (!leftOut && TARGET_NAMES.includes(baseline)) targets.add(baseline);
+    }
   }
 
   const workloads =
@@ -93,6 +106,12 @@ export function parseCli(argv: readonly string[]): CliOptions {
     if (!Number.isInteger(rounds) || rounds < 1)
       throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
     scale = { ...scale, rounds };
+  }
+  if (values['growth-max'] !== undefined) {
+    const max = Number(values['growth-max']);
+    if (!Number.isSafeInteger(max) || max < 1)
+      throw new Error(`--growth-max must be a positive integer, got ${values['growth-max']}`);
+    scale = { ...scale, growthLevels: growthLevelsUpTo(max) };
   }
 
   return {

@@ -34,10 +34,30 @@ export function depositData(accountId: string, i: number): DepositData {
     amount: amountAt(i),
     currency: 'EUR',
     accountId,
-    reference: `INV-2026-${String(i).padStart(8, '0')}`,
+    reference: referenceAt(i),
     note: 'monthly renewal, card on file',
     tags: ['recurring', 'card'],
   };
+}
+
+/** The reference of the event at index `i` of its stream (version `i + 1`). */
+function referenceAt(i: number): string {
+  return `INV-2026-${String(i).padStart(8, '0')}`;
+}
+
+/**
+ * The identity of a stored benchmark event, from what every subject reads back (the floor has no
+ * event id): its stream and reference. Unique in a store; for a stream written in order, the
+ * reference is that of index `version - 1` (see {@link isInPlace}).
+ */
+export function eventKey(event: { readonly data: unknown }): string {
+  const data = event.data as DepositData;
+  return `${data.accountId}/${data.reference}`;
+}
+
+/** Whether the event carries the data written for its version (index `version - 1` of its stream). */
+export function isInPlace(event: { readonly version: number; readonly data: unknown }): boolean {
+  return (event.data as DepositData).reference === referenceAt(event.version - 1);
 }
 
 /** `count` fresh events for `accountId`, the first carrying index `from`. */

@@ -3,9 +3,9 @@ import os from 'node:os';
 import { type MachineInfo, machineInfo, postgresInfo, round2 } from './machine';
 import type { Scale } from './scale';
 import { median } from './stats';
-import type { Driver, SubjectFactory, TargetName } from './subject';
+import type { Driver, SubjectFactory, TargetKind, TargetName } from './subject';
 import { createFactory, type StorageSettings } from './subjects/index';
-import { WORKLOAD, type WorkloadId } from './workload-ids';
+import type { WorkloadId } from './workload-ids';
 import { WORKLOADS } from './workloads/index';
 import type { Metrics } from './workloads/workload';
 
@@ -13,7 +13,7 @@ import type { Metrics } from './workloads/workload';
 export interface TargetResult {
   readonly target: TargetName;
   readonly driver: Driver;
-  readonly kind: 'adapter' | 'raw';
+  readonly kind: TargetKind;
   /** Every measured round, in order. */
   readonly rounds: Metrics[];
   /** The median of each metric over the rounds. */
@@ -80,6 +80,8 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const { scale, log } = options;
   const startedAt = new Date().toISOString();
+  // Taken now: the tree may move while a long run measures the code it loaded at the start.
+  const source = sourceState();
   const skipped: Record<string, string> = {};
   let pgInfo: Record<string, string>;
   let targets = [...options.targets];
@@ -107,7 +109,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const t0 = performance.now();
     log(`${id} ${workload.title}`);
     const factoryOf = options.factoryOf ?? createFactory;
-    const factories: SubjectFactory[] = targets.map((t) => factoryOf(t, options.storage));
+    const factories: SubjectFactory[] = targets
+      .map((t) => factoryOf(t, options.storage))
+      .filter((factory) => workload.appliesTo?.(factory) ?? true);
     const prepared = new Map<TargetName, unknown>();
     const errors = new Map<TargetName, string>();
     const rounds = new Map<TargetName, Metrics[]>(targets.map((t) => [t, []]));
@@ -119,8 +123,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           errors.set(factory.name, `prepare: ${describe(error)}`);
         }
       }
-      const roundCount = id === WORKLOAD.readAllMemory ? 1 : scale.rounds;
-      const warmUp = scale.warmUp && id !== WORKLOAD.readAllMemory;
+      const roundCount = workload.oneRound ? 1 : scale.rounds;
+      const warmUp = scale.warmUp && !workload.oneRound;
       for (let r = warmUp ? -1 : 0; r < roundCount; r++) {
         const order = factories.map((_, i) => factories[(i + Math.max(r, 0)) % factories.length]!);
         for (const factory of order) {
@@ -186,7 +190,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       postgres: `stock server settings (see machine.postgres); a pool of 8 connections per store; each store in its own schema`,
       rounds: `${scale.rounds} measured rounds per workload${scale.warmUp ? ' after a discarded warm-up round' : ''}; figures are medians`,
     },
-    source: sourceState(),
+    source,
     loadAverageAtEnd: os.loadavg().map(round2),
     skipped,
     workloads,

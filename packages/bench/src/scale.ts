@@ -28,6 +28,17 @@ export interface Scale {
   /** W7: events read by the child process; seeded in appends of `w7SeedBatch` events. */
   readonly w7Events: number;
   readonly w7SeedBatch: number;
+  /**
+   * W8: the levels (events already stored) at which the log-growth figures are taken, in order;
+   * the store is seeded up to each in appends of `w7SeedBatch`. 1M and 10M only on request
+   * (`--growth-max`), never in CI.
+   */
+  readonly growthLevels: readonly number[];
+  /** W8: appends of `growthAppendBatch` events (each to a new stream) timed at each level. */
+  readonly growthAppends: number;
+  readonly growthAppendBatch: number;
+  /** W8: events of the stream replayed at each level (written first, so it ages with the log). */
+  readonly growthReplayEvents: number;
 }
 
 export const FULL: Scale = {
@@ -49,6 +60,10 @@ export const FULL: Scale = {
   readAllBatchSize: 1000,
   w7Events: 1_000_000,
   w7SeedBatch: 5000,
+  growthLevels: [0, 100_000],
+  growthAppends: 200,
+  growthAppendBatch: 10,
+  growthReplayEvents: 1000,
 };
 
 export const QUICK: Scale = {
@@ -70,4 +85,14 @@ export const QUICK: Scale = {
   readAllBatchSize: 150,
   w7Events: 5000,
   w7SeedBatch: 1000,
+  // One level: the quick run proves W8's path and checks, not its growth (each level spawns a child).
+  growthLevels: [0],
+  growthAppends: 5,
+  growthAppendBatch: 10,
+  growthReplayEvents: 100,
 };
+
+/** The levels W8 measures with `--growth-max n`: 0, then 1M and 10M up to `n`, and `n` itself. */
+export function growthLevelsUpTo(max: number): number[] {
+  return [...new Set([0, ...[1_000_000, 10_000_000].filter((level) => level <= max), max])];
+}

@@ -4,13 +4,18 @@ import type { BenchEvent } from './payload';
 /** The storage drivers the bench compares. */
 export type Driver = 'memory' | 'sqlite' | 'postgres';
 
-/** Every store the bench can run: the Chronicle adapters and the hand-written raw baselines. */
+/**
+ * Every store the bench can run: the Chronicle adapters, the hand-written raw baselines (same
+ * features) and the floors (the least an event store can be on the driver).
+ */
 export const TARGET_NAMES = [
   'memory',
   'sqlite',
   'sqlite-raw',
+  'sqlite-floor',
   'postgres',
   'postgres-raw',
+  'postgres-floor',
   // The PostgreSQL adapter with unnamed statements, as behind a transaction-mode pooler.
   'postgres-unnamed',
 ] as const;
@@ -18,18 +23,29 @@ export const TARGET_NAMES = [
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /**
- * An event as a subject reads it back (read-all and stream reads). Raw baselines build this much of
- * an event from each row, so their reads do comparable work to an adapter's `DomainEvent`.
+ * The least a read returns: what a floor baseline reads back from a stream. Workloads verify with
+ * these fields only (see `eventKey`), so the same checks hold for every subject.
  */
-export interface ReadEvent {
+export interface StoredEvent {
+  readonly version: number;
+  readonly eventType: string;
+  readonly data: unknown;
+}
+
+/** An event of read-all: a {@link StoredEvent} and its position, the cursor read-all pages by. */
+export interface PositionedEvent extends StoredEvent {
   readonly position: bigint;
+}
+
+/**
+ * An event as adapters and raw baselines read it back. Raw baselines build this much of an event
+ * from each row, so their reads do comparable work to an adapter's `DomainEvent`.
+ */
+export interface ReadEvent extends PositionedEvent {
   readonly eventId: string;
   readonly aggregateType: string;
   readonly aggregateId: string;
-  readonly eventType: string;
-  readonly version: number;
   readonly schemaVersion: number;
-  readonly data: unknown;
   readonly occurredAt: Date;
 }
 
@@ -73,9 +89,9 @@ export interface Subject {
   /** The stream's current version, 0 when absent. */
   streamVersion(stream: string): Promise<number>;
   /** Every event of the stream in version order. */
-  readStream(stream: string): Promise<ReadEvent[]>;
+  readStream(stream: string): Promise<StoredEvent[]>;
   /** Every event of the store in position order, fetched `batchSize` at a time. */
-  readAll(batchSize: number): AsyncIterable<ReadEvent>;
+  readAll(batchSize: number): AsyncIterable<PositionedEvent>;
   /** Loads the account: from its snapshot plus the events after it when one is stored, else a full replay. */
   loadAccount(id: string): Promise<AccountState>;
   /** Stores a snapshot of the account. */
@@ -84,15 +100,20 @@ export interface Subject {
   close(): Promise<void>;
 }
 
+/** An adapter, a raw baseline with the same features, or a floor baseline with the fewest. */
+export type TargetKind = 'adapter' | 'raw' | 'floor';
+
 /** Creates subjects of one target, each on fresh storage. */
 export interface SubjectFactory {
   readonly name: TargetName;
   readonly driver: Driver;
-  readonly kind: 'adapter' | 'raw';
+  readonly kind: TargetKind;
   /** A subject on fresh, empty storage. */
   open(): Promise<Subject>;
   /** A subject on storage another subject created (W7's child process reads what the parent seeded). */
   reopen(location: string): Promise<Subject>;
+  /** Bytes the storage at `location` takes: its tables with their indexes (W8 divides by the events stored). */
+  storageBytes(location: string): Promise<number>;
   /** Removes every storage this factory created (files, schemas). */
   dispose(): Promise<void>;
 }

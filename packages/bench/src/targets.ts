@@ -11,8 +11,23 @@ export const RATIO_TARGETS: Partial<Record<Driver, Partial<Record<WorkloadId, nu
   sqlite: { W1: 0.9, W2: 0.7, W3: 0.8, W4: 0.8, W5: 0.7, W6: 0.7 },
 };
 
+/**
+ * The targets of issue 18 against the floor baseline (the least an event store can be on the
+ * driver): the ratio adapter / floor of each workload's headline figure, medians, same run.
+ */
+export const FLOOR_TARGETS: Partial<Record<Driver, Partial<Record<WorkloadId, number>>>> = {
+  postgres: { W2: 0.9, W5: 0.7, W6: 0.7 },
+  sqlite: { W2: 0.5, W4: 0.7, W5: 0.7, W6: 0.7 },
+};
+
 /** W7: peak RSS of the child reading 1,000,000 events, in MB, must stay below this. */
 export const PEAK_RSS_LIMIT_MB = 150;
 
 /** W5: loading from a snapshot must be at least this many times faster than a full replay. */
 export const SNAPSHOT_SPEEDUP_TARGET = 20;
+
+/** W8: at the largest level, append and replay rates must stay at least this share of the empty store's. */
+export const GROWTH_RATE_TARGET = 0.8;
+
+/** W8: RSS growth while reading the whole store at the largest level must stay within this, in MB. */
+export const GROWTH_RSS_LIMIT_MB = 50;

@@ -17,6 +17,8 @@ export const WORKLOAD = {
   readAll: 'W6',
   /** Read-all of a large store in a child process, measuring its memory. */
   readAllMemory: 'W7',
+  /** Append, replay and read-all rates, bytes per event and read-all RSS as the log grows. */
+  logGrowth: 'W8',
 } as const;
 
 /** The name of a workload (a key of {@link WORKLOAD}). */

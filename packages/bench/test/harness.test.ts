@@ -6,8 +6,9 @@ import { parseCli } from '../src/options';
 import { runBench } from '../src/run';
 import { QUICK } from '../src/scale';
 import { median, percentile } from '../src/stats';
-import type { Subject, SubjectFactory } from '../src/subject';
+import type { PositionedEvent, Subject, SubjectFactory } from '../src/subject';
 import { memoryFactory } from '../src/subjects/memory-subjects';
+import { sqliteFloorFactory } from '../src/subjects/sqlite-subjects';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'chronicle-bench-harness-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -31,10 +32,31 @@ describe('statistics', () => {
 });
 
 describe('command line', () => {
-  it('brings each adapter with its raw baseline unless told not to', () => {
-    expect(parseCli(['--adapters', 'sqlite']).targets).toEqual(['sqlite', 'sqlite-raw']);
-    expect(parseCli(['--adapters', 'postgres,memory', '--no-raw']).targets).toEqual(['memory', 'postgres']);
-    expect(parseCli([]).targets).toEqual(['memory', 'sqlite', 'sqlite-raw', 'postgres', 'postgres-raw']);
+  it('brings each adapter with its raw and floor baselines unless told not to', () => {
+    expect(parseCli(['--adapters', 'sqlite']).targets).toEqual(['sqlite', 'sqlite-raw', 'sqlite-floor']);
+    expect(parseCli(['--adapters', 'postgres,memory', '--no-raw']).targets).toEqual([
+      'memory',
+      'postgres',
+      'postgres-floor',
+    ]);
+    expect(parseCli(['--adapters', 'sqlite', '--no-raw', '--no-floor']).targets).toEqual(['sqlite']);
+    expect(parseCli([]).targets).toEqual([
+      'memory',
+      'sqlite',
+      'sqlite-raw',
+      'sqlite-floor',
+      'postgres',
+      'postgres-raw',
+      'postgres-floor',
+    ]);
+  });
+
+  it('measures W8 at 1M and 10M stored events only when asked', () => {
+    expect(parseCli([]).scale.growthLevels.every((level) => level < 1_000_000)).toBe(true);
+    expect(parseCli(['--quick']).scale.growthLevels).toEqual([0]);
+    expect(parseCli(['--growth-max', '10000000']).scale.growthLevels).toEqual([0, 1_000_000, 10_000_000]);
+    expect(parseCli(['--growth-max', '1500000']).scale.growthLevels).toEqual([0, 1_000_000, 1_500_000]);
+    expect(() => parseCli(['--growth-max', '-1'])).toThrow(/--growth-max/);
   });
 
   it('selects workloads case-insensitively, in run order, and takes the quick scale', () => {
@@ -58,17 +80,23 @@ describe('command line', () => {
   });
 });
 
-/** The in-memory store with one defect injected, to prove the bench's verification catches it. */
-function brokenMemory(defect: (subject: Subject) => Subject): () => SubjectFactory {
+/** A target's subjects with one defect injected, to prove the bench's verification catches it. */
+function broken(make: () => SubjectFactory, defect: (subject: Subject) => Subject): () => SubjectFactory {
   return () => {
-    const real = memoryFactory();
+    const real = make();
     return { ...real, open: async () => defect(await real.open()) };
   };
 }
 
-async function errorsOf(factory: () => SubjectFactory, workload: 'W4' | 'W6'): Promise<string | undefined> {
+const brokenMemory = (defect: (subject: Subject) => Subject) => broken(memoryFactory, defect);
+
+async function errorsOf(
+  factory: () => SubjectFactory,
+  workload: 'W4' | 'W5' | 'W6',
+): Promise<string | undefined> {
+  const made = factory();
   const report = await runBench({
-    targets: ['memory'],
+    targets: [made.name],
     workloads: [workload],
     scale: QUICK,
     quick: true,
@@ -108,5 +136,54 @@ describe('verification: a wrong store gets no figures', () => {
   it('a correct store passes the same checks', async () => {
     expect(await errorsOf(memoryFactory, 'W6')).toBeUndefined();
     expect(await errorsOf(memoryFactory, 'W4')).toBeUndefined();
+  });
+});
+
+// The floor reads back only { version, type, data }: the workloads' checks must still hold it to
+// the same standard (every event once, each version carrying its own data, the fold exact).
+describe('verification of the floor baseline', () => {
+  const floor = () => sqliteFloorFactory(dataDir);
+
+  it('a correct floor passes W4, W5 and W6', async () => {
+    expect(await errorsOf(floor, 'W4')).toBeUndefined();
+    expect(await errorsOf(floor, 'W5')).toBeUndefined();
+    expect(await errorsOf(floor, 'W6')).toBeUndefined();
+  });
+
+  it('W4 notices a floor that returns one version with the data of another version', async () => {
+    const swapping = broken(floor, (subject) => ({
+      ...subject,
+      async readStream(stream) {
+        const events = await subject.readStream(stream);
+        return events.map((event, i) => (i === 3 ? { ...event, data: events[4]!.data } : event));
+      },
+    }));
+    expect(await errorsOf(swapping, 'W4')).toMatch(/W4 event 3 carries the data of another version/);
+  });
+
+  it('W6 notices a floor whose read-all repeats an event in place of another', async () => {
+    const repeating = broken(floor, (subject) => ({
+      ...subject,
+      async *readAll(batchSize) {
+        let previous: PositionedEvent | undefined;
+        let i = 0;
+        for await (const event of subject.readAll(batchSize)) {
+          yield i++ === 9 && previous !== undefined ? { ...event, data: previous.data } : event;
+          previous = event;
+        }
+      },
+    }));
+    expect(await errorsOf(repeating, 'W6')).toMatch(/W6 read an event twice/);
+  });
+
+  it('W5 notices a floor whose load folds a wrong balance', async () => {
+    const dropping = broken(floor, (subject) => ({
+      ...subject,
+      async loadAccount(id) {
+        const state = await subject.loadAccount(id);
+        return { ...state, balance: state.balance - 1 };
+      },
+    }));
+    expect(await errorsOf(dropping, 'W5')).toMatch(/W5 \w+ has balance/);
   });
 });

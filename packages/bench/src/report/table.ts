@@ -1,6 +1,7 @@
+// Over 300 lines: most of it is ROWS, the declarative list of what the table prints.
 import type { BenchReport, TargetResult, WorkloadResult } from '../run';
 import type { Driver, TargetName } from '../subject';
-import { PEAK_RSS_LIMIT_MB, RATIO_TARGETS, SNAPSHOT_SPEEDUP_TARGET } from '../targets';
+import { FLOOR_TARGETS, PEAK_RSS_LIMIT_MB, RATIO_TARGETS, SNAPSHOT_SPEEDUP_TARGET } from '../targets';
 import { WORKLOAD, type WorkloadId } from '../workload-ids';
 
 type Unit = 'ev/s' | 'ms' | 'MB' | 'x' | 'count';
@@ -137,13 +138,19 @@ export function formatValue(value: number | null | undefined, unit: Unit): strin
   }
 }
 
-const ADAPTERS: readonly { adapter: TargetName; raw?: TargetName; driver: Driver }[] = [
+const ADAPTERS: readonly { adapter: TargetName; raw?: TargetName; floor?: TargetName; driver: Driver }[] = [
   { adapter: 'memory', driver: 'memory' },
-  { adapter: 'sqlite', raw: 'sqlite-raw', driver: 'sqlite' },
-  { adapter: 'postgres', raw: 'postgres-raw', driver: 'postgres' },
+  { adapter: 'sqlite', raw: 'sqlite-raw', floor: 'sqlite-floor', driver: 'sqlite' },
+  { adapter: 'postgres', raw: 'postgres-raw', floor: 'postgres-floor', driver: 'postgres' },
   // The same adapter with unnamed statements (as behind PgBouncer); compare it with `postgres`.
   { adapter: 'postgres-unnamed', driver: 'postgres' },
 ];
+
+/** Each adapter's baselines, with the targets its ratio to each is checked against. */
+const BASELINES = [
+  { kind: 'raw', targets: RATIO_TARGETS },
+  { kind: 'floor', targets: FLOOR_TARGETS },
+] as const;
 
 function figure(
   workload: WorkloadResult | undefined,
@@ -163,34 +170,40 @@ export function ratioOf(row: Row, adapter: number | undefined, raw: number | und
 /** One column of the table: a target's figure, or the ratio of an adapter to its raw baseline. */
 type Column = { title: string; cell: (row: Row, workload: WorkloadResult | undefined) => string };
 
+/** A target's own figures, or FAILED when its verification failed. */
+function targetColumn(target: TargetName): Column {
+  return {
+    title: target,
+    cell: (row, workload) => {
+      const failed = workload?.targets.find((t) => t.target === target)?.error;
+      return failed !== undefined ? 'FAILED' : formatValue(figure(workload, target, row.metric), row.unit);
+    },
+  };
+}
+
 /**
  * The results as a Markdown table (readable in a terminal too): one line per metric, one column per
- * target, and after each raw baseline the ratio adapter / raw (above 1: the adapter is faster).
+ * target, and after each raw or floor baseline the ratio adapter / baseline (above 1: the adapter
+ * is faster).
  */
 export function renderTable(report: BenchReport): string {
   const ran = new Set(report.workloads.flatMap((w) => w.targets.map((t) => t.target)));
   const columns: Column[] = [{ title: 'workload (median)', cell: (row) => `${row.label} (${row.unit})` }];
-  for (const { adapter, raw } of ADAPTERS) {
-    for (const target of [adapter, raw]) {
-      if (target === undefined || !ran.has(target)) continue;
+  for (const entry of ADAPTERS) {
+    const { adapter } = entry;
+    if (ran.has(adapter)) columns.push(targetColumn(adapter));
+    for (const { kind } of BASELINES) {
+      const baseline = entry[kind];
+      if (baseline === undefined || !ran.has(baseline)) continue;
+      columns.push(targetColumn(baseline));
+      if (!ran.has(adapter)) continue;
       columns.push({
-        title: target,
-        cell: (row, workload) => {
-          const failed = workload?.targets.find((t) => t.target === target)?.error;
-          return failed !== undefined
-            ? 'FAILED'
-            : formatValue(figure(workload, target, row.metric), row.unit);
-        },
-      });
-    }
-    if (raw !== undefined && ran.has(adapter) && ran.has(raw)) {
-      columns.push({
-        title: `${adapter}/raw`,
+        title: `${adapter}/${kind}`,
         cell: (row, workload) => {
           const ratio = ratioOf(
             row,
             figure(workload, adapter, row.metric),
-            figure(workload, raw, row.metric),
+            figure(workload, baseline, row.metric),
           );
           return ratio === undefined || !Number.isFinite(ratio) ? '' : `${ratio.toFixed(2)}x`;
         },
@@ -203,19 +216,27 @@ export function renderTable(report: BenchReport): string {
     if (workload === undefined) continue;
     lines.push(columns.map((column) => column.cell(row, workload)));
   }
-  const widths = columns.map((column, i) =>
-    Math.max(column.title.length, ...lines.map((line) => line[i]!.length)),
-  );
+  return lines.length === 0
+    ? ''
+    : markdownTable(
+        columns.map((c) => c.title),
+        lines,
+      );
+}
+
+/** A Markdown table (readable in a terminal too): first column left-aligned, the others right. */
+export function markdownTable(header: readonly string[], lines: readonly (readonly string[])[]): string {
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]!.length)));
   const format = (cells: readonly string[]) =>
     `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`;
   return [
-    format(columns.map((c) => c.title)),
+    format(header),
     `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
     ...lines.map(format),
   ].join('\n');
 }
 
-/** One target check of issue 8: met or missed, with the figure. */
+/** One target check of issue 8 or 18: met or missed, with the figure. */
 export interface TargetCheck {
   readonly driver: Driver;
   readonly workload: WorkloadId;
@@ -227,21 +248,24 @@ export interface TargetCheck {
 /** Compares the run with the targets (ratios, snapshot speed-up, peak RSS). */
 export function checkTargets(report: BenchReport): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  for (const { adapter, raw, driver } of ADAPTERS) {
+  for (const entry of ADAPTERS) {
+    const { adapter, driver } = entry;
     for (const workload of report.workloads) {
       const headline = ROWS.find((row) => row.workload === workload.id && row.headline);
-      const target = RATIO_TARGETS[driver]?.[workload.id];
-      if (headline !== undefined && target !== undefined && raw !== undefined) {
+      for (const { kind, targets } of BASELINES) {
+        const target = targets[driver]?.[workload.id];
+        const baseline = entry[kind];
+        if (headline === undefined || target === undefined || baseline === undefined) continue;
         const ratio = ratioOf(
           headline,
           figure(workload, adapter, headline.metric),
-          figure(workload, raw, headline.metric),
+          figure(workload, baseline, headline.metric),
         );
         if (ratio !== undefined) {
           checks.push({
             driver,
             workload: workload.id,
-            description: `${adapter}/raw >= ${target.toFixed(1)}x`,
+            description: `${adapter}/${kind} >= ${target.toFixed(1)}x`,
             actual: ratio,
             met: ratio >= target,
           });

@@ -1,7 +1,12 @@
 import type { SubjectFactory, TargetName } from '../subject';
 import { memoryFactory } from './memory-subjects';
-import { postgresAdapterFactory, postgresRawFactory, postgresUnnamedFactory } from './postgres-subjects';
-import { sqliteAdapterFactory, sqliteRawFactory } from './sqlite-subjects';
+import {
+  postgresAdapterFactory,
+  postgresFloorFactory,
+  postgresRawFactory,
+  postgresUnnamedFactory,
+} from './postgres-subjects';
+import { sqliteAdapterFactory, sqliteFloorFactory, sqliteRawFactory } from './sqlite-subjects';
 
 /** Where subjects keep their storage. */
 export interface StorageSettings {
@@ -22,8 +27,12 @@ export function createFactory(name: TargetName, storage: StorageSettings): Subje
       return sqliteRawFactory(storage.dataDir);
     case 'postgres':
       return postgresAdapterFactory(storage.postgresUrl);
+    case 'sqlite-floor':
+      return sqliteFloorFactory(storage.dataDir);
     case 'postgres-raw':
       return postgresRawFactory(storage.postgresUrl);
+    case 'postgres-floor':
+      return postgresFloorFactory(storage.postgresUrl);
     case 'postgres-unnamed':
       return postgresUnnamedFactory(storage.postgresUrl);
   }

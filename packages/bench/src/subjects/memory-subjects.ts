@@ -14,6 +14,10 @@ export function memoryFactory(): SubjectFactory {
     async reopen() {
       return chronicleSubject(createInMemoryEventStore(), 'memory');
     },
+    // Nothing on disk.
+    async storageBytes() {
+      return 0;
+    },
     async dispose() {},
   };
 }

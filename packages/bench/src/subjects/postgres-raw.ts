@@ -1,7 +1,7 @@
-import pg from 'pg';
 import { foldAccount } from '../account';
 import { AGGREGATE_TYPE, type BenchEvent } from '../payload';
 import { type AccountState, BenchConflict, type ReadEvent, type Subject } from '../subject';
+import { openBaselinePool } from './baseline-storage';
 
 interface EventRow {
   position: string;
@@ -44,11 +44,12 @@ export async function openRawPostgres(
   poolSize: number,
   create: boolean,
 ): Promise<Subject> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  pool.on('error', () => {});
   const s = `"${schema}"`;
-  if (create) {
-    await pool.query(`
+  const pool = await openBaselinePool(
+    url,
+    poolSize,
+    create,
+    `
       CREATE SCHEMA ${s};
       CREATE TABLE ${s}.events (
         position       bigserial   PRIMARY KEY,
@@ -69,8 +70,8 @@ export async function openRawPostgres(
         state          jsonb   NOT NULL,
         PRIMARY KEY (aggregate_type, aggregate_id)
       );
-    `);
-  }
+    `,
+  );
   const select = `SELECT position, event_id, aggregate_type, aggregate_id, event_type, version, schema_version, event_data, occurred_at FROM ${s}.events`;
   const headSql = `SELECT coalesce(max(version), 0) AS version FROM ${s}.events WHERE aggregate_type = $1 AND aggregate_id = $2`;
   const streamSql = `${select} WHERE aggregate_type = $1 AND aggregate_id = $2 AND version > $3 ORDER BY version`;

@@ -2,10 +2,28 @@ import { createPostgresEventStore } from '@chronicle/postgres';
 import pg from 'pg';
 import type { SubjectFactory, TargetName } from '../subject';
 import { chronicleSubject } from './chronicle-subject';
+import { openFloorPostgres } from './postgres-floor';
 import { openRawPostgres } from './postgres-raw';
 
 /** Connections per pool, for adapters and raw baselines alike: one per W3/W4 writer. */
 export const POOL_SIZE = 8;
+
+/** The bytes of every table in `schema` with its indexes and TOAST (`pg_total_relation_size`). */
+async function schemaBytes(url: string, schema: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string }>(
+      `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) AS bytes
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = $1 AND c.relkind = 'r'`,
+      [schema],
+    );
+    return Number(rows[0]?.bytes ?? 0);
+  } finally {
+    await client.end();
+  }
+}
 
 /** Hands out fresh schema names and drops them at the end. */
 function schemaAllocator(url: string, prefix: string) {
@@ -67,20 +85,37 @@ function chronicleFactory(
     kind: 'adapter',
     open: () => open(schemas.next()),
     reopen: open,
+    storageBytes: (schema) => schemaBytes(url, schema),
+    dispose: () => schemas.dispose(),
+  };
+}
+
+type OpenBaseline = typeof openRawPostgres;
+
+function baselineFactory(
+  url: string,
+  name: TargetName,
+  prefix: string,
+  openAt: OpenBaseline,
+): SubjectFactory {
+  const schemas = schemaAllocator(url, prefix);
+  return {
+    name,
+    driver: 'postgres',
+    kind: name.endsWith('-floor') ? 'floor' : 'raw',
+    open: () => openAt(url, schemas.next(), POOL_SIZE, true),
+    reopen: (schema) => openAt(url, schema, POOL_SIZE, false),
+    storageBytes: (schema) => schemaBytes(url, schema),
     dispose: () => schemas.dispose(),
   };
 }
 
 /** Hand-written node-postgres with the same guarantees (see `postgres-raw.ts`). */
 export function postgresRawFactory(url: string): SubjectFactory {
-  const schemas = schemaAllocator(url, 'raw');
-  const name: TargetName = 'postgres-raw';
-  return {
-    name,
-    driver: 'postgres',
-    kind: 'raw',
-    open: () => openRawPostgres(url, schemas.next(), POOL_SIZE, true),
-    reopen: (schema) => openRawPostgres(url, schema, POOL_SIZE, false),
-    dispose: () => schemas.dispose(),
-  };
+  return baselineFactory(url, 'postgres-raw', 'raw', openRawPostgres);
+}
+
+/** The floor on node-postgres (see `postgres-floor.ts`). */
+export function postgresFloorFactory(url: string): SubjectFactory {
+  return baselineFactory(url, 'postgres-floor', 'floor', openFloorPostgres);
 }

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import { foldAccount } from '../account';
 import { AGGREGATE_TYPE } from '../payload';
 import { type AccountState, BenchConflict, type ReadEvent, type Subject } from '../subject';
+import { openBaselineSqlite } from './baseline-storage';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -67,13 +67,7 @@ const toReadEvent = ([
  * and event-id keys are unique; no triggers, no secondary indexes.
  */
 export function openRawSqlite(file: string): Subject {
-  const db = new Database(file, { timeout: 5000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(SCHEMA);
-  const begin = db.prepare('BEGIN IMMEDIATE');
-  const commit = db.prepare('COMMIT');
-  const rollback = db.prepare('ROLLBACK');
+  const { db, write } = openBaselineSqlite(file, SCHEMA);
   const head = db
     .prepare('SELECT max(version) FROM events WHERE aggregate_type = ? AND aggregate_id = ?')
     .pluck();
@@ -100,8 +94,7 @@ export function openRawSqlite(file: string): Subject {
     location: file,
 
     async append(stream, expectedVersion, events) {
-      begin.run();
-      try {
+      write(() => {
         const current = (head.get(AGGREGATE_TYPE, stream) as number | null) ?? 0;
         if (current !== expectedVersion) throw new BenchConflict(stream, expectedVersion);
         for (let i = 0; i < events.length; i++) {
@@ -116,11 +109,7 @@ export function openRawSqlite(file: string): Subject {
             event.occurredAt.getTime(),
           );
         }
-        commit.run();
-      } catch (error) {
-        if (db.inTransaction) rollback.run();
-        throw error;
-      }
+      });
     },
 
     async streamVersion(stream) {

@@ -1,8 +1,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSqliteEventStore } from '@chronicle/sqlite';
+import Database from 'better-sqlite3';
 import type { SubjectFactory, TargetName } from '../subject';
 import { chronicleSubject } from './chronicle-subject';
+import { openFloorSqlite } from './sqlite-floor';
 import { openRawSqlite } from './sqlite-raw';
 
 /** Hands out fresh database file paths in `dir` and deletes them (with WAL and SHM files) at the end. */
@@ -31,13 +33,27 @@ function sqliteFactory(
   return {
     name,
     driver: 'sqlite',
-    kind: name.endsWith('-raw') ? 'raw' : 'adapter',
+    kind: name.endsWith('-raw') ? 'raw' : name.endsWith('-floor') ? 'floor' : 'adapter',
     open: () => open(files.next()),
     reopen: (location) => open(location),
+    storageBytes: async (location) => sqliteStorageBytes(location),
     async dispose() {
       files.dispose();
     },
   };
+}
+
+/**
+ * The bytes of every table and index in the database file, from SQLite's `dbstat` (the pages in
+ * use, WAL included, so no checkpoint is needed; free pages are not counted).
+ */
+function sqliteStorageBytes(file: string): number {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return Number(db.prepare('SELECT coalesce(sum(pgsize), 0) FROM dbstat').pluck().get());
+  } finally {
+    db.close();
+  }
 }
 
 /** `@chronicle/sqlite` on a file with its defaults: WAL, `synchronous = FULL` (fsync on every commit). */
@@ -50,4 +66,9 @@ export function sqliteAdapterFactory(dir: string): SubjectFactory {
 /** Hand-written better-sqlite3 with the same guarantees (see `sqlite-raw.ts`). */
 export function sqliteRawFactory(dir: string): SubjectFactory {
   return sqliteFactory('sqlite-raw', dir, async (file) => openRawSqlite(file));
+}
+
+/** The floor on better-sqlite3 (see `sqlite-floor.ts`). */
+export function sqliteFloorFactory(dir: string): SubjectFactory {
+  return sqliteFactory('sqlite-floor', dir, async (file) => openFloorSqlite(file));
 }

@@ -1,4 +1,4 @@
-import { makeEvents } from '../payload';
+import { eventKey, isInPlace, makeEvents } from '../payload';
 import { percentile, perSecond } from '../stats';
 import { isConflict, type Subject, type SubjectFactory } from '../subject';
 import { WORKLOAD } from '../workload-ids';
@@ -139,9 +139,10 @@ export const contendedStream: Workload<null> = {
       const ids = new Set<string>();
       events.forEach((event, i) => {
         verify(event.version === i + 1, `W4 event ${i} has version ${event.version}`);
-        ids.add(event.eventId);
+        verify(isInPlace(event), `W4 event ${i} carries the data of another version`);
+        ids.add(eventKey(event));
       });
-      verify(ids.size === scale.w4Events, 'W4 stream holds a repeated event id');
+      verify(ids.size === scale.w4Events, 'W4 stream holds a repeated event');
       return { eventsPerSec: perSecond(scale.w4Events, elapsed), conflicts };
     }),
   finish: async () => {},

@@ -1,5 +1,6 @@
 import { WORKLOAD, type WorkloadId } from '../workload-ids';
 import { batchedAppends, concurrentWriters, contendedStream, sequentialAppends } from './appends';
+import { logGrowth } from './growth';
 import { readAllMemory } from './memory';
 import { aggregateLoad, readAll } from './reads';
 import type { Workload } from './workload';
@@ -13,4 +14,5 @@ export const WORKLOADS: Record<WorkloadId, Workload> = {
   [WORKLOAD.aggregateLoad]: aggregateLoad as Workload,
   [WORKLOAD.readAll]: readAll as Workload,
   [WORKLOAD.readAllMemory]: readAllMemory as Workload,
+  [WORKLOAD.logGrowth]: logGrowth as Workload,
 };

@@ -18,8 +18,11 @@ interface W7Prepared {
   readonly seedEventsPerSec: number | undefined;
 }
 
-/** Runs the child and returns its report; rejects with its stderr when it fails. */
-function runChild(args: readonly string[]): Promise<ReadAllMemoryChildReport> {
+/**
+ * Runs the read-all child (see `read-all-memory-child.ts`) and returns its report; rejects with its
+ * stderr when it fails. W8 uses it too, for its read-all rate and RSS at each level.
+ */
+export function runChild(args: readonly string[]): Promise<ReadAllMemoryChildReport> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', CHILD, ...args], {
       cwd: PACKAGE_DIR,
@@ -36,14 +39,14 @@ function runChild(args: readonly string[]): Promise<ReadAllMemoryChildReport> {
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) {
-        reject(new Error(`W7 child exited with ${code}: ${stderr.trim()}`));
+        reject(new Error(`read-all child exited with ${code}: ${stderr.trim()}`));
         return;
       }
       const line = stdout.trim().split('\n').pop() ?? '';
       try {
         resolve(JSON.parse(line) as ReadAllMemoryChildReport);
       } catch {
-        reject(new Error(`W7 child printed no report: ${stdout.trim()} ${stderr.trim()}`));
+        reject(new Error(`read-all child printed no report: ${stdout.trim()} ${stderr.trim()}`));
       }
     });
   });
@@ -59,6 +62,7 @@ export const readAllMemory: Workload<W7Prepared> = {
   id: WORKLOAD.readAllMemory,
   title: 'read-all memory (child process, peak RSS)',
   interleaved: false,
+  oneRound: true,
   async prepare(factory: SubjectFactory, scale) {
     if (factory.driver === 'memory') return { location: 'memory', seedEventsPerSec: undefined };
     const subject: Subject = await factory.open();

@@ -1,4 +1,4 @@
-import { expectedBalance } from '../payload';
+import { eventKey, expectedBalance } from '../payload';
 import { median, perSecond } from '../stats';
 import type { AccountState, Subject, SubjectFactory } from '../subject';
 import { WORKLOAD } from '../workload-ids';
@@ -13,7 +13,8 @@ interface W5Prepared {
   readonly events: number;
 }
 
-function verifyAccount(state: AccountState, id: string, events: number): void {
+/** Throws unless the loaded account folded exactly the `events` deposits seeded into it. */
+export function verifyAccount(state: AccountState, id: string, events: number): void {
   verify(state.version === events, `W5 ${id} loaded at version ${state.version}, expected ${events}`);
   verify(state.deposits === events, `W5 ${id} folded ${state.deposits} deposits, expected ${events}`);
   verify(state.balance === expectedBalance(events), `W5 ${id} has balance ${state.balance}`);
@@ -86,7 +87,7 @@ export const readAll: Workload<W6Prepared> = {
     }
     const ids = new Set<string>();
     for (let s = 0; s < streams; s++) {
-      for (const event of await subject.readStream(`all-${s}`)) ids.add(event.eventId);
+      for (const event of await subject.readStream(`all-${s}`)) ids.add(eventKey(event));
     }
     verify(ids.size === scale.w6Events, `W6 seeded ${ids.size} distinct events, expected ${scale.w6Events}`);
     return { subject, ids };
@@ -99,7 +100,7 @@ export const readAll: Workload<W6Prepared> = {
     for await (const event of subject.readAll(scale.readAllBatchSize)) {
       if (event.position <= last) ordered = false;
       last = event.position;
-      seen.push(event.eventId);
+      seen.push(eventKey(event));
     }
     const elapsed = performance.now() - t0;
     verify(ordered, 'W6 read-all returned positions out of order');

@@ -26,6 +26,10 @@ export interface Workload<Prepared = unknown> {
   readonly title: string;
   /** Whether rounds of every target interleave (round 1 of each target, then round 2, …). */
   readonly interleaved: boolean;
+  /** Whether it runs one round and no warm-up (a round seeds a large store or spawns a child). */
+  readonly oneRound?: boolean;
+  /** Whether it runs on this target at all (default: every target). */
+  appliesTo?(factory: SubjectFactory): boolean;
   prepare(factory: SubjectFactory, scale: Scale): Promise<Prepared>;
   round(factory: SubjectFactory, prepared: Prepared, context: RoundContext): Promise<Metrics>;
   finish(prepared: Prepared): Promise<void>;

@@ -1,0 +1,85 @@
+import type { BenchReport, TargetResult } from '../run';
+import { GROWTH_RATE_TARGET, GROWTH_RSS_LIMIT_MB } from '../targets';
+import { WORKLOAD } from '../workload-ids';
+import { growthMetric } from '../workloads/growth';
+import { formatValue, markdownTable, type TargetCheck } from './table';
+
+/** The W8 figures in the order the table prints them, with their units. */
+const COLUMNS = [
+  { title: 'append (ev/s)', metric: 'appendEventsPerSec', unit: 'ev/s' },
+  { title: 'replay (ev/s)', metric: 'replayEventsPerSec', unit: 'ev/s' },
+  { title: 'read-all (ev/s)', metric: 'readAllEventsPerSec', unit: 'ev/s' },
+  { title: 'read-all peak RSS (MB)', metric: 'peakRssMb', unit: 'MB' },
+  { title: 'RSS growth (MB)', metric: 'rssGrowthMb', unit: 'MB' },
+  { title: 'storage (MB)', metric: 'storageMb', unit: 'MB' },
+  { title: 'bytes/event', metric: 'bytesPerEvent', unit: 'count' },
+] as const;
+
+/** The events already stored at each level W8 measured, from its metric names. */
+function levelsOf(result: TargetResult): number[] {
+  const levels = Object.keys(result.median)
+    .filter((key) => key.startsWith('appendEventsPerSec@'))
+    .map((key) => Number(key.split('@')[1]));
+  return levels.sort((a, b) => a - b);
+}
+
+/** W8 as a Markdown table: one line per target and level; empty when W8 did not run. */
+export function renderGrowthTable(report: BenchReport): string {
+  const growth = report.workloads.find((w) => w.id === WORKLOAD.logGrowth);
+  if (growth === undefined) return '';
+  const header = ['W8 target', 'events stored', ...COLUMNS.map((c) => c.title)];
+  const lines: string[][] = [];
+  for (const result of growth.targets) {
+    if (result.error !== undefined) {
+      lines.push([result.target, 'FAILED', ...COLUMNS.map(() => '')]);
+      continue;
+    }
+    for (const level of levelsOf(result)) {
+      lines.push([
+        result.target,
+        level.toLocaleString('en-US'),
+        ...COLUMNS.map((c) => formatValue(result.median[growthMetric(c.metric, level)], c.unit)),
+      ]);
+    }
+  }
+  return markdownTable(header, lines);
+}
+
+/**
+ * Issue 18's W8 targets for each adapter and baseline that ran it: at the largest level, append and
+ * replay rates at least {@link GROWTH_RATE_TARGET} of level 0's, and RSS growth while reading
+ * within {@link GROWTH_RSS_LIMIT_MB}.
+ */
+export function checkGrowth(report: BenchReport): TargetCheck[] {
+  const growth = report.workloads.find((w) => w.id === WORKLOAD.logGrowth);
+  const checks: TargetCheck[] = [];
+  for (const result of growth?.targets ?? []) {
+    const levels = levelsOf(result);
+    const top = levels.at(-1);
+    // One level (the quick run) has nothing to grow from.
+    if (result.error !== undefined || top === undefined || levels.length < 2) continue;
+    const figure = (metric: string, level: number) => result.median[growthMetric(metric, level)]!;
+    for (const [metric, what] of [
+      ['appendEventsPerSec', 'append'],
+      ['replayEventsPerSec', 'replay'],
+    ] as const) {
+      const ratio = figure(metric, top) / figure(metric, 0);
+      checks.push({
+        driver: result.driver,
+        workload: WORKLOAD.logGrowth,
+        description: `${result.target} ${what} at ${top.toLocaleString('en-US')} events >= ${GROWTH_RATE_TARGET}x of empty`,
+        actual: ratio,
+        met: ratio >= GROWTH_RATE_TARGET,
+      });
+    }
+    const rss = figure('rssGrowthMb', top);
+    checks.push({
+      driver: result.driver,
+      workload: WORKLOAD.logGrowth,
+      description: `${result.target} RSS growth reading ${top.toLocaleString('en-US')} events <= ${GROWTH_RSS_LIMIT_MB} MB`,
+      actual: rss,
+      met: rss <= GROWTH_RSS_LIMIT_MB,
+    });
+  }
+  return checks;
+}
