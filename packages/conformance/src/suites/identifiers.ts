@@ -1,7 +1,7 @@
 import type { DomainEvent, EventStore, ReadAllOptions, StreamRef } from '@chronicle/core';
 import { expect } from 'vitest';
-import { defineSuite } from '../test-definition';
 import { collect, newEvent } from '../support/fixtures';
+import { defineSuite } from '../test-definition';
 
 /**
  * Identifiers that a database collation easily takes for one another, and the contract says are all
