@@ -2,19 +2,14 @@
 // events are stored with their error, listed and removed by processor id.
 import { isCheckpointConflictError, isInvalidArgumentError } from '@chronicle/core';
 import { expect } from 'vitest';
-import { processorId, subscribable } from '../support/consuming';
+import { processorId, subscribable, thrownBy } from '../support/consuming';
 import { defineSuite } from '../test-definition';
 
 const requires = ['subscriptions'] as const;
 
-/** Runs `action`, expecting a `CheckpointConflictError`; returns it. */
+/** Runs `action`, expecting a `CheckpointConflictError`. */
 async function expectConflict(action: () => Promise<unknown>, why: string): Promise<void> {
-  let error: unknown;
-  try {
-    await action();
-  } catch (thrown) {
-    error = thrown;
-  }
+  const error = await thrownBy(() => action());
   expect(isCheckpointConflictError(error), `${why}: CheckpointConflictError, got ${String(error)}`).toBe(
     true,
   );
@@ -160,12 +155,7 @@ export const checkpointsTests = defineSuite('checkpoints', [
         ],
       ];
       for (const [label, call] of calls) {
-        let error: unknown;
-        try {
-          await call();
-        } catch (thrown) {
-          error = thrown;
-        }
+        const error = await thrownBy(() => call());
         expect(isInvalidArgumentError(error), `${label} throws InvalidArgumentError`).toBe(true);
       }
       expect(await checkpoints.load(id)).toBeUndefined();

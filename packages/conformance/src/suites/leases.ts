@@ -2,7 +2,7 @@
 // claim issues a larger fencing token, and a superseded token can neither renew nor save.
 import { isCheckpointConflictError } from '@chronicle/core';
 import { expect } from 'vitest';
-import { processorId, subscribable } from '../support/consuming';
+import { processorId, subscribable, thrownBy } from '../support/consuming';
 import { defineSuite } from '../test-definition';
 
 const requires = ['subscriptions'] as const;
@@ -82,12 +82,7 @@ export const leasesTests = defineSuite('leases', [
       await checkpoints.save(id, 5n, { expected: undefined, lease: old });
       await sleep(200);
       const current = (await checkpoints.claim(id, 'owner-b', 60_000))!;
-      let error: unknown;
-      try {
-        await checkpoints.save(id, 9n, { expected: 5n, lease: old });
-      } catch (thrown) {
-        error = thrown;
-      }
+      const error = await thrownBy(() => checkpoints.save(id, 9n, { expected: 5n, lease: old }));
       expect(isCheckpointConflictError(error), 'C7: the deposed owner cannot move the checkpoint').toBe(true);
       expect((await checkpoints.load(id))?.position).toBe(5n);
       await checkpoints.save(id, 9n, { expected: 5n, lease: current });

@@ -13,7 +13,7 @@ import {
 } from '@chronicle/core';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { deferred, eventually, processorId, subscribable } from '../support/consuming';
+import { deferred, eventually, processorId, subscribable, thrownBy } from '../support/consuming';
 import { newEvent, newEvents } from '../support/fixtures';
 import { assertProperty, propertyRuns } from '../support/property-settings';
 import { defineSuite } from '../test-definition';
@@ -122,12 +122,7 @@ export const processorsTests = defineSuite('processors', [
       expect(lastError, 'C9: a non-Error thrown is still reported').toBeInstanceOf(Error);
       expect(lastError?.message).toContain('not an Error object');
       expect(checkpoint, 'the checkpoint stops before the failing event').toBe(appended.firstPosition);
-      let error: unknown;
-      try {
-        await processor.whenProcessed(appended.lastPosition, { timeoutMs: 50 });
-      } catch (thrown) {
-        error = thrown;
-      }
+      const error = await thrownBy(() => processor.whenProcessed(appended.lastPosition, { timeoutMs: 50 }));
       expect(isProcessingTimeoutError(error), 'whenProcessed on a failed processor rejects, typed').toBe(
         true,
       );
@@ -177,12 +172,7 @@ export const processorsTests = defineSuite('processors', [
     async run({ store }) {
       const s = subscribable(store);
       const processor = startProcessor(s, { id: processorId('timeout'), handle: () => {} });
-      let error: unknown;
-      try {
-        await processor.whenProcessed(1_000_000n, { timeoutMs: 30 });
-      } catch (thrown) {
-        error = thrown;
-      }
+      const error = await thrownBy(() => processor.whenProcessed(1_000_000n, { timeoutMs: 30 }));
       expect(isProcessingTimeoutError(error), 'C10: a typed timeout').toBe(true);
       await processor.stop();
     },
@@ -339,12 +329,7 @@ export const processorsTests = defineSuite('processors', [
         { id: 'p', handle, unknown: true },
       ];
       for (const options of bad) {
-        let error: unknown;
-        try {
-          startProcessor(s, options as ProcessorOptions);
-        } catch (thrown) {
-          error = thrown;
-        }
+        const error = await thrownBy(() => startProcessor(s, options as ProcessorOptions));
         expect(
           isInvalidArgumentError(error),
           `startProcessor(${JSON.stringify(options, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))}) throws InvalidArgumentError`,

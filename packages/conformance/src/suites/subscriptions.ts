@@ -9,7 +9,7 @@ import {
 } from '@chronicle/core';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { catchUp, deliveredPositions, eventually, subscribable } from '../support/consuming';
+import { catchUp, deliveredPositions, eventually, subscribable, thrownBy } from '../support/consuming';
 import { newEvent, newEvents } from '../support/fixtures';
 import { assertProperty, propertyRuns } from '../support/property-settings';
 import { defineSuite } from '../test-definition';
@@ -236,12 +236,9 @@ export const subscriptionsTests = defineSuite('subscriptions', [
         'start',
       ];
       for (const options of bad) {
-        let error: unknown;
-        try {
+        const error = await thrownBy(async () => {
           for await (const _ of s.subscribe(options as never)) break;
-        } catch (thrown) {
-          error = thrown;
-        }
+        });
         expect(
           isInvalidArgumentError(error),
           `subscribe(${String(JSON.stringify(options, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)))}) throws InvalidArgumentError`,

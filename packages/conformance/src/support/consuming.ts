@@ -47,3 +47,13 @@ export function deferred(): { promise: Promise<void>; resolve: () => void } {
   });
   return { promise, resolve };
 }
+
+/** What `action` threw or rejected with (`undefined` when it succeeded). */
+export async function thrownBy(action: () => unknown): Promise<unknown> {
+  try {
+    await action();
+    return undefined;
+  } catch (thrown) {
+    return thrown;
+  }
+}
