@@ -58,6 +58,8 @@ export interface SubscriptionSource {
   readonly closed: AbortSignal;
   /** The fallback poll while caught up or stalled, in ms (a wake-up may be lost). Default `1000`. */
   readonly pollIntervalMs?: number;
+  /** The first retry's delay after a retriable read error, in ms. Default {@link SUBSCRIPTION_RETRY_BASE_DELAY_MS}. */
+  readonly retryBaseDelayMs?: number;
 }
 
 /** How many times in a row a retriable read error is retried before the subscription throws it (C5). */
@@ -103,13 +105,13 @@ async function* follow(
   const ended = () => closed.aborted || (signal?.aborted ?? false);
   const waiter = createWaiter(source, signal);
   try {
-    const start = from === 'end' ? await withRetries(ended, () => source.readHead()) : from;
+    const start = from === 'end' ? await withRetries(source, ended, () => source.readHead()) : from;
     if (start === undefined) return;
     let after = start;
     let wasCaughtUp = false;
     while (!ended()) {
       waiter.clear();
-      const page = await withRetries(ended, () =>
+      const page = await withRetries(source, ended, () =>
         source.readPage({
           after,
           limit: batchSize,
@@ -144,7 +146,11 @@ async function* follow(
 const later = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
 /** Runs one read, retrying retriable errors; `undefined` when the subscription ended meanwhile. */
-async function withRetries<T>(ended: () => boolean, read: () => Promise<T> | T): Promise<T | undefined> {
+async function withRetries<T>(
+  source: SubscriptionSource,
+  ended: () => boolean,
+  read: () => Promise<T> | T,
+): Promise<T | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await read();
@@ -155,7 +161,7 @@ async function withRetries<T>(ended: () => boolean, read: () => Promise<T> | T):
         throw error;
       const delay = Math.min(
         SUBSCRIPTION_RETRY_MAX_DELAY_MS,
-        SUBSCRIPTION_RETRY_BASE_DELAY_MS * 2 ** (attempt - 1),
+        (source.retryBaseDelayMs ?? SUBSCRIPTION_RETRY_BASE_DELAY_MS) * 2 ** (attempt - 1),
       );
       await new Promise((resolve) => setTimeout(resolve, delay));
       if (ended()) return undefined;
