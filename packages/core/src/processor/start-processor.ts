@@ -103,7 +103,7 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
       parked = (await store.checkpoints.listParked(o.id)).length;
       saved = (await store.checkpoints.load(o.id))?.position;
       seeCheckpoint(saved);
-      const ended = AbortSignal.any([stopping.signal, deposed.signal]);
+      const ended = eitherSignal(stopping.signal, deposed.signal);
       const save = async (position: bigint) => {
         if (saved !== undefined && position <= saved) return;
         await store.checkpoints.save(o.id, position, { expected: saved, lease: keeper.current() });
@@ -215,4 +215,14 @@ function keepLease(store: SubscribableEventStore, lease: Lease, ttlMs: number, d
       await renewing;
     },
   };
+}
+
+/** Aborted when either signal aborts (`AbortSignal.any` needs Node 20.3; the kit supports every Node 20). */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  const both = new AbortController();
+  const abort = () => both.abort();
+  if (a.aborted || b.aborted) abort();
+  a.addEventListener('abort', abort, { once: true });
+  b.addEventListener('abort', abort, { once: true });
+  return both.signal;
 }
