@@ -21,6 +21,12 @@ export interface ConformanceCapabilities {
    * tests prove upcasting and registry validation through the adapter itself.
    */
   readonly storeOptions?: boolean;
+  /**
+   * The store is a `SubscribableEventStore`: `subscribe()` and `checkpoints` (leases, parked events),
+   * so `startProcessor` runs on it. Default `false`: the `subscriptions`, `checkpoints`, `leases` and
+   * `processors` sub-suites skip with a printed reason (an adapter whose consuming side is pending).
+   */
+  readonly subscriptions?: boolean;
 }
 
 /** The name of a capability flag. */
@@ -69,7 +75,7 @@ export interface ConformanceOptions {
    * caught.
    */
   readonly rawEventCount?: (store: EventStore) => number | Promise<number>;
-  /** What the adapter can do. Default: `{ persistent: false, concurrentWriters: false, storeOptions: true }`. */
+  /** What the adapter can do. Default: `{ persistent: false, concurrentWriters: false, storeOptions: true, subscriptions: false }`. */
   readonly capabilities?: ConformanceCapabilities;
   /**
    * Named tests to turn off, each with the reason, which is printed: `{ 'round-trip/a 1 MB payload
@@ -85,5 +91,6 @@ export function resolveCapabilities(capabilities: ConformanceCapabilities = {}):
     persistent: capabilities.persistent ?? false,
     concurrentWriters: capabilities.concurrentWriters ?? false,
     storeOptions: capabilities.storeOptions ?? true,
+    subscriptions: capabilities.subscriptions ?? false,
   };
 }

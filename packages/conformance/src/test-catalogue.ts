@@ -2,6 +2,7 @@
 
 import { appendTests } from './suites/append';
 import { badInputTests } from './suites/bad-input';
+import { checkpointsTests } from './suites/checkpoints';
 import { concurrencyTests } from './suites/concurrency';
 import { concurrencyPropertyTests, schedulerTests } from './suites/concurrency-properties';
 import { durabilityTests } from './suites/durability';
@@ -9,12 +10,15 @@ import { expectedVersionTests } from './suites/expected-version';
 import { followTheLogTests } from './suites/follow-the-log';
 import { idempotencyTests } from './suites/idempotency';
 import { identifiersTests } from './suites/identifiers';
+import { leasesTests } from './suites/leases';
 import { modelTests } from './suites/model';
+import { processorsTests } from './suites/processors';
 import { readAllTests } from './suites/read-all';
 import { readsTests } from './suites/reads';
 import { roundTripTests } from './suites/round-trip';
 import { snapshotsTests } from './suites/snapshots';
 import { storeOptionsTests } from './suites/store-options';
+import { subscriptionsTests } from './suites/subscriptions';
 import type { ConformanceTest } from './test-definition';
 
 /**
@@ -38,6 +42,10 @@ export const conformanceTests: readonly ConformanceTest[] = [
   ...modelTests,
   ...durabilityTests,
   ...storeOptionsTests,
+  ...subscriptionsTests,
+  ...checkpointsTests,
+  ...leasesTests,
+  ...processorsTests,
 ];
 
 /** The `<suite>/<name>` key of every test: the keys `disable` accepts. */

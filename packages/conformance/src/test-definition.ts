@@ -19,6 +19,10 @@ export const SUITE_NAMES = [
   'model',
   'durability',
   'store-options',
+  'subscriptions',
+  'checkpoints',
+  'leases',
+  'processors',
 ] as const;
 
 /** The name of a sub-suite. */

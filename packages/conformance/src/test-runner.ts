@@ -35,6 +35,10 @@ export function validateConformanceOptions(options: ConformanceOptions): void {
   }
 }
 
+/** Why a consuming-side test skips: the adapter's subscribe/checkpoints are not there yet. */
+const SUBSCRIPTIONS_PENDING =
+  ' (subscribe() and checkpoints: pending for this adapter until it implements SubscribableEventStore, issue #13)';
+
 /** Why a test cannot run against these options, or `undefined` when it can. */
 export function skipReason(test: ConformanceTest, options: ConformanceOptions): string | undefined {
   const disabled = options.disable?.[test.key];
@@ -44,7 +48,7 @@ export function skipReason(test: ConformanceTest, options: ConformanceOptions): 
   if (missing.length > 0) {
     return `the adapter does not declare the capabilit${missing.length > 1 ? 'ies' : 'y'} ${missing
       .map((c) => `'${c}'`)
-      .join(', ')}`;
+      .join(', ')}${missing.includes('subscriptions') ? SUBSCRIPTIONS_PENDING : ''}`;
   }
   return undefined;
 }

@@ -19,6 +19,7 @@ import { wrapStore } from './support/wrap-store';
 const inMemory: ConformanceOptions = {
   name: 'in-memory',
   createStore: (options) => createInMemoryEventStore(options),
+  capabilities: { subscriptions: true },
 };
 
 describe('the conformance harness', () => {
@@ -40,7 +41,9 @@ describe('the conformance harness', () => {
     for (const test of conformanceTests) expect(test.key).toBe(`${test.suite}/${test.name}`);
   });
 
-  it('runs the whole suite without vitest: the in-memory store passes, durability skips with a reason', async () => {
+  it('runs the whole suite without vitest: the in-memory store passes, durability skips with a reason', {
+    timeout: 120_000,
+  }, async () => {
     const results = await runConformanceTests(conformanceTests, {
       ...inMemory,
       rawEventCount: (store) => (store as InMemoryEventStore).size,
@@ -52,6 +55,17 @@ describe('the conformance harness', () => {
       conformanceTests.filter((t) => t.suite === 'durability').map((t) => t.key),
     );
     expect(skipped.every((r) => r.reason?.includes("capability 'persistent'"))).toBe(true);
+  });
+
+  it('skips the consuming sub-suites with a reason saying they are pending when subscriptions is not declared', async () => {
+    const consuming = conformanceTests.filter((t) =>
+      ['subscriptions', 'checkpoints', 'leases', 'processors'].includes(t.suite),
+    );
+    const results = await runConformanceTests(consuming, { ...inMemory, capabilities: {} });
+    expect(results.every((r) => r.status === 'skipped')).toBe(true);
+    expect(
+      results.every((r) => r.reason?.includes("capability 'subscriptions'") && r.reason.includes('pending')),
+    ).toBe(true);
   });
 
   it('runs the durability tests against a store that persists across reopen', async () => {

@@ -1,4 +1,8 @@
 import { createInMemoryEventStore } from '@chronicle/core';
 import { runEventStoreConformance } from '../src';
 
-runEventStoreConformance({ name: 'in-memory', createStore: (options) => createInMemoryEventStore(options) });
+runEventStoreConformance({
+  name: 'in-memory',
+  createStore: (options) => createInMemoryEventStore(options),
+  capabilities: { subscriptions: true },
+});

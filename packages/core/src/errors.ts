@@ -10,6 +10,8 @@ const ERROR_CODES = [
   'UNKNOWN_EVENT_TYPE',
   'AGGREGATE_NOT_FOUND',
   'INVALID_DECISION',
+  'CHECKPOINT_CONFLICT',
+  'PROCESSING_TIMEOUT',
 ] as const;
 
 /** The `code` of every error Chronicle throws. Guards match on it, so they work across two installed copies. */
@@ -135,10 +137,81 @@ export class InvalidArgumentError extends EventStoreError {
 export class StoreUnavailableError extends EventStoreError {
   /** Whether retrying the same call may succeed. */
   readonly retriable: boolean;
+  /** True when the store was closed by its owner (`close()`): not a fault, the end of its life. */
+  readonly closed: boolean;
 
-  constructor(message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
+  constructor(message: string, options: { cause?: unknown; retriable?: boolean; closed?: boolean } = {}) {
     super('STORE_UNAVAILABLE', message, options.cause === undefined ? undefined : { cause: options.cause });
     this.retriable = options.retriable ?? true;
+    this.closed = options.closed ?? false;
+  }
+}
+
+/**
+ * A checkpoint save lost its compare-and-set (C6, C7): the stored position was not the `expected`
+ * one, or the lease given is no longer current (another instance claimed it). Nothing was written.
+ * A processor that meets it stops handling and returns to standby.
+ */
+export class CheckpointConflictError extends EventStoreError {
+  /** The processor whose checkpoint was not saved. */
+  readonly processorId: string;
+  /** The position the writer expected to be stored (`undefined`: none). */
+  readonly expected: bigint | undefined;
+  /** The position actually stored (`undefined`: none). */
+  readonly actual: bigint | undefined;
+  /** The stale lease's token, when the conflict is a superseded lease. */
+  readonly leaseToken: bigint | undefined;
+
+  constructor(
+    processorId: string,
+    detail: { expected: bigint | undefined; actual: bigint | undefined; leaseToken?: bigint },
+  ) {
+    const show = (p: bigint | undefined) => (p === undefined ? 'none' : `${p}`);
+    super(
+      'CHECKPOINT_CONFLICT',
+      detail.leaseToken === undefined
+        ? `Checkpoint of '${processorId}': expected ${show(detail.expected)}, but ${show(detail.actual)} is stored`
+        : `Checkpoint of '${processorId}': lease token ${detail.leaseToken} is no longer current (another instance took over)`,
+    );
+    this.processorId = processorId;
+    this.expected = detail.expected;
+    this.actual = detail.actual;
+    this.leaseToken = detail.leaseToken;
+  }
+}
+
+/**
+ * `Processor.whenProcessed(position)` gave up (C10): the checkpoint did not reach `position` within
+ * the time limit, or the processor stopped or failed first (`state` says which).
+ */
+export class ProcessingTimeoutError extends EventStoreError {
+  /** The processor waited on. */
+  readonly processorId: string;
+  /** The position waited for. */
+  readonly position: bigint;
+  /** The checkpoint when it gave up (`undefined`: none yet). */
+  readonly checkpoint: bigint | undefined;
+  /** `'timeout'`, or the processor's state when it ended first (`'stopped'`, `'failed'`). */
+  readonly reason: 'timeout' | 'stopped' | 'failed';
+
+  constructor(
+    processorId: string,
+    position: bigint,
+    checkpoint: bigint | undefined,
+    reason: 'timeout' | 'stopped' | 'failed',
+    timeoutMs: number,
+  ) {
+    const at = checkpoint === undefined ? 'no checkpoint' : `checkpoint ${checkpoint}`;
+    super(
+      'PROCESSING_TIMEOUT',
+      reason === 'timeout'
+        ? `Processor '${processorId}' did not reach position ${position} within ${timeoutMs} ms (${at})`
+        : `Processor '${processorId}' ${reason} before reaching position ${position} (${at})`,
+    );
+    this.processorId = processorId;
+    this.position = position;
+    this.checkpoint = checkpoint;
+    this.reason = reason;
   }
 }
 
@@ -167,3 +240,9 @@ export const isInvalidArgumentError = (error: unknown): error is InvalidArgument
 /** True when `error` is a {@link StoreUnavailableError}. */
 export const isStoreUnavailableError = (error: unknown): error is StoreUnavailableError =>
   hasCode(error, 'STORE_UNAVAILABLE');
+/** True when `error` is a {@link CheckpointConflictError}. */
+export const isCheckpointConflictError = (error: unknown): error is CheckpointConflictError =>
+  hasCode(error, 'CHECKPOINT_CONFLICT');
+/** True when `error` is a {@link ProcessingTimeoutError}. */
+export const isProcessingTimeoutError = (error: unknown): error is ProcessingTimeoutError =>
+  hasCode(error, 'PROCESSING_TIMEOUT');

@@ -20,6 +20,18 @@ export type {
 export { AggregateRoot } from './aggregate/aggregate-root';
 export type { EventSourcedAggregate } from './aggregate/event-sourced-aggregate';
 export { isUnknownEventTypeError, UnknownEventTypeError } from './aggregate/unknown-event-type-error';
+export type {
+  Checkpoint,
+  CheckpointStore,
+  EventBatch,
+  EventFilter,
+  Lease,
+  ParkEventInput,
+  ParkedEvent,
+  SaveCheckpointOptions,
+  SubscribableEventStore,
+  SubscribeOptions,
+} from './contract/consuming';
 export type { EventTypeDefinition, EventTypeRegistry } from './contract/registry';
 export type {
   AppendResult,
@@ -51,6 +63,7 @@ export {
 } from './decider/handle-command';
 export { InvalidDecisionError, isInvalidDecisionError } from './decider/invalid-decision-error';
 export {
+  CheckpointConflictError,
   ConcurrencyError,
   DuplicateEventError,
   EventStoreError,
@@ -58,13 +71,16 @@ export {
   EventValidationError,
   type EventViolation,
   InvalidArgumentError,
+  isCheckpointConflictError,
   isConcurrencyError,
   isDuplicateEventError,
   isEventStoreError,
   isEventValidationError,
   isInvalidArgumentError,
+  isProcessingTimeoutError,
   isStoreUnavailableError,
   isUpcastError,
+  ProcessingTimeoutError,
   StoreUnavailableError,
   UpcastError,
 } from './errors';
@@ -74,6 +90,19 @@ export {
   type InMemoryEventStoreOptions,
 } from './in-memory/in-memory-event-store';
 export type { SnapshotErrorHandler, SnapshotMark } from './persistence/stream-persistence';
+// The consuming side: processors (subscriptions and checkpoints are on the store).
+export type {
+  HandlerContext,
+  Processor,
+  ProcessorOptions,
+  ProcessorRetryOptions,
+  ProcessorState,
+  ProcessorStatus,
+} from './processor/processor-contract';
+export { DEFAULT_LEASE_TTL_MS } from './processor/processor-options';
+export { DEFAULT_WHEN_PROCESSED_TIMEOUT_MS } from './processor/progress-waiters';
+export { type ReplayParkedResult, replayParked } from './processor/replay-parked';
+export { startProcessor } from './processor/start-processor';
 export {
   createEventTypeRegistry,
   type EventTypeRegistryOptions,
@@ -101,3 +130,4 @@ export type { Upcaster } from './upcasting/upcaster';
 export { UpcasterPipeline } from './upcasting/upcaster-pipeline';
 export { DEFAULT_READ_ALL_BATCH_SIZE, MAX_IDENTIFIER_LENGTH } from './validation/arguments';
 export { MAX_JSON_DEPTH } from './validation/json';
+export { DEFAULT_SUBSCRIBE_BATCH_SIZE } from './validation/subscribe-options';

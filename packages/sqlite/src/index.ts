@@ -7,6 +7,7 @@ export type {
 export { createSqliteEventStore, type SqliteEventStore } from './sqlite-event-store';
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
+  DEFAULT_POLL_INTERVAL_MS,
   type SqliteConnectionOptions,
   type SqliteDatabaseOptions,
   type SqliteEventStoreOptions,

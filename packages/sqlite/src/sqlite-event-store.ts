@@ -1,4 +1,4 @@
-import { type DomainEvent, type EventStore, InvalidArgumentError } from '@chronicle/core';
+import { type DomainEvent, InvalidArgumentError, type SubscribableEventStore } from '@chronicle/core';
 import {
   assertIdentifier,
   assertPosition,
@@ -12,12 +12,14 @@ import {
   resolveReadAllOptions,
   type StoreErrorContext,
   storeClosedError,
+  subscribeToSource,
   toEventStoreError,
 } from '@chronicle/core/adapter';
 import Database from 'better-sqlite3';
 import { upsertEventTypes } from './schema/event-types';
 import { migrate } from './schema/migrate';
 import { appendEvents } from './sql/append';
+import { createSqliteCheckpointStore } from './sql/checkpoint-store';
 import { toDomainEvent } from './sql/rows';
 import {
   type EventRow,
@@ -26,12 +28,16 @@ import {
   type SnapshotRow,
   type Statements,
 } from './sql/statements';
+import { createSqliteSubscriptionSource } from './sql/subscription-source';
 import type { SqliteDatabase } from './sqlite-driver';
 import { sqliteErrorClassifier } from './sqlite-errors';
 import { resolveConnectionOptions, type SqliteEventStoreOptions } from './sqlite-options';
 
-/** A Chronicle {@link EventStore} on SQLite, plus what only SQLite has. */
-export interface SqliteEventStore extends EventStore {
+/**
+ * A Chronicle event store on SQLite, subscribable (checkpoints, leases and parked events live in the
+ * same file), plus what only SQLite has.
+ */
+export interface SqliteEventStore extends SubscribableEventStore {
   /**
    * The underlying better-sqlite3 connection, for inspection and backups. Writing to the store's
    * tables through it bypasses the store's checks (the events table still refuses UPDATE and DELETE).
@@ -64,6 +70,11 @@ const EARLIEST_MILLIS = -8_640_000_000_000_000;
  * two appends with the same expected version exactly one succeeds, the other gets `ConcurrencyError`.
  * A lock held beyond the busy timeout surfaces as a retriable `StoreUnavailableError`.
  *
+ * `subscribe()` wakes at once on this store's own appends and notices other processes' commits by
+ * polling `PRAGMA data_version` every `pollIntervalMs` (default 50 ms). `checkpoints` keeps
+ * checkpoints, leases and parked events in the same file, under `BEGIN IMMEDIATE`, so processors with
+ * one id in several processes take turns.
+ *
  * @throws InvalidArgumentError on malformed options or upcasters
  * @throws StoreUnavailableError when the file cannot be opened, stays locked, or has a newer schema
  *
@@ -82,7 +93,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError('options', 'must be { filename } or { database }');
   }
-  const { busyTimeoutMs, synchronous } = resolveConnectionOptions(options);
+  const { busyTimeoutMs, synchronous, pollIntervalMs } = resolveConnectionOptions(options);
   const pipeline = createEventPipeline({
     ...(options.upcasters !== undefined && { upcasters: options.upcasters }),
     ...(options.registry !== undefined && { registry: options.registry }),
@@ -110,6 +121,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   }
 
   let closed = false;
+  const closing = new AbortController();
   /** Runs one storage call: refuses after `close()` and gives driver errors their typed form. */
   const run = <T>(operation: () => T): T => {
     if (closed) throw storeClosedError('SQLite');
@@ -119,6 +131,15 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       throw toStoreError(error);
     }
   };
+  const checkpoints = createSqliteCheckpointStore(database, run);
+  const subscriptions = createSqliteSubscriptionSource({
+    database,
+    statements,
+    pipeline,
+    run,
+    closed: closing.signal,
+    pollIntervalMs,
+  });
   const read = (rows: unknown[]): DomainEvent[] =>
     (rows as EventRow[]).map((row) => pipeline.upcast(toDomainEvent(row)));
 
@@ -127,7 +148,10 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
 
     async append(stream, expectedVersion, events) {
       const prepared = pipeline.prepare(stream, expectedVersion, events);
-      return run(() => appendEvents(database, statements, stream, expectedVersion, prepared));
+      const result = run(() => appendEvents(database, statements, stream, expectedVersion, prepared));
+      // This connection's own commits wake its subscribers at once; other processes' are polled for.
+      subscriptions.appended.wake();
+      return result;
     },
 
     async getEvents(aggregateType, aggregateId, fromVersion = 0) {
@@ -229,9 +253,14 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       });
     },
 
+    checkpoints,
+
+    subscribe: (subscribeOptions) => subscribeToSource(subscriptions.source, subscribeOptions),
+
     async close() {
       if (closed) return;
       closed = true;
+      closing.abort();
       if (ownsDatabase && database.open) database.close();
     },
   };

@@ -21,6 +21,12 @@ export interface SqliteConnectionOptions {
   readonly busyTimeoutMs?: number;
   /** `PRAGMA synchronous`; see {@link SqliteSynchronous}. Default `'full'`: no committed append is lost. */
   readonly synchronous?: SqliteSynchronous;
+  /**
+   * How often a live subscription asks SQLite whether another connection or process committed
+   * (`PRAGMA data_version`), in milliseconds. Appends through this store wake its subscribers at once
+   * regardless. Default `50`.
+   */
+  readonly pollIntervalMs?: number;
 }
 
 /** Open a database file (created when missing) or `':memory:'`; the store closes it on `close()`. */
@@ -52,6 +58,9 @@ export type SqliteEventStoreOptions = (SqliteFileOptions | SqliteDatabaseOptions
   SqliteConnectionOptions &
   EventStoreOptions;
 
+/** Default of {@link SqliteConnectionOptions.pollIntervalMs}. */
+export const DEFAULT_POLL_INTERVAL_MS = 50;
+
 /** Default of {@link SqliteConnectionOptions.busyTimeoutMs}. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
@@ -61,7 +70,17 @@ const SYNCHRONOUS_LEVELS: readonly SqliteSynchronous[] = ['extra', 'full', 'norm
 export function resolveConnectionOptions(
   options: SqliteConnectionOptions,
 ): Required<SqliteConnectionOptions> {
-  const { busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, synchronous = 'full' } = options;
+  const {
+    busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
+    synchronous = 'full',
+    pollIntervalMs = DEFAULT_POLL_INTERVAL_MS,
+  } = options;
+  if (typeof pollIntervalMs !== 'number' || !Number.isSafeInteger(pollIntervalMs) || pollIntervalMs < 1) {
+    throw new InvalidArgumentError(
+      'options.pollIntervalMs',
+      `must be a positive integer of milliseconds, got ${String(pollIntervalMs)}`,
+    );
+  }
   if (typeof busyTimeoutMs !== 'number' || !Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new InvalidArgumentError(
       'options.busyTimeoutMs',
@@ -74,5 +93,5 @@ export function resolveConnectionOptions(
       `must be one of ${SYNCHRONOUS_LEVELS.map((s) => `'${s}'`).join(', ')}, got ${String(synchronous)}`,
     );
   }
-  return { busyTimeoutMs, synchronous };
+  return { busyTimeoutMs, synchronous, pollIntervalMs };
 }

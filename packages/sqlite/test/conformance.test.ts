@@ -20,6 +20,7 @@ runEventStoreConformance({
   name: 'sqlite (:memory:)',
   createStore: (options) => createSqliteEventStore({ ...options, filename: ':memory:' }),
   rawEventCount,
+  capabilities: { subscriptions: true },
 });
 
 runEventStoreConformance({
@@ -34,5 +35,5 @@ runEventStoreConformance({
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${fileOf(store)}${suffix}`, { force: true });
   },
   rawEventCount,
-  capabilities: { persistent: true },
+  capabilities: { persistent: true, subscriptions: true },
 });

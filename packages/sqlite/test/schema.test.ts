@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteEventStore, LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE } from '../src/index';
+import { MIGRATIONS } from '../src/schema/migrations';
 import { createTempDirectory } from './support/temp-database';
 
 const temp = createTempDirectory('schema');
@@ -14,13 +15,16 @@ const names = (database: Database.Database, type: string): string[] =>
   ).map((row) => row.name);
 
 describe('migrations', () => {
-  it('create the events, snapshots and event_types tables and record each migration once', async () => {
+  it('create the events, snapshots, event_types, checkpoint, lease and parked-event tables and record each migration once', async () => {
     const filename = temp.file();
     const store = createSqliteEventStore({ filename });
     expect(names(store.database as Database.Database, 'table')).toEqual([
+      'checkpoints',
       MIGRATIONS_TABLE,
       'event_types',
       'events',
+      'leases',
+      'parked_events',
       'snapshots',
     ]);
     await store.close();
@@ -30,6 +34,33 @@ describe('migrations', () => {
     expect(applied).toHaveLength(LATEST_SCHEMA_VERSION);
     expect(applied[0]).toMatchObject({ version: 1 });
     await again.close();
+  });
+
+  it('migrate a database created at schema version 1 forward: its events stay, checkpoints work', async () => {
+    const filename = temp.file();
+    // What the release before the consuming side created: migration 1 only, with an event in it.
+    const raw = new Database(filename);
+    raw.exec(
+      `CREATE TABLE ${MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`,
+    );
+    raw.exec(MIGRATIONS[0]!.sql);
+    raw.prepare(`INSERT INTO ${MIGRATIONS_TABLE} VALUES (1, ?, 0)`).run(MIGRATIONS[0]!.name);
+    raw
+      .prepare(
+        `INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, schema_version, event_data, occurred_at)
+         VALUES ('e-1', 'BankAccount', 'acc-1', 1, 'AccountOpened', 1, '{}', 0)`,
+      )
+      .run();
+    raw.close();
+
+    const store = createSqliteEventStore({ filename });
+    expect(store.database.prepare(`SELECT max(version) AS v FROM ${MIGRATIONS_TABLE}`).get()).toEqual({
+      v: LATEST_SCHEMA_VERSION,
+    });
+    expect((await store.getAllEvents()).map((e) => e.eventId)).toEqual(['e-1']);
+    await store.checkpoints.save('reader', 1n, { expected: undefined });
+    expect((await store.checkpoints.load('reader'))?.position).toBe(1n);
+    await store.close();
   });
 
   it('migrate a database you opened, next to your own tables', async () => {

@@ -15,6 +15,7 @@ import {
 } from '@chronicle/core';
 import { createEventPipeline, satisfiesExpectedVersion } from '@chronicle/core/adapter';
 import type { ConformanceOptions } from '../../src';
+import { brokenConsumingStores } from './broken-consuming-stores';
 import { brokenIdentifierStores } from './broken-identifier-stores';
 import { wrapStore } from './wrap-store';
 
@@ -475,4 +476,5 @@ export const brokenStores: readonly BrokenStore[] = [
     },
   },
   ...brokenIdentifierStores,
+  ...brokenConsumingStores,
 ];

@@ -11,6 +11,9 @@
  * - **reads**: `decodeEventRow` (stored fields to a `DomainEvent`), `decodeSnapshotRow`,
  *   `readStreamPages` (the paging loop of `readStream`), `readEventsByType` (`getEventsByType` with
  *   renamed types merged);
+ * - **subscriptions**: `subscribeToSource` (the one subscription loop: an adapter gives it a page
+ *   reader, its head and a wake-up source), `createWakeUpEmitter`, `pollForChanges`, `mergeWakeUps`;
+ *   checkpoint-store validation (`assertSaveOptions`, `assertLease`, `assertTtl`, `assertParkEvent`);
  * - **errors**: `toEventStoreError` (the one mapping rule, with the adapter's driver classifier) and
  *   `storeClosedError`.
  *
@@ -47,7 +50,14 @@ export {
   resolveReadAllOptions,
   resolveReadStreamOptions,
 } from '../validation/arguments';
+export {
+  assertLease,
+  assertParkEvent,
+  assertSaveOptions,
+  assertTtl,
+} from '../validation/checkpoint-arguments';
 export { assertJsonValue } from '../validation/json';
+export { type ResolvedSubscribeOptions, resolveSubscribeOptions } from '../validation/subscribe-options';
 export { type DecodeOptions, decodeEventRow, type StoredEventFields } from './decode-event-row';
 export { decodeSnapshotRow, type StoredSnapshotFields } from './decode-snapshot-row';
 export { type FetchEventsOfType, readEventsByType } from './events-by-type';
@@ -60,3 +70,20 @@ export {
   toEventStoreError,
 } from './store-errors';
 export type { StoredInstant, StoredInteger } from './stored-values';
+export {
+  DEFAULT_SUBSCRIPTION_POLL_MS,
+  SUBSCRIPTION_RETRY_BASE_DELAY_MS,
+  SUBSCRIPTION_RETRY_LIMIT,
+  SUBSCRIPTION_RETRY_MAX_DELAY_MS,
+  type SubscriptionPage,
+  type SubscriptionPageRequest,
+  type SubscriptionSource,
+  subscribeToSource,
+} from './subscription-loop';
+export {
+  createWakeUpEmitter,
+  mergeWakeUps,
+  pollForChanges,
+  type WakeUpEmitter,
+  type WakeUpSource,
+} from './wake-up';

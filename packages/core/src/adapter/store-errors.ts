@@ -59,8 +59,8 @@ export function toEventStoreError(
 
 /**
  * The error every call on a closed store rejects with: `StoreUnavailableError`, not retriable (the
- * same store will not reopen), `"The <store> event store is closed"`.
+ * same store will not reopen) with `closed: true`, `"The <store> event store is closed"`.
  */
 export function storeClosedError(store: string): StoreUnavailableError {
-  return new StoreUnavailableError(`The ${store} event store is closed`, { retriable: false });
+  return new StoreUnavailableError(`The ${store} event store is closed`, { retriable: false, closed: true });
 }

@@ -2,11 +2,13 @@ import { decodeEventRow, type StoredEventFields } from '../adapter/decode-event-
 import { readEventsByType } from '../adapter/events-by-type';
 import { readStreamPages, type StreamPageRequest } from '../adapter/read-stream-pages';
 import { storeClosedError } from '../adapter/store-errors';
+import { subscribeToSource } from '../adapter/subscription-loop';
+import { createWakeUpEmitter } from '../adapter/wake-up';
 import { checkExpectedVersion, resolveRepeatedAppend } from '../append/append-rules';
+import type { SubscribableEventStore } from '../contract/consuming';
 import type {
   AppendResult,
   DomainEvent,
-  EventStore,
   ExpectedVersion,
   NewEvent,
   ReadAllOptions,
@@ -22,12 +24,16 @@ import {
   assertVersion,
   resolveReadAllOptions,
 } from '../validation/arguments';
+import { createInMemoryCheckpointStore } from './in-memory-checkpoint-store';
 
 /** Options of {@link createInMemoryEventStore}. */
 export type InMemoryEventStoreOptions = EventStoreOptions;
 
-/** The in-memory reference store: the contract's semantics with nothing in the way. */
-export interface InMemoryEventStore extends EventStore {
+/**
+ * The in-memory reference store: the contract's semantics with nothing in the way. Subscribers wake
+ * at once on every append.
+ */
+export interface InMemoryEventStore extends SubscribableEventStore {
   /** How many events the store holds. */
   readonly size: number;
 }
@@ -75,10 +81,13 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
   const byEventType = new Map<string, StoredEvent[]>();
   const snapshots = new Map<string, Snapshot>();
   let closed = false;
+  const closing = new AbortController();
+  const appended = createWakeUpEmitter();
 
   const assertOpen = (): void => {
     if (closed) throw storeClosedError('in-memory');
   };
+  const checkpoints = createInMemoryCheckpointStore(assertOpen);
   const toDomainEvent = (stored: StoredEvent): DomainEvent => pipeline.upcast(decodeEventRow(stored));
 
   const lastPositionOf = (stream: readonly StoredEvent[] | undefined): bigint =>
@@ -136,6 +145,7 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       if (ofType === undefined) byEventType.set(record.eventType, [record]);
       else ofType.push(record);
     }
+    appended.wake();
     return {
       nextExpectedVersion: streamEvents.length,
       firstPosition: streamEvents[currentVersion]!.position,
@@ -249,8 +259,43 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       }
     },
 
+    checkpoints,
+
+    subscribe(options) {
+      return subscribeToSource(
+        {
+          store: 'in-memory',
+          pipeline,
+          closed: closing.signal,
+          wakeUps: appended,
+          readHead: () => {
+            assertOpen();
+            return BigInt(log.length);
+          },
+          readPage({ after, limit, aggregateTypes, storedEventTypes }) {
+            assertOpen();
+            const aggregateTypeSet = aggregateTypes && new Set(aggregateTypes);
+            const eventTypeSet = storedEventTypes && new Set(storedEventTypes);
+            const events: DomainEvent[] = [];
+            let index = startIndex(after);
+            // Examine until `limit` matches or the head; `through` is the last position examined.
+            while (index < log.length && events.length < limit) {
+              const event = log[index++]!;
+              if (aggregateTypeSet && !aggregateTypeSet.has(event.aggregateType)) continue;
+              if (eventTypeSet && !eventTypeSet.has(event.eventType)) continue;
+              events.push(decodeEventRow(event));
+            }
+            const head = BigInt(log.length);
+            return { events, through: BigInt(index) > after ? BigInt(index) : after, head };
+          },
+        },
+        options,
+      );
+    },
+
     async close() {
       closed = true;
+      closing.abort();
     },
   };
 

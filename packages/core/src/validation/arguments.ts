@@ -229,7 +229,8 @@ export function resolveReadAllOptions(options: ReadAllOptions | undefined): {
   return { fromPosition, aggregateTypes, eventTypes, batchSize };
 }
 
-function assertIdentifierList(value: unknown, argument: string): void {
+/** Throws {@link InvalidArgumentError} unless `value` is undefined or an array of identifiers. */
+export function assertIdentifierList(value: unknown, argument: string): void {
   if (value === undefined) return;
   if (!Array.isArray(value))
     throw new InvalidArgumentError(argument, `must be an array, got ${describe(value)}`);
@@ -252,7 +253,8 @@ export function assertSnapshot(snapshot: unknown): asserts snapshot is Snapshot 
   assertDate(s.createdAt, 'snapshot.createdAt');
 }
 
-function describe(value: unknown): string {
+/** A short, safe rendering of a bad value for an error message. */
+export function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
   if (typeof value === 'bigint') return `${value}n`;
   if (value instanceof Date) return `Date(${value.getTime()})`;

@@ -94,6 +94,40 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'checkpoints, leases, parked events',
+    sql: `
+      -- The consuming side's state. Unlike events these rows change (the append-only guards do not
+      -- apply); every change goes through compare-and-set in a BEGIN IMMEDIATE transaction.
+      CREATE TABLE checkpoints (
+        processor_id  TEXT    NOT NULL PRIMARY KEY,
+        position      INTEGER NOT NULL CHECK (position >= 0),
+        updated_at    INTEGER NOT NULL   -- milliseconds since 1970-01-01 UTC
+      ) STRICT, WITHOUT ROWID;
+
+      -- One row per processor id, kept after release so the fencing token only ever grows.
+      CREATE TABLE leases (
+        processor_id  TEXT    NOT NULL PRIMARY KEY,
+        owner         TEXT    NOT NULL,
+        token         INTEGER NOT NULL CHECK (token >= 1),
+        expires_at    INTEGER NOT NULL   -- milliseconds since 1970-01-01 UTC; 0 once released
+      ) STRICT, WITHOUT ROWID;
+
+      -- Events a processor gave up on (onFailure: 'park'), with the last error; the event itself
+      -- stays in the log at its position.
+      CREATE TABLE parked_events (
+        processor_id  TEXT    NOT NULL,
+        position      INTEGER NOT NULL CHECK (position >= 0),
+        event_id      TEXT    NOT NULL,
+        event_type    TEXT    NOT NULL,
+        error         TEXT    NOT NULL,
+        attempts      INTEGER NOT NULL CHECK (attempts >= 0),
+        parked_at     INTEGER NOT NULL,
+        PRIMARY KEY (processor_id, position)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this release of the store writes and reads. */

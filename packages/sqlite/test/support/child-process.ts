@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const require = createRequire(import.meta.url);
 // An absolute URL, so the child finds tsx whatever its working directory is.
 const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
-const childScript = fileURLToPath(new URL('../fixtures/store-child.ts', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
 /** A message a child sends: `{ type, ...details }`. */
 export interface ChildMessage {
@@ -13,7 +13,7 @@ export interface ChildMessage {
   readonly [key: string]: unknown;
 }
 
-/** A real Node process running `fixtures/store-child.ts` under tsx, talked to over IPC. */
+/** A real Node process running a fixture (default `fixtures/store-child.ts`) under tsx, talked to over IPC. */
 export interface Child {
   readonly process: ChildProcess;
   /** Resolves with the next message of this type (messages that arrived earlier count). */
@@ -23,8 +23,12 @@ export interface Child {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startChild(mode: string, args: Record<string, string | number>): Child {
-  const child = fork(childScript, [mode, JSON.stringify(args)], {
+export function startChild(
+  mode: string,
+  args: Record<string, string | number>,
+  script = 'store-child.ts',
+): Child {
+  const child = fork(fixture(script), [mode, JSON.stringify(args)], {
     execArgv: ['--import', tsxLoader],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,0 +1,101 @@
+/**
+ * The processor's contract: one handler per id across processes, checkpointed, leased, retried.
+ * Names fixed by `docs/contract.md` ("Consuming", C6–C10).
+ */
+import type { EventFilter } from '../contract/consuming';
+import type { DomainEvent } from '../contract/types';
+
+/** What a handler receives besides the event. */
+export interface HandlerContext {
+  /** 1 for the first try, 2 for the first retry, … up to `retry.maxAttempts`. */
+  readonly attempt: number;
+  /**
+   * Aborted when this instance lost its lease (another instance took over): stop work and return.
+   * Not aborted by `stop()`, which lets the event in hand finish.
+   */
+  readonly signal: AbortSignal;
+}
+
+/** Per-event retries of a throwing handler. Delays double from `baseDelayMs` up to `maxDelayMs`. */
+export interface ProcessorRetryOptions {
+  /** Attempts in all, the first included. Default `3`. */
+  readonly maxAttempts?: number;
+  /** The wait before the first retry, in ms. Default `100`. */
+  readonly baseDelayMs?: number;
+  /** The longest wait between attempts, in ms. Default `5000`. */
+  readonly maxDelayMs?: number;
+}
+
+/** Options of `startProcessor`. */
+export interface ProcessorOptions {
+  /** The checkpoint key; at most one instance per id handles events at a time, across processes (C7). */
+  readonly id: string;
+  /**
+   * Handles one event. Delivery is at-least-once (C8): after a crash an event may come again, so make
+   * it idempotent (key its effects on `event.eventId` or `event.position`).
+   */
+  handle(event: DomainEvent, context: HandlerContext): Promise<void> | void;
+  /** Which events to handle; the checkpoint still advances past the others (C2). Default: all. */
+  readonly filter?: EventFilter;
+  /** Where to begin when no checkpoint exists yet (exclusive). Default `'start'`. */
+  readonly startFrom?: 'start' | 'end' | bigint;
+  /** Events per batch; the checkpoint is saved after each batch. Default `100`. */
+  readonly batchSize?: number;
+  /** Per-event retries. */
+  readonly retry?: ProcessorRetryOptions;
+  /** After the last attempt: `'stop'` (default; state `'failed'`) or `'park'` the event and go on. */
+  readonly onFailure?: 'stop' | 'park';
+  /**
+   * How long a lease lasts without renewal, in ms (renewed every third of it). A standby takes over
+   * within about this long after the active instance dies. Default `15000`.
+   */
+  readonly leaseTtlMs?: number;
+  /** Aborting it stops the processor, as `stop()` does. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Where a processor is:
+ * - `'starting'`: claiming its lease;
+ * - `'standby'`: another instance holds the lease; this one retries the claim periodically;
+ * - `'catching-up'`: handling a backlog;
+ * - `'live'`: caught up, waiting for new events;
+ * - `'stopped'`: `stop()`, the signal, or the store closing ended it;
+ * - `'failed'`: a handler failed every attempt under `onFailure: 'stop'`, or the store failed for good.
+ */
+export type ProcessorState = 'starting' | 'standby' | 'catching-up' | 'live' | 'stopped' | 'failed';
+
+/** A snapshot of a processor's progress, for operators and health checks. */
+export interface ProcessorStatus {
+  /** See {@link ProcessorState}. */
+  readonly state: ProcessorState;
+  /** The stored checkpoint as this instance last saw it (`undefined`: none yet). */
+  readonly checkpoint: bigint | undefined;
+  /** The newest position seen in the log (`undefined`: not read yet). */
+  readonly head: bigint | undefined;
+  /** `head - checkpoint`, in positions (0 when caught up); `undefined` until both are known. */
+  readonly lag: bigint | undefined;
+  /** The last error: a handler's (a non-`Error` thrown is wrapped, with it as `cause`), a conflict, a store failure. */
+  readonly lastError: Error | undefined;
+  /** How many events this processor id has parked (stored and not yet replayed). */
+  readonly parked: number;
+  /** This instance's lease owner id (unique per instance). */
+  readonly owner: string;
+}
+
+/** A running processor. */
+export interface Processor {
+  /** Its id (the checkpoint key). */
+  readonly id: string;
+  /** Its state and progress, now. */
+  status(): ProcessorStatus;
+  /**
+   * Resolves once the checkpoint is `>= position` (C10): for tests and read-your-writes.
+   *
+   * @param options.timeoutMs - how long to wait, default `10000`
+   * @throws ProcessingTimeoutError when the time runs out, or the processor stops or fails first
+   */
+  whenProcessed(position: bigint, options?: { readonly timeoutMs?: number }): Promise<void>;
+  /** Finishes the event in hand, saves the checkpoint, releases the lease. Safe to call twice. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import type { Lease, SubscribableEventStore } from '../contract/consuming';
+import { isCheckpointConflictError, isStoreUnavailableError } from '../errors';
+import { asError, handleWithRetries, interrupted } from './handle-with-retries';
+import type { Processor, ProcessorOptions, ProcessorState, ProcessorStatus } from './processor-contract';
+import { resolveProcessorOptions } from './processor-options';
+import { createProgressWaiters } from './progress-waiters';
+
+/** How one turn as the active instance ended. */
+type TurnEnd = 'stopped' | 'closed' | 'deposed' | 'failed';
+
+/** The longest pause before retrying after a retriable store error, in ms. */
+const MAX_ERROR_BACKOFF_MS = 5_000;
+
+/**
+ * Starts a processor: one handler per id across processes, resuming from its checkpoint.
+ *
+ * It claims the id's lease (a standby instance retries the claim every quarter of `leaseTtlMs` and
+ * takes over once the holder's lease expires), loads the checkpoint (`startFrom` applies only when
+ * there is none), then follows `store.subscribe()` and handles each event in order with per-event
+ * retries. After each batch — also a batch of filtered-out positions — it saves the checkpoint by
+ * compare-and-set under its lease: a deposed instance's save fails with `CheckpointConflictError`, and
+ * it stops handling and returns to standby (C6, C7). The lease is renewed in the background.
+ *
+ * When an event fails every attempt, `onFailure: 'stop'` checkpoints what was handled before it and
+ * ends in state `'failed'` with the error in `status().lastError`; `'park'` stores the event with its
+ * error (see `checkpoints.listParked`, `replayParked`) and goes on (C9).
+ *
+ * Delivery is at-least-once: a crash between handling and checkpointing hands the same events again
+ * on restart, never skips one (C8). Bad options throw `InvalidArgumentError` before anything starts.
+ *
+ * @example
+ * ```ts
+ * const processor = startProcessor(store, {
+ *   id: 'order-emails',
+ *   filter: { eventTypes: ['OrderConfirmed'] },
+ *   onFailure: 'park',
+ *   async handle(event) {
+ *     await mailer.send({ idempotencyKey: event.eventId, to: event.aggregateId });
+ *   },
+ * });
+ * await processor.whenProcessed(lastPosition);
+ * await processor.stop();
+ * ```
+ */
+export function startProcessor(store: SubscribableEventStore, options: ProcessorOptions): Processor {
+  const o = resolveProcessorOptions(store, options);
+  const owner = `${o.id.slice(0, 120)}@${process.pid}:${randomUUID()}`;
+  let state: ProcessorState = 'starting';
+  let checkpoint: bigint | undefined;
+  let head: bigint | undefined;
+  let lastError: Error | undefined;
+  let parked = 0;
+  const stopping = new AbortController();
+  const waiters = createProgressWaiters(o.id, () => checkpoint);
+  const seeCheckpoint = (position: bigint | undefined) => {
+    checkpoint = position;
+    if (position !== undefined) waiters.advanced(position);
+  };
+
+  const onSignal = () => stopping.abort();
+  o.signal?.addEventListener('abort', onSignal, { once: true });
+  if (o.signal?.aborted) stopping.abort();
+
+  const running = (async () => {
+    let backoff = 0;
+    while (!stopping.signal.aborted) {
+      try {
+        const lease = await store.checkpoints.claim(o.id, owner, o.leaseTtlMs);
+        if (lease === undefined) {
+          state = 'standby';
+          // A standby keeps its view of the checkpoint fresh, so status() and whenProcessed() follow the active one.
+          seeCheckpoint((await store.checkpoints.load(o.id))?.position);
+          await interrupted(Math.max(10, Math.floor(o.leaseTtlMs / 4)), stopping.signal);
+          continue;
+        }
+        const end = await turn(lease);
+        backoff = 0;
+        if (end === 'stopped' || end === 'closed') return 'stopped';
+        if (end === 'failed') return 'failed';
+      } catch (error) {
+        lastError = asError(error);
+        if (isStoreUnavailableError(error) && error.closed) return 'stopped';
+        if (!isStoreUnavailableError(error) || !error.retriable) return 'failed';
+        backoff = Math.min(MAX_ERROR_BACKOFF_MS, Math.max(50, backoff * 2));
+        await interrupted(backoff, stopping.signal);
+      }
+    }
+    return 'stopped';
+  })().then((end: 'stopped' | 'failed') => {
+    state = end;
+    o.signal?.removeEventListener('abort', onSignal);
+    waiters.end(end);
+  });
+
+  /** One turn as the active instance, under `lease`, until stopped, deposed, failed or closed. */
+  async function turn(lease: Lease): Promise<TurnEnd> {
+    const deposed = new AbortController();
+    const keeper = keepLease(store, lease, o.leaseTtlMs, deposed);
+    let saved: bigint | undefined;
+    try {
+      state = 'catching-up';
+      parked = (await store.checkpoints.listParked(o.id)).length;
+      saved = (await store.checkpoints.load(o.id))?.position;
+      seeCheckpoint(saved);
+      const ended = eitherSignal(stopping.signal, deposed.signal);
+      const save = async (position: bigint) => {
+        if (saved !== undefined && position <= saved) return;
+        await store.checkpoints.save(o.id, position, { expected: saved, lease: keeper.current() });
+        saved = position;
+        seeCheckpoint(position);
+      };
+      const batches = store.subscribe({
+        from: saved ?? o.startFrom,
+        filter: o.filter,
+        batchSize: o.batchSize,
+        signal: ended,
+      });
+      for await (const batch of batches) {
+        head = batch.head;
+        let handledThrough = saved ?? 0n;
+        let complete = true;
+        for (const event of batch.events) {
+          if (ended.aborted) {
+            complete = false;
+            break;
+          }
+          const outcome = await handleWithRetries(event, o, deposed.signal, ended);
+          if (outcome.kind === 'abandoned') {
+            complete = false;
+            break;
+          }
+          if (outcome.kind === 'failed') {
+            lastError = outcome.error;
+            if (o.onFailure === 'stop') {
+              await save(handledThrough);
+              return 'failed';
+            }
+            await store.checkpoints.park(o.id, {
+              position: event.position,
+              eventId: event.eventId,
+              eventType: event.eventType,
+              error: outcome.error.message,
+              attempts: outcome.attempts,
+            });
+            parked++;
+          }
+          handledThrough = event.position;
+        }
+        if (deposed.signal.aborted) return 'deposed';
+        if (complete) state = batch.caughtUp ? 'live' : 'catching-up';
+        await save(complete ? batch.through : handledThrough);
+        if (ended.aborted) break;
+      }
+      if (deposed.signal.aborted) return 'deposed';
+      // The subscription ends by itself only when the store closed (a live subscription never runs out).
+      return stopping.signal.aborted ? 'stopped' : 'closed';
+    } catch (error) {
+      if (isCheckpointConflictError(error)) {
+        lastError = error;
+        state = 'standby';
+        return 'deposed';
+      }
+      throw error;
+    } finally {
+      await keeper.stop();
+      if (!deposed.signal.aborted) await store.checkpoints.release(keeper.current()).catch(() => undefined);
+    }
+  }
+
+  return {
+    id: o.id,
+    status(): ProcessorStatus {
+      const lag =
+        head !== undefined && checkpoint !== undefined
+          ? head > checkpoint
+            ? head - checkpoint
+            : 0n
+          : undefined;
+      return { state, checkpoint, head, lag, lastError, parked, owner };
+    },
+    whenProcessed: (position, options) => waiters.wait(position, options),
+    async stop() {
+      stopping.abort();
+      await running;
+    },
+  };
+}
+
+/**
+ * Renews `lease` every third of its time-to-live until stopped. When a renewal says the lease is
+ * lost, aborts `deposed`: the handler's signal fires and the turn ends before the next save.
+ */
+function keepLease(store: SubscribableEventStore, lease: Lease, ttlMs: number, deposed: AbortController) {
+  let current = lease;
+  let renewing: Promise<void> = Promise.resolve();
+  const timer = setInterval(
+    () => {
+      renewing = (async () => {
+        try {
+          const renewed = await store.checkpoints.renew(current, ttlMs);
+          if (renewed === undefined) deposed.abort();
+          else current = renewed;
+        } catch {
+          // A failed renewal is retried on the next tick; the fencing token guards the saves meanwhile.
+        }
+      })();
+    },
+    Math.max(1, Math.floor(ttlMs / 3)),
+  );
+  return {
+    current: () => current,
+    async stop() {
+      clearInterval(timer);
+      await renewing;
+    },
+  };
+}
+
+/** Aborted when either signal aborts (`AbortSignal.any` needs Node 20.3; the kit supports every Node 20). */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  const both = new AbortController();
+  const abort = () => both.abort();
+  if (a.aborted || b.aborted) abort();
+  a.addEventListener('abort', abort, { once: true });
+  b.addEventListener('abort', abort, { once: true });
+  return both.signal;
+}
