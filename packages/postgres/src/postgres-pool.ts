@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '@chronicle/core';
 import type { PostgresClient, PostgresPool, PostgresPoolConfig } from './postgres-driver';
 import type { PostgresConnectionOptions } from './postgres-options';
 
@@ -58,7 +59,11 @@ async function createPgPool(connectionString: string, config: PostgresPoolConfig
     default?: { Pool: PoolConstructor };
   };
   const Pool = pg.Pool ?? pg.default?.Pool;
-  if (Pool === undefined) throw new Error("chronicle: the 'pg' package does not export Pool");
+  if (Pool === undefined) {
+    throw new StoreUnavailableError("PostgreSQL: the installed 'pg' package does not export Pool", {
+      retriable: false,
+    });
+  }
   const pool = new Pool({ ...config, connectionString });
   // An idle connection the server drops (restart, pg_terminate_backend) is reported as an 'error'
   // event on the pool; unhandled, that event would crash the process. The pool already discards
