@@ -1,4 +1,5 @@
 import { type EventStoreOptions, InvalidArgumentError } from '@chronicle/core';
+import { assertPositiveInteger } from '@chronicle/core/adapter';
 import type { SqliteDatabase } from './sqlite-driver';
 
 /**
@@ -21,6 +22,8 @@ export interface SqliteConnectionOptions {
   readonly busyTimeoutMs?: number;
   /** `PRAGMA synchronous`; see {@link SqliteSynchronous}. Default `'full'`: no committed append is lost. */
   readonly synchronous?: SqliteSynchronous;
+  /** Events fetched per query in `readStream` (a stream is never read all at once). Default: `500`. */
+  readonly streamPageSize?: number;
 }
 
 /** Open a database file (created when missing) or `':memory:'`; the store closes it on `close()`. */
@@ -55,13 +58,21 @@ export type SqliteEventStoreOptions = (SqliteFileOptions | SqliteDatabaseOptions
 /** Default of {@link SqliteConnectionOptions.busyTimeoutMs}. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
+/** Default of {@link SqliteConnectionOptions.streamPageSize}, as on PostgreSQL. */
+export const DEFAULT_STREAM_PAGE_SIZE = 500;
+
 const SYNCHRONOUS_LEVELS: readonly SqliteSynchronous[] = ['extra', 'full', 'normal', 'off'];
 
 /** Validates the connection settings and resolves their defaults. */
 export function resolveConnectionOptions(
   options: SqliteConnectionOptions,
 ): Required<SqliteConnectionOptions> {
-  const { busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, synchronous = 'full' } = options;
+  const {
+    busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
+    synchronous = 'full',
+    streamPageSize = DEFAULT_STREAM_PAGE_SIZE,
+  } = options;
+  assertPositiveInteger(streamPageSize, 'options.streamPageSize');
   if (typeof busyTimeoutMs !== 'number' || !Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new InvalidArgumentError(
       'options.busyTimeoutMs',
@@ -74,5 +85,5 @@ export function resolveConnectionOptions(
       `must be one of ${SYNCHRONOUS_LEVELS.map((s) => `'${s}'`).join(', ')}, got ${String(synchronous)}`,
     );
   }
-  return { busyTimeoutMs, synchronous };
+  return { busyTimeoutMs, synchronous, streamPageSize };
 }
