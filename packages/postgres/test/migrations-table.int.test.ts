@@ -7,27 +7,16 @@
 import { expect, it } from 'vitest';
 import { migratePostgres } from '../src/index';
 import { MIGRATIONS } from '../src/schema/migrations';
-import { describePostgres, freshSchemaName, useStores } from './support/postgres';
+import { createReleasedSchema, describePostgres, freshSchemaName, useStores } from './support/postgres';
 
 describePostgres('postgres store: the migrations table carried over from schema_migrations', () => {
   const stores = useStores('migtable');
 
   /** A schema exactly as the 0.1 release's `runMigrations` left it: both migrations, under the old name. */
-  async function createReleasedSchema(): Promise<string> {
+  async function releasedSchemaWithEvents(): Promise<string> {
     const schema = freshSchemaName('migtable_v2');
     const quoted = `"${schema}"`;
-    await stores.pool.query(`CREATE SCHEMA ${quoted}`);
-    await stores.pool.query(
-      `CREATE TABLE ${quoted}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, ` +
-        'applied_at timestamptz NOT NULL DEFAULT now())',
-    );
-    for (const migration of MIGRATIONS.slice(0, 2)) {
-      await stores.pool.query(migration.sql(quoted));
-      await stores.pool.query(
-        `INSERT INTO ${quoted}.schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-        [migration.version, migration.name, `2026-01-0${migration.version}T00:00:00Z`],
-      );
-    }
+    await createReleasedSchema(stores.pool, schema, 2);
     // Events written by that release: through its append function, which the rename leaves alone.
     await stores.pool.query(
       `SELECT * FROM ${quoted}.append_events('A', '1', 0, ARRAY['e1','e2'], ARRAY['E','E'], ` +
@@ -45,7 +34,7 @@ describePostgres('postgres store: the migrations table carried over from schema_
     ).rows;
 
   it('renames schema_migrations, keeping every row, and applies nothing else', async () => {
-    const schema = await createReleasedSchema();
+    const schema = await releasedSchemaWithEvents();
     const store = stores.create({ schema, autoMigrate: false });
     const report = await store.migrate();
     expect(report).toMatchObject({ schema, version: 2, applied: [] });
@@ -69,7 +58,7 @@ describePostgres('postgres store: the migrations table carried over from schema_
   });
 
   it('carries it over once when several migrators open the schema at once', async () => {
-    const schema = await createReleasedSchema();
+    const schema = await releasedSchemaWithEvents();
     const reports = await Promise.all(
       Array.from({ length: 4 }, () => migratePostgres({ pool: stores.pool, schema })),
     );
