@@ -70,9 +70,10 @@ export interface ConformanceOptions {
   readonly reopen?: (store: EventStore) => EventStore | Promise<EventStore>;
   /**
    * Optional backdoor: how many events `store`'s storage really holds, counted without the adapter's
-   * read API (e.g. `SELECT count(*)` on its table). When given, every "nothing written" check also
-   * compares this count, so a store that writes part of a failed append and hides it from reads is
-   * caught.
+   * read API (e.g. `SELECT count(*)` on its table, on a connection of its own). When given, every
+   * "nothing written" check compares this count instead of the store's reads: a store that writes
+   * part of a failed append and hides it from reads is caught, and a read that lawfully shows less
+   * than is committed (a read horizon held back by another transaction) cannot fail the check.
    */
   readonly rawEventCount?: (store: EventStore) => number | Promise<number>;
   /** What the adapter can do. Default: `{ persistent: false, concurrentWriters: false, storeOptions: true, subscriptions: false }`. */

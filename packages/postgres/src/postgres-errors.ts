@@ -1,4 +1,5 @@
-import { isEventStoreError, StoreUnavailableError } from '@chronicle/core';
+import { StoreUnavailableError } from '@chronicle/core';
+import type { DriverErrorClassifier } from '@chronicle/core/adapter';
 
 /** The fields of a node-postgres `DatabaseError` the adapter looks at. */
 interface DatabaseErrorLike {
@@ -44,67 +45,64 @@ const CONNECTION_FAILURE =
   /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|Cannot use a pool after calling end/i;
 
 /**
- * Turns what node-postgres threw into Chronicle's error hierarchy, so callers need one `catch`:
- * Chronicle errors pass through; connection loss, statement timeouts and pool timeouts become a
- * retriable {@link StoreUnavailableError}; a missing schema becomes a non-retriable one that says
- * to migrate. Anything else is a bug or a misconfiguration and is wrapped, non-retriable, with the
- * original as `cause`.
+ * The PostgreSQL adapter's driver classifier for the kit's one error rule (`toEventStoreError`):
+ * connection loss, statement timeouts, exhausted pools and lock or resource shortages become a
+ * retriable {@link StoreUnavailableError}; a missing schema a non-retriable one that says to migrate;
+ * any other SQLSTATE a non-retriable one naming it. What it does not recognise (no SQLSTATE, no known
+ * connection failure) it leaves to the rule, which reports it as a non-retriable
+ * `StoreUnavailableError` with the original as `cause`.
  *
- * @param action - what the store was doing, for the message: `'append to Order/42'`
  * @param schema - the store's schema, for the "not migrated" hint
  */
-export function toStoreError(error: unknown, action: string, schema: string): Error {
-  if (isEventStoreError(error)) return error;
-  if (isDatabaseError(error)) {
-    const { code } = error;
-    if (RETRIABLE_STATES.has(code) || RETRIABLE_CLASSES.some((c) => code.startsWith(c))) {
-      const reason =
-        code === '57014'
-          ? 'the statement was cancelled (statement_timeout or a cancel request); nothing was written'
-          : `the database gave up (${code}: ${error.message})`;
-      return new StoreUnavailableError(`PostgreSQL: ${action} failed: ${reason}`, {
+export function postgresErrorClassifier(schema: string): DriverErrorClassifier {
+  return (error, { store, action = 'a call' }) => {
+    const failed = `${store}: ${action} failed`;
+    if (isDatabaseError(error)) {
+      const { code } = error;
+      if (RETRIABLE_STATES.has(code) || RETRIABLE_CLASSES.some((c) => code.startsWith(c))) {
+        const reason =
+          code === '57014'
+            ? 'the statement was cancelled (statement_timeout or a cancel request); nothing was written'
+            : `the database gave up (${code}: ${error.message})`;
+        return new StoreUnavailableError(`${failed}: ${reason}`, { cause: error, retriable: true });
+      }
+      // Since schema version 2 every append writes positions in a block of its own, so a taken
+      // position cannot happen; on a schema not yet migrated it still can, and a new transaction
+      // (the retry) draws a new block.
+      if (isUniqueViolation(error, 'events_pkey')) {
+        return new StoreUnavailableError(
+          `${failed}: a position was already taken (${error.message}); nothing was written. Retrying ` +
+            `is safe; run store.migrate() if schema "${schema}" is below version 2`,
+          { cause: error, retriable: true },
+        );
+      }
+      if (NOT_MIGRATED_STATES.has(code)) {
+        return new StoreUnavailableError(
+          `${failed}: schema "${schema}" is missing or not migrated (${error.message}); ` +
+            'run store.migrate() or chronicle-pg-migrate',
+          { cause: error, retriable: false },
+        );
+      }
+      return new StoreUnavailableError(`${failed}: ${code}: ${error.message}`, {
         cause: error,
-        retriable: true,
+        retriable: false,
       });
     }
-    // Since schema version 2 every append writes positions in a block of its own, so a taken
-    // position cannot happen; on a schema not yet migrated it still can, and a new transaction
-    // (the retry) draws a new block.
-    if (isUniqueViolation(error, 'events_pkey')) {
+    if (!(error instanceof Error)) return undefined;
+    if (/timeout exceeded when trying to connect/i.test(error.message)) {
       return new StoreUnavailableError(
-        `PostgreSQL: ${action} failed: a position was already taken (${error.message}); nothing was ` +
-          `written. Retrying is safe; run store.migrate() if schema "${schema}" is below version 2`,
+        `${failed}: no pooled connection became free within connectionTimeoutMillis ` +
+          '(the pool is exhausted, or the server does not answer); nothing was sent',
         { cause: error, retriable: true },
       );
     }
-    if (NOT_MIGRATED_STATES.has(code)) {
+    if (CONNECTION_FAILURE.test(`${(error as { code?: unknown }).code ?? ''} ${error.message}`)) {
       return new StoreUnavailableError(
-        `PostgreSQL: ${action} failed: schema "${schema}" is missing or not migrated (${error.message}); ` +
-          'run store.migrate() or chronicle-pg-migrate',
-        { cause: error, retriable: false },
+        `${failed}: the connection was lost or could not be obtained (${error.message}). ` +
+          'Appends are atomic: retrying with the same event ids is safe.',
+        { cause: error, retriable: true },
       );
     }
-    return new StoreUnavailableError(`PostgreSQL: ${action} failed: ${code}: ${error.message}`, {
-      cause: error,
-      retriable: false,
-    });
-  }
-  if (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
-    return new StoreUnavailableError(
-      `PostgreSQL: ${action} failed: no pooled connection became free within connectionTimeoutMillis ` +
-        '(the pool is exhausted, or the server does not answer); nothing was sent',
-      { cause: error, retriable: true },
-    );
-  }
-  if (
-    error instanceof Error &&
-    CONNECTION_FAILURE.test(`${(error as { code?: unknown }).code ?? ''} ${error.message}`)
-  ) {
-    return new StoreUnavailableError(
-      `PostgreSQL: ${action} failed: the connection was lost or could not be obtained (${error.message}). ` +
-        'Appends are atomic: retrying with the same event ids is safe.',
-      { cause: error, retriable: true },
-    );
-  }
-  return error instanceof Error ? error : new Error(String(error));
+    return undefined;
+  };
 }

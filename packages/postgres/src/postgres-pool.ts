@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '@chronicle/core';
 import type { PostgresClient, PostgresPool, PostgresPoolConfig } from './postgres-driver';
 import type { PostgresConnectionOptions } from './postgres-options';
 
@@ -58,7 +59,11 @@ async function createPgPool(connectionString: string, config: PostgresPoolConfig
     default?: { Pool: PoolConstructor };
   };
   const Pool = pg.Pool ?? pg.default?.Pool;
-  if (Pool === undefined) throw new Error("chronicle: the 'pg' package does not export Pool");
+  if (Pool === undefined) {
+    throw new StoreUnavailableError("PostgreSQL: the installed 'pg' package does not export Pool", {
+      retriable: false,
+    });
+  }
   const pool = new Pool({ ...config, connectionString });
   // An idle connection the server drops (restart, pg_terminate_backend) is reported as an 'error'
   // event on the pool; unhandled, that event would crash the process. The pool already discards
@@ -75,9 +80,8 @@ async function createPgPool(connectionString: string, config: PostgresPoolConfig
  * removes it (the pool puts its own idle listener back) and discards the connection when told to.
  */
 export async function checkOutClient(pool: PostgresPool): Promise<PostgresClient> {
-  const client = await pool.connect();
   const ignore = (): void => {};
-  client.on?.('error', ignore);
+  const client = await connectListening(pool, (connected) => connected.on?.('error', ignore));
   const release = client.release.bind(client);
   return {
     query: client.query.bind(client) as PostgresClient['query'],
@@ -86,4 +90,48 @@ export async function checkOutClient(pool: PostgresPool): Promise<PostgresClient
       release(destroy);
     },
   };
+}
+
+type ConnectCallback = (error: Error | undefined, client: PostgresClient | undefined) => void;
+
+/**
+ * `pool.connect()`, calling `listen` on the client the moment the pool hands it over. pg.Pool takes
+ * its own idle listener off a client just before it hands it over, and for a new connection does so
+ * inside the socket's data handler: a server message in the same chunk (a FATAL from
+ * `pg_terminate_backend` right after start-up) is emitted before a promise's continuation could add
+ * a listener, and crashes the process. The callback form runs synchronously at hand-over, so it is
+ * used when the pool takes it; a pool whose `connect` only returns a promise is awaited.
+ */
+function connectListening(
+  pool: PostgresPool,
+  listen: (client: PostgresClient) => void,
+): Promise<PostgresClient> {
+  return new Promise<PostgresClient>((resolve, reject) => {
+    let settled = false;
+    const settle = (error: unknown, client: PostgresClient | undefined): void => {
+      if (settled) return;
+      settled = true;
+      if (client === undefined) {
+        reject(error);
+        return;
+      }
+      listen(client);
+      resolve(client);
+    };
+    let returned: unknown;
+    try {
+      returned = (pool.connect as unknown as (callback: ConnectCallback) => unknown)((error, client) =>
+        settle(error, error === undefined || error === null ? client : undefined),
+      );
+    } catch (error) {
+      settle(error, undefined);
+      return;
+    }
+    if (typeof (returned as PromiseLike<PostgresClient> | undefined)?.then === 'function') {
+      (returned as PromiseLike<PostgresClient>).then(
+        (client) => settle(undefined, client),
+        (error: unknown) => settle(error, undefined),
+      );
+    }
+  });
 }

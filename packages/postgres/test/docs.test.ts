@@ -24,8 +24,15 @@ describe('docs/postgres.md examples', () => {
     const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
     pool.on('error', (error) => console.warn('idle PostgreSQL connection dropped', error)); // see below
     const store = createPostgresEventStore({ pool });
+    // What the guide promises: the pool stays yours. The store opened no connection, and close()
+    // leaves the pool open (no endPoolOnClose); the 'error' listener is the only one.
+    expect(store.schema).toBe('chronicle');
+    expect(pool.listenerCount('error')).toBe(1);
     await store.close();
+    expect(pool.ending).toBe(false);
+    expect(pool.totalCount).toBe(0);
     await pool.end();
+    expect(pool.ending).toBe(true);
   });
 
   it('every TypeScript block of the guide appears in this file', () => {

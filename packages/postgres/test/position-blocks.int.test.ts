@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import type { PostgresEventStore } from '../src/index';
-import { MIGRATIONS } from '../src/schema/migrations';
 import { POSITION_INDEX_BITS } from '../src/schema/positions';
-import { describePostgres, everyPath, freshSchemaName, rawAppend, useStores } from './support/postgres';
+import {
+  createReleasedSchema,
+  describePostgres,
+  everyPath,
+  freshSchemaName,
+  rawAppend,
+  useStores,
+} from './support/postgres';
 
 const BLOCK = 2n ** BigInt(POSITION_INDEX_BITS);
 const blockOf = (position: bigint): bigint => position / BLOCK;
@@ -17,16 +23,7 @@ for (const via of everyPath) {
       /** A schema exactly as version 1 (the first release) left it. */
       async function createVersionOneSchema(): Promise<string> {
         const schema = freshSchemaName('blocks_v1');
-        const quoted = `"${schema}"`;
-        await stores.pool.query(`CREATE SCHEMA ${quoted}`);
-        await stores.pool.query(
-          `CREATE TABLE ${quoted}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, ` +
-            'applied_at timestamptz NOT NULL DEFAULT now())',
-        );
-        await stores.pool.query(MIGRATIONS[0]!.sql(quoted));
-        await stores.pool.query(`INSERT INTO ${quoted}.schema_migrations (version, name) VALUES (1, $1)`, [
-          MIGRATIONS[0]!.name,
-        ]);
+        await createReleasedSchema(stores.pool, schema, 1);
         return schema;
       }
 

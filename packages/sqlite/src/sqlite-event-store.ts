@@ -53,8 +53,6 @@ export interface SqliteEventStore extends SubscribableEventStore {
   checkpoint(): Promise<boolean>;
 }
 
-/** Page size of `readStream` (a stream is read in pages of this many events, never all at once). */
-const STREAM_PAGE_SIZE = 500;
 /** How the kit's error rule names this adapter. */
 const SQLITE: StoreErrorContext = { store: 'SQLite' };
 /** `occurredAt >= fromDate` with no `fromDate`: the earliest instant a `Date` can hold. */
@@ -93,7 +91,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError('options', 'must be { filename } or { database }');
   }
-  const { busyTimeoutMs, synchronous, pollIntervalMs } = resolveConnectionOptions(options);
+  const { busyTimeoutMs, synchronous, pollIntervalMs, streamPageSize } = resolveConnectionOptions(options);
   const pipeline = createEventPipeline({
     ...(options.upcasters !== undefined && { upcasters: options.upcasters }),
     ...(options.registry !== undefined && { registry: options.registry }),
@@ -162,7 +160,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     },
 
     readStream(stream, options) {
-      return readStreamPages(stream, options, STREAM_PAGE_SIZE, ({ direction, fromVersion, limit }) => {
+      return readStreamPages(stream, options, streamPageSize, ({ direction, fromVersion, limit }) => {
         const statement = direction === 'forward' ? statements.streamForward : statements.streamBackward;
         return read(run(() => statement.all(stream.aggregateType, stream.aggregateId, fromVersion, limit)));
       });

@@ -1,4 +1,5 @@
 import { type EventStoreOptions, InvalidArgumentError } from '@chronicle/core';
+import { assertPositiveInteger } from '@chronicle/core/adapter';
 import type { SqliteDatabase } from './sqlite-driver';
 
 /**
@@ -27,6 +28,8 @@ export interface SqliteConnectionOptions {
    * regardless. Default `50`.
    */
   readonly pollIntervalMs?: number;
+  /** Events fetched per query in `readStream` (a stream is never read all at once). Default: `500`. */
+  readonly streamPageSize?: number;
 }
 
 /** Open a database file (created when missing) or `':memory:'`; the store closes it on `close()`. */
@@ -64,6 +67,9 @@ export const DEFAULT_POLL_INTERVAL_MS = 50;
 /** Default of {@link SqliteConnectionOptions.busyTimeoutMs}. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
+/** Default of {@link SqliteConnectionOptions.streamPageSize}, as on PostgreSQL. */
+export const DEFAULT_STREAM_PAGE_SIZE = 500;
+
 const SYNCHRONOUS_LEVELS: readonly SqliteSynchronous[] = ['extra', 'full', 'normal', 'off'];
 
 /** Validates the connection settings and resolves their defaults. */
@@ -74,7 +80,9 @@ export function resolveConnectionOptions(
     busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
     synchronous = 'full',
     pollIntervalMs = DEFAULT_POLL_INTERVAL_MS,
+    streamPageSize = DEFAULT_STREAM_PAGE_SIZE,
   } = options;
+  assertPositiveInteger(streamPageSize, 'options.streamPageSize');
   if (typeof pollIntervalMs !== 'number' || !Number.isSafeInteger(pollIntervalMs) || pollIntervalMs < 1) {
     throw new InvalidArgumentError(
       'options.pollIntervalMs',
@@ -93,5 +101,5 @@ export function resolveConnectionOptions(
       `must be one of ${SYNCHRONOUS_LEVELS.map((s) => `'${s}'`).join(', ')}, got ${String(synchronous)}`,
     );
   }
-  return { busyTimeoutMs, synchronous, pollIntervalMs };
+  return { busyTimeoutMs, synchronous, pollIntervalMs, streamPageSize };
 }

@@ -44,6 +44,25 @@ describe('connection settings', () => {
     await store.close();
   });
 
+  it('reads a stream in pages of streamPageSize events, each page one query', async () => {
+    const store = createSqliteEventStore({ filename: ':memory:', streamPageSize: 3 });
+    const stream = { aggregateType: 'A', aggregateId: '1' };
+    await store.append(
+      stream,
+      'no_stream',
+      Array.from({ length: 7 }, (_, i) => ({ eventType: 'E', eventData: i })),
+    );
+    const reads = store.readStream(stream)[Symbol.asyncIterator]();
+    for (let i = 0; i < 3; i++) await reads.next();
+    // The first page is read: an event appended now is seen by a later page, not the first.
+    const seen: unknown[] = [];
+    await store.append(stream, 7, [{ eventType: 'E', eventData: 7 }]);
+    for (let next = await reads.next(); !next.done; next = await reads.next())
+      seen.push(next.value.eventData);
+    expect(seen).toEqual([3, 4, 5, 6, 7]);
+    await store.close();
+  });
+
   it('keeps :memory: out of WAL mode (SQLite cannot use it there)', async () => {
     const store = createSqliteEventStore({ filename: ':memory:' });
     expect(store.database.pragma('journal_mode', { simple: true })).toBe('memory');
@@ -55,6 +74,8 @@ describe('connection settings', () => {
     [{ filename: ':memory:', busyTimeoutMs: -1 }, 'options.busyTimeoutMs'],
     [{ filename: ':memory:', busyTimeoutMs: 1.5 }, 'options.busyTimeoutMs'],
     [{ filename: ':memory:', synchronous: 'sometimes' }, 'options.synchronous'],
+    [{ filename: ':memory:', streamPageSize: 0 }, 'options.streamPageSize'],
+    [{ filename: ':memory:', streamPageSize: 2.5 }, 'options.streamPageSize'],
   ])('rejects bad options with InvalidArgumentError (%j)', (options, argument) => {
     const attempt = () => createSqliteEventStore(options as never);
     expect(attempt).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', argument }));

@@ -16,6 +16,12 @@ export interface MigrationReport {
   readonly realigned: boolean;
 }
 
+/**
+ * The table recording applied migrations, named as in every Chronicle adapter. Releases up to 0.1
+ * called it `schema_migrations`; {@link ensureMigrationsTable} renames that one.
+ */
+export const MIGRATIONS_TABLE = 'chronicle_migrations';
+
 // Advisory-lock namespace for migrations ('CHRN'); the second key is a hash of the schema name, so
 // stores in different schemas migrate independently.
 const MIGRATION_LOCK_CLASS = 0x4348524e;
@@ -43,26 +49,15 @@ export async function runMigrations(
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, schema]);
       const { rows: encoding } = await client.query<{ server_encoding: string }>('SHOW server_encoding');
       if (encoding[0]?.server_encoding !== 'UTF8') {
-        throw new Error(
-          `chronicle: the database's encoding is ${encoding[0]?.server_encoding}, but events need UTF8 ` +
-            '(CREATE DATABASE ... ENCODING UTF8)',
+        throw new StoreUnavailableError(
+          `PostgreSQL: schema "${schema}" cannot be migrated: the database's encoding is ` +
+            `${encoding[0]?.server_encoding}, but events need UTF8 (CREATE DATABASE ... ENCODING UTF8)`,
+          { retriable: false },
         );
       }
-      // No DDL when the schema is already there: an application role without CREATE privilege can
-      // then open an up-to-date store with autoMigrate on.
-      const { rows: present } = await client.query<{ present: boolean }>(
-        'SELECT to_regclass($1) IS NOT NULL AS present',
-        [`${quoted}.schema_migrations`],
-      );
-      if (present[0]?.present !== true) {
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
-        await client.query(
-          `CREATE TABLE IF NOT EXISTS ${quoted}.schema_migrations (` +
-            'version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
-        );
-      }
+      await ensureMigrationsTable(client, quoted);
       const { rows } = await client.query<{ version: number }>(
-        `SELECT version FROM ${quoted}.schema_migrations`,
+        `SELECT version FROM ${quoted}.${MIGRATIONS_TABLE}`,
       );
       const done = new Set(rows.map((row) => Number(row.version)));
       const newest = Math.max(0, ...done);
@@ -78,7 +73,7 @@ export async function runMigrations(
       for (const migration of MIGRATIONS) {
         if (done.has(migration.version)) continue;
         await client.query(migration.sql(quoted));
-        await client.query(`INSERT INTO ${quoted}.schema_migrations (version, name) VALUES ($1, $2)`, [
+        await client.query(`INSERT INTO ${quoted}.${MIGRATIONS_TABLE} (version, name) VALUES ($1, $2)`, [
           migration.version,
           migration.name,
         ]);
@@ -98,6 +93,33 @@ export async function runMigrations(
   } finally {
     client.release(broken ?? false);
   }
+}
+
+/**
+ * Makes sure `<schema>.chronicle_migrations` exists, under the migration lock (so concurrent
+ * migrators see one outcome). A schema created by an earlier release keeps its history in
+ * `schema_migrations`: that table is renamed, rows and `applied_at` intact. No DDL at all when the
+ * table is there already: an application role without CREATE privilege can then open an up-to-date
+ * store with autoMigrate on.
+ */
+async function ensureMigrationsTable(client: PostgresClient, quoted: string): Promise<void> {
+  const { rows } = await client.query<{ current: boolean; legacy: boolean }>(
+    'SELECT to_regclass($1) IS NOT NULL AS current, to_regclass($2) IS NOT NULL AS legacy',
+    [`${quoted}.${MIGRATIONS_TABLE}`, `${quoted}.schema_migrations`],
+  );
+  if (rows[0]?.current === true) return;
+  if (rows[0]?.legacy === true) {
+    await client.query(`ALTER TABLE ${quoted}.schema_migrations RENAME TO ${MIGRATIONS_TABLE}`);
+    await client.query(
+      `ALTER INDEX IF EXISTS ${quoted}.schema_migrations_pkey RENAME TO ${MIGRATIONS_TABLE}_pkey`,
+    );
+    return;
+  }
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+  await client.query(
+    `CREATE TABLE IF NOT EXISTS ${quoted}.${MIGRATIONS_TABLE} (` +
+      'version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import { afterAll, describe, inject } from 'vitest';
 import { createPostgresEventStore } from '../../src/index';
 import type { PostgresPoolConfig } from '../../src/postgres-driver';
 import type { PostgresEventStore, PostgresStoreSettings } from '../../src/postgres-options';
+import { MIGRATIONS } from '../../src/schema/migrations';
 import type { PostgresTarget } from './global-setup';
 
 /** The server's URL for this run, or null (see `global-setup.ts`). */
@@ -169,4 +170,25 @@ export async function backendsBlockedBy(pool: Queryable, blockerPid: number): Pr
     [blockerPid],
   );
   return rows.map((row) => Number(row.pid));
+}
+
+/**
+ * Builds `schema` exactly as release 0.1's `runMigrations` left it after applying its first
+ * `version` migrations: the history in `schema_migrations` (the table's old name), dated
+ * `2026-01-0<version>`. For tests that migrate a database created by earlier code.
+ */
+export async function createReleasedSchema(pool: Queryable, schema: string, version: number): Promise<void> {
+  const quoted = `"${schema}"`;
+  await pool.query(`CREATE SCHEMA ${quoted}`);
+  await pool.query(
+    `CREATE TABLE ${quoted}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, ` +
+      'applied_at timestamptz NOT NULL DEFAULT now())',
+  );
+  for (const migration of MIGRATIONS.slice(0, version)) {
+    await pool.query(migration.sql(quoted));
+    await pool.query(
+      `INSERT INTO ${quoted}.schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+      [migration.version, migration.name, `2026-01-0${migration.version}T00:00:00Z`],
+    );
+  }
 }
