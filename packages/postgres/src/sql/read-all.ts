@@ -66,14 +66,19 @@ function pageStatement(s: string, byAggregateTypes: boolean, byEventTypes: boole
   // reader that is caught up returns at once however many other events sit above the horizon.
   // Searching only at or above the horizon keeps it a short scan of the newest rows. MATERIALIZED
   // computes both once: inlined, the horizon function would run again for every row returned.
+  // The page is the first `$2` rows after `$1`, cut at the horizon afterwards: the same rows as
+  // filtering by the horizon first (those below it are a prefix of the page), but the planner sees a
+  // one-sided range and walks the position key. With the horizon inside, a custom plan (unnamed
+  // statements, e.g. behind PgBouncer) on a table without fresh statistics estimated the two-sided
+  // range at a few hundred rows and sorted the whole table: 387 ms against 3 ms per 1,000-row page.
   const headFilters = filters.replaceAll('ev.', 'hd.');
   return (
     `WITH h AS MATERIALIZED (SELECT ${s}.read_horizon() AS horizon), ` +
     `hh AS MATERIALIZED (SELECT h.horizon, (SELECT max(hd.position) FROM ${s}.events hd ` +
     `WHERE hd.position >= h.horizon${headFilters}) AS head FROM h) ` +
     `SELECT hh.horizon AS "readHorizon", hh.head AS "readHead", e.* FROM hh LEFT JOIN LATERAL (` +
-    `SELECT ${EVENT_COLUMNS} FROM ${s}.events ev WHERE ev.position > $1::int8 AND ev.position < hh.horizon` +
-    `${filters} ORDER BY ev.position LIMIT $2) e ON true`
+    `SELECT * FROM (SELECT ${EVENT_COLUMNS} FROM ${s}.events ev WHERE ev.position > $1::int8` +
+    `${filters} ORDER BY ev.position LIMIT $2) p WHERE p.position < hh.horizon) e ON true`
   );
 }
 
