@@ -12,6 +12,7 @@ const ERROR_CODES = [
   'INVALID_DECISION',
   'CHECKPOINT_CONFLICT',
   'PROCESSING_TIMEOUT',
+  'REPLICA_LAG',
 ] as const;
 
 /** The `code` of every error Chronicle throws. Guards match on it, so they work across two installed copies. */
@@ -215,6 +216,30 @@ export class ProcessingTimeoutError extends EventStoreError {
   }
 }
 
+/**
+ * A read replica did not become visible up to a position in time: the standby had not replayed the
+ * commit yet (it is behind, its replay is paused, or it is down). Nothing is wrong with the data;
+ * wait longer, or read from the primary.
+ */
+export class ReplicaLagError extends EventStoreError {
+  /** The position waited for. */
+  readonly position: bigint;
+  /** The replica (its URL without password, or `replica #n` for a pool) that was behind. */
+  readonly replica: string;
+  /** How long it waited, in ms. */
+  readonly timeoutMs: number;
+
+  constructor(replica: string, position: bigint, timeoutMs: number, detail: string) {
+    super(
+      'REPLICA_LAG',
+      `Read replica ${replica} did not reach position ${position} within ${timeoutMs} ms (${detail})`,
+    );
+    this.position = position;
+    this.replica = replica;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
 /** Whether `error` carries `code`; internal, shared by every guard. */
 export const hasCode = (error: unknown, code: EventStoreErrorCode): boolean =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
@@ -246,3 +271,5 @@ export const isCheckpointConflictError = (error: unknown): error is CheckpointCo
 /** True when `error` is a {@link ProcessingTimeoutError}. */
 export const isProcessingTimeoutError = (error: unknown): error is ProcessingTimeoutError =>
   hasCode(error, 'PROCESSING_TIMEOUT');
+/** True when `error` is a {@link ReplicaLagError}. */
+export const isReplicaLagError = (error: unknown): error is ReplicaLagError => hasCode(error, 'REPLICA_LAG');

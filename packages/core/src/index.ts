@@ -78,9 +78,11 @@ export {
   isEventValidationError,
   isInvalidArgumentError,
   isProcessingTimeoutError,
+  isReplicaLagError,
   isStoreUnavailableError,
   isUpcastError,
   ProcessingTimeoutError,
+  ReplicaLagError,
   StoreUnavailableError,
   UpcastError,
 } from './errors';

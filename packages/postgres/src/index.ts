@@ -22,5 +22,6 @@ export {
   type PostgresEventStoreOptions,
   type PostgresStoreSettings,
 } from './postgres-options';
+export type { ReadReplica, ReplicaStatus } from './replica/read-replicas';
 export type { MigrationReport } from './schema/migrate';
 export { MAX_EVENTS_PER_APPEND } from './schema/positions';

@@ -106,3 +106,20 @@ export function postgresErrorClassifier(schema: string): DriverErrorClassifier {
     return undefined;
   };
 }
+
+// SQLSTATEs of a standby that cannot serve a read now: connection gone or refused, a query
+// cancelled by a conflict with recovery (40001), the schema not replayed there yet.
+const REPLICA_UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '40001', '42P01', '3F000', '42883']);
+
+/**
+ * True when a read on a standby failed because that standby cannot serve it now (down, restarting,
+ * a conflict with recovery, the schema not replayed yet): the read may go to another server.
+ */
+export function isReplicaUnavailable(error: unknown): boolean {
+  if (isDatabaseError(error))
+    return error.code.startsWith('08') || REPLICA_UNAVAILABLE_STATES.has(error.code);
+  return (
+    error instanceof Error &&
+    CONNECTION_FAILURE.test(`${(error as { code?: unknown }).code ?? ''} ${error.message}`)
+  );
+}

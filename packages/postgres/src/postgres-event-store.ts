@@ -23,6 +23,7 @@ import {
   type PostgresEventStoreOptions,
 } from './postgres-options';
 import { createPoolSource } from './postgres-pool';
+import { assertReadReplicas, createReadReplicas } from './replica/read-replicas';
 import { MAX_EVENTS_PER_APPEND } from './schema/positions';
 import { createSchemaGate } from './schema/schema-gate';
 import { assertSchemaName, quoteIdentifier } from './schema/schema-name';
@@ -72,6 +73,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   if ((options.pool === undefined) === (options.connectionString === undefined)) {
     throw new InvalidArgumentError('options', 'must have exactly one of pool and connectionString');
   }
+  if (options.readReplicas !== undefined) assertReadReplicas(options.readReplicas);
   const pipeline = createEventPipeline(options);
   const quoted = quoteIdentifier(schema);
   const poolSource = createPoolSource(options);
@@ -97,7 +99,11 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   const appender = createAppender(quoted, db);
   const streams = createStreamReader(quoted, reads);
   const eventsOfType = createEventsOfTypeReader(quoted, reads);
-  const log = createLogReader(quoted, reads, options.inFlightWaitMs ?? DEFAULT_IN_FLIGHT_WAIT_MS);
+  const prepareStatements = options.prepareStatements ?? true;
+  const replicas = createReadReplicas(options.readReplicas ?? [], quoted, db, gate.pool, prepareStatements);
+  // The log is read from the standbys when there are any (the primary otherwise): readAll and subscriptions.
+  const logReads: EventReads = options.readReplicas?.length ? { ...reads, db: replicas.db } : reads;
+  const log = createLogReader(quoted, logReads, options.inFlightWaitMs ?? DEFAULT_IN_FLIGHT_WAIT_MS);
   const snapshots = createSnapshotStatements(quoted, db);
 
   /**
@@ -136,6 +142,14 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     schema,
 
     migrate: gate.migrateNow,
+
+    replicaStatus: () => guard('read replica status', replicas.status),
+
+    async waitForReplicas(position, { timeoutMs = 5_000 } = {}) {
+      assertPosition(position, 'position');
+      assertPositiveInteger(timeoutMs, 'options.timeoutMs');
+      return guard(`wait for replicas to reach ${position}`, () => replicas.waitFor(position, timeoutMs));
+    },
 
     async append(stream, expectedVersion, events) {
       const prepared = pipeline.prepare(stream, expectedVersion, events);
@@ -211,6 +225,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     async close() {
       if (closed) return;
       closed = true;
+      await replicas.close();
       const pool = poolSource.resolved;
       if (pool !== undefined && poolSource.owned) await pool.end();
     },

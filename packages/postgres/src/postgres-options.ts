@@ -1,5 +1,6 @@
 import type { EventStore, EventStoreOptions } from '@chronicle/core';
 import type { PostgresPool, PostgresPoolConfig } from './postgres-driver';
+import type { ReadReplica, ReplicaStatus } from './replica/read-replicas';
 import type { MigrationReport } from './schema/migrate';
 
 /** The schema a store uses when none is given. */
@@ -64,6 +65,14 @@ export interface PostgresStoreSettings extends EventStoreOptions {
    * to unnamed statements by itself and sends the call again.
    */
   readonly prepareStatements?: boolean;
+  /**
+   * Hot standbys (streaming replicas) to send the reading side to: `readAll`, `getAllEvents` and
+   * subscriptions (so processors' and projections' catch-up) page through them in turn. Appends,
+   * checkpoints, leases, snapshots and stream reads for aggregates stay on the primary
+   * (read-your-writes). A standby that fails is left out for a second; with none answering, reads go
+   * to the primary. Never-skip (C1) holds on a standby: see `docs/scaling.md`. Default: none.
+   */
+  readonly readReplicas?: readonly ReadReplica[];
 }
 
 /**
@@ -90,6 +99,17 @@ export interface PostgresEventStore extends EventStore {
    * Idempotent.
    */
   migrate(): Promise<MigrationReport>;
+  /** Each of `readReplicas`' state and lag (an empty list without replicas). */
+  replicaStatus(): Promise<ReplicaStatus[]>;
+  /**
+   * Waits until every standby shows the log up to `position` — e.g. your append's `lastPosition` —
+   * so a `readAll` after it sees the event; a standby that is down counts as behind. Resolves at once
+   * without replicas.
+   *
+   * @param options.timeoutMs - how long to wait, default `5000`
+   * @throws ReplicaLagError when a standby is still behind after the timeout
+   */
+  waitForReplicas(position: bigint, options?: { readonly timeoutMs?: number }): Promise<void>;
   /**
    * Ends the pool if the store created it (from `connectionString`, or `endPoolOnClose`); a pool you
    * passed in stays open. The store is unusable afterwards.

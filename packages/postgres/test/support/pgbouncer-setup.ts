@@ -103,7 +103,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
 }
 
 /** A loopback port nobody listens on right now. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
