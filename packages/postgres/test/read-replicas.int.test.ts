@@ -1,6 +1,6 @@
 // Reading from a real hot standby: a primary and a streaming standby of the test's own, built with
 // the machine's PostgreSQL 15 binaries (initdb, pg_basebackup -R, pg_ctl) in a temporary folder.
-import { type DomainEvent, isReplicaLagError } from '@chronicle/core';
+import { type DomainEvent, isReplicaLagError, startProcessor } from '@chronicle/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresEventStore, type PostgresEventStore } from '../src/index';
@@ -26,7 +26,7 @@ describe.skipIf(unavailable !== undefined)('postgres: reading from a hot standby
   let primaryPool: pg.Pool;
   let standbyPool: pg.Pool;
   const stores: PostgresEventStore[] = [];
-  const open = (schema: string, settings: { inFlightWaitMs?: number } = {}) => {
+  const open = (schema: string, settings: { inFlightWaitMs?: number; pollIntervalMs?: number } = {}) => {
     const store = createPostgresEventStore({
       connectionString: pair.primaryUrl,
       readReplicas: [pair.standbyUrl],
@@ -56,9 +56,17 @@ describe.skipIf(unavailable !== undefined)('postgres: reading from a hot standby
     await store.waitForReplicas(first.lastPosition);
     expect((await collect(store.readAll())).map((e) => e.eventId)).toEqual(['r-1']);
 
+    const handled: string[] = [];
+    const processor = startProcessor(store, {
+      id: 'routing-follower',
+      handle: (event) => void handled.push(event.eventId),
+    });
+    await processor.whenProcessed(first.lastPosition);
+
     await standbyPool.query('SELECT pg_wal_replay_pause()');
+    let second: Awaited<ReturnType<typeof store.append>>;
     try {
-      const second = await store.append(stream('a'), 1, [deposit('r-2')]);
+      second = await store.append(stream('a'), 1, [deposit('r-2')]);
       // The aggregate's stream is read on the primary: read-your-writes.
       expect((await store.getEvents('Account', 'a')).map((e) => e.eventId)).toEqual(['r-1', 'r-2']);
       // The log comes from the paused standby: the new event is not there yet, and nothing is skipped.
@@ -71,9 +79,15 @@ describe.skipIf(unavailable !== undefined)('postgres: reading from a hot standby
       const waited = await store.waitForReplicas(second.lastPosition, { timeoutMs: 200 }).catch((e) => e);
       expect(isReplicaLagError(waited)).toBe(true);
       expect(waited).toMatchObject({ code: 'REPLICA_LAG', position: second.lastPosition, timeoutMs: 200 });
+      // A processor reading on the standby waits too (its own append woke it: nothing to deliver yet).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(handled).toEqual(['r-1']);
     } finally {
       await standbyPool.query('SELECT pg_wal_replay_resume()');
     }
+    await processor.whenProcessed(second!.lastPosition);
+    expect(handled).toEqual(['r-1', 'r-2']);
+    await processor.stop();
     const third = await store.append(stream('a'), 2, [deposit('r-3')]);
     await store.waitForReplicas(third.lastPosition);
     expect((await collect(store.readAll())).map((e) => e.eventId)).toEqual(['r-1', 'r-2', 'r-3']);
@@ -83,7 +97,7 @@ describe.skipIf(unavailable !== undefined)('postgres: reading from a hot standby
   });
 
   it('a follower on the standby sees every committed event once, in order, while writers commit late and roll back', async () => {
-    const store = open('follow', { inFlightWaitMs: 20 });
+    const store = open('follow', { inFlightWaitMs: 20, pollIntervalMs: 20 });
     await store.migrate();
     const writers = 4;
     const perWriter = 10;
@@ -121,16 +135,32 @@ describe.skipIf(unavailable !== undefined)('postgres: reading from a hot standby
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     };
+    const subscribed: DomainEvent[] = [];
+    const stop = new AbortController();
+    const subscriber = (async () => {
+      for await (const batch of store.subscribe({ batchSize: 3, signal: stop.signal })) {
+        subscribed.push(...batch.events);
+      }
+    })();
     const follower = follow();
     await Promise.all(Array.from({ length: writers }, (_, w) => write(w)));
     done = true;
     await follower;
-    const ids = seen.map((e) => e.eventId);
-    expect(new Set(ids).size, 'an event was delivered twice').toBe(ids.length);
-    expect(new Set(ids)).toEqual(committed);
-    for (let i = 1; i < seen.length; i++) expect(seen[i]!.position > seen[i - 1]!.position).toBe(true);
-    const shared = seen.filter((e) => e.aggregateId === 'shared').map((e) => e.version);
-    expect(shared).toEqual(shared.map((_, i) => i + 1));
+    await expect.poll(() => subscribed.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(committed.size);
+    stop.abort();
+    await subscriber;
+    for (const [name, events] of [
+      ['readAll follower', seen],
+      ['subscription', subscribed],
+    ] as const) {
+      const ids = events.map((e) => e.eventId);
+      expect(new Set(ids).size, `${name}: an event was delivered twice`).toBe(ids.length);
+      expect(new Set(ids), name).toEqual(committed);
+      for (let i = 1; i < events.length; i++)
+        expect(events[i]!.position > events[i - 1]!.position).toBe(true);
+      const shared = events.filter((e) => e.aggregateId === 'shared').map((e) => e.version);
+      expect(shared, name).toEqual(shared.map((_, i) => i + 1));
+    }
   });
 
   it('reads go to the primary while the standby restarts, and a follower resumes without a skip', async () => {
@@ -139,6 +169,14 @@ describe.skipIf(unavailable !== undefined)('postgres: reading from a hot standby
     await store.waitForReplicas(before.lastPosition);
     const seen = (await collect(store.readAll())).map((e) => e.eventId);
     let last = before.lastPosition;
+    const live: string[] = [];
+    const stop = new AbortController();
+    const subscriber = (async () => {
+      for await (const batch of store.subscribe({ signal: stop.signal })) {
+        live.push(...batch.events.map((e) => e.eventId));
+        if (live.length >= 4) stop.abort();
+      }
+    })();
 
     pair.stopStandby();
     try {
@@ -159,6 +197,8 @@ describe.skipIf(unavailable !== undefined)('postgres: reading from a hot standby
     await store.waitForReplicas(more.lastPosition, { timeoutMs: 20_000 });
     for await (const event of store.readAll({ fromPosition: last })) seen.push(event.eventId);
     expect(seen).toEqual(['s-1', 's-2', 's-3', 's-4']);
+    await subscriber;
+    expect(live, 'the subscription across the restart').toEqual(['s-1', 's-2', 's-3', 's-4']);
   });
 
   // Last: it ends the pair. With the standby named in synchronous_standby_names (and
