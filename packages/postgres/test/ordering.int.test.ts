@@ -1,5 +1,6 @@
 import type { DomainEvent } from '@chronicle/core';
 import { expect, it } from 'vitest';
+import { writeLateAndRollBack } from './support/late-writers';
 import { backendsBlockedBy, describePostgres, rawAppend, useStores } from './support/postgres';
 
 async function collect(events: AsyncIterable<DomainEvent>): Promise<DomainEvent[]> {
@@ -143,29 +144,7 @@ describePostgres('postgres store: read-all ordering under real concurrency', () 
   it('a follower sees every committed event exactly once while raw writers commit late and roll back', async () => {
     const store = stores.create({ inFlightWaitMs: 20 });
     await store.migrate();
-    const writers = 5;
-    const perWriter = 8;
     const committed = new Set<string>();
-    const write = async (w: number) => {
-      const client = await stores.pool.connect();
-      try {
-        for (let i = 0; i < perWriter; i++) {
-          const ids = [`w${w}-${i}-a`, `w${w}-${i}-b`];
-          await client.query('BEGIN');
-          // Every writer shares stream 'shared' half the time, so some appends also serialise.
-          const target = i % 2 === 0 ? stream('shared') : stream(`own-${w}`);
-          await rawAppend(client, store.schema, target, 'any', ids);
-          await client.query('SELECT pg_sleep($1)', [Math.random() * 0.03]);
-          if ((w + i) % 3 === 0) await client.query('ROLLBACK');
-          else {
-            await client.query('COMMIT');
-            for (const id of ids) committed.add(id);
-          }
-        }
-      } finally {
-        client.release();
-      }
-    };
     const seen: DomainEvent[] = [];
     let done = false;
     const follow = async () => {
@@ -179,7 +158,8 @@ describePostgres('postgres store: read-all ordering under real concurrency', () 
       }
     };
     const follower = follow();
-    await Promise.all(Array.from({ length: writers }, (_, w) => write(w)));
+    const load = { writers: 5, perWriter: 8, maxSleepSeconds: 0.03, aggregateType: 'Counter' };
+    await writeLateAndRollBack(stores.pool, store.schema, load, committed);
     done = true;
     await follower;
     const ids = seen.map((e) => e.eventId);

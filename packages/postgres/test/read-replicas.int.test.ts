@@ -4,7 +4,7 @@ import { type DomainEvent, isReplicaLagError, startProcessor } from '@chronicle/
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresEventStore, type PostgresEventStore } from '../src/index';
-import { rawAppend } from './support/postgres';
+import { writeLateAndRollBack } from './support/late-writers';
 import { type ReplicaPair, replicaPairUnavailable, startReplicaPair } from './support/replica-pair';
 
 const unavailable = replicaPairUnavailable();
@@ -99,28 +99,7 @@ describe.skipIf(unavailable !== undefined)('postgres: reading from a hot standby
   it('a follower on the standby sees every committed event once, in order, while writers commit late and roll back', async () => {
     const store = open('follow', { inFlightWaitMs: 20, pollIntervalMs: 20 });
     await store.migrate();
-    const writers = 4;
-    const perWriter = 10;
     const committed = new Set<string>();
-    const write = async (w: number) => {
-      const client = await primaryPool.connect();
-      try {
-        for (let i = 0; i < perWriter; i++) {
-          const ids = [`w${w}-${i}-a`, `w${w}-${i}-b`];
-          await client.query('BEGIN');
-          const target = i % 2 === 0 ? stream('shared') : stream(`own-${w}`);
-          await rawAppend(client, store.schema, target, 'any', ids);
-          await client.query('SELECT pg_sleep($1)', [Math.random() * 0.02]);
-          if ((w + i) % 3 === 0) await client.query('ROLLBACK');
-          else {
-            await client.query('COMMIT');
-            for (const id of ids) committed.add(id);
-          }
-        }
-      } finally {
-        client.release();
-      }
-    };
     const seen: DomainEvent[] = [];
     let done = false;
     const follow = async () => {
@@ -143,7 +122,8 @@ describe.skipIf(unavailable !== undefined)('postgres: reading from a hot standby
       }
     })();
     const follower = follow();
-    await Promise.all(Array.from({ length: writers }, (_, w) => write(w)));
+    const load = { writers: 4, perWriter: 10, maxSleepSeconds: 0.02, aggregateType: 'Account' };
+    await writeLateAndRollBack(primaryPool, store.schema, load, committed);
     done = true;
     await follower;
     await expect.poll(() => subscribed.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(committed.size);
