@@ -65,7 +65,7 @@ export interface RelayOptions {
   readonly filter?: EventFilter;
   /** Where to begin when no checkpoint exists yet (exclusive). Default `'start'`. */
   readonly startFrom?: 'start' | 'end' | bigint;
-  /** Events read and checkpointed per batch. Default `256`. */
+  /** Events read and checkpointed per batch (held in memory at once). Default `1000`. */
   readonly batchSize?: number;
   /** Most messages sent and not yet confirmed at once (pipelining), a positive integer. Default `64`. */
   readonly window?: number;
