@@ -79,10 +79,12 @@ export {
   isEventValidationError,
   isInvalidArgumentError,
   isProcessingTimeoutError,
+  isRelayConfigurationError,
   isReplicaLagError,
   isStoreUnavailableError,
   isUpcastError,
   ProcessingTimeoutError,
+  RelayConfigurationError,
   ReplicaLagError,
   StoreUnavailableError,
   UpcastError,
@@ -95,8 +97,13 @@ export {
 export type { SnapshotErrorHandler, SnapshotMark } from './persistence/stream-persistence';
 // The consuming side: processors (subscriptions and checkpoints are on the store).
 export type {
+  BatchHandlerContext,
+  BatchProcessorOptions,
+  EventProcessorOptions,
   HandlerContext,
   Processor,
+  ProcessorBatch,
+  ProcessorCommonOptions,
   ProcessorOptions,
   ProcessorRetryOptions,
   ProcessorState,
