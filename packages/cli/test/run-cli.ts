@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
-const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+/** The command built from the current sources by test/global-setup.ts. */
+export const cliBin = (): string => inject('cliBin');
 
 /** What a run of the command left behind. */
 export interface CliRun {
@@ -11,7 +12,7 @@ export interface CliRun {
 }
 
 /**
- * Runs `chronicle ...args` as a user does: a child process (through tsx, on the sources), stdout and
+ * Runs `chronicle ...args` as a user does: a child process (plain node on the built bin), stdout and
  * stderr captured apart, not a terminal (so no colours, no progress bar). `env` adds to a clean copy
  * of the environment without CHRONICLE_DB.
  */
@@ -20,7 +21,7 @@ export function chronicle(args: readonly string[], env: Record<string, string> =
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', BIN, ...args],
+      [cliBin(), ...args],
       { env: { ...base, ...env }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error !== null && typeof error.code !== 'number') {
