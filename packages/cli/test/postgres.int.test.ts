@@ -122,6 +122,27 @@ describePg(title('chronicle migrate on PostgreSQL'), () => {
   });
 });
 
+describePg(title('chronicle processors on PostgreSQL'), () => {
+  it('lists checkpoints when the adapter has subscriptions, else says it does not yet (exit 1)', async () => {
+    const schema = await seededSchema('processors');
+    const probe = createPostgresEventStore({ connectionString: url!, schema, autoMigrate: false });
+    const subscribable =
+      'checkpoints' in probe && typeof (probe as { subscribe?: unknown }).subscribe === 'function';
+    await probe.close();
+    const run = await chronicle(['processors', '--json', '--db', url!, '--schema', schema]);
+    if (subscribable) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(json(run)).toMatchObject({ processors: [] });
+    } else {
+      expect(run.code).toBe(1);
+      expect(JSON.parse(run.stderr).error).toMatchObject({
+        name: 'NotSupportedError',
+        message: expect.stringContaining('processors needs subscriptions and checkpoints'),
+      });
+    }
+  });
+});
+
 describe('chronicle on an unreachable PostgreSQL server', () => {
   it('exits 1 naming the server, without the password', async () => {
     // Port 1 on loopback: nothing listens, the connection is refused at once.

@@ -79,6 +79,8 @@ export interface Inspection {
   /** The store's location, safe to print (no password). */
   readonly location: string;
   status(): Promise<StoreStatus>;
+  /** The highest stored position, or null when the log is empty (one index look-up). */
+  head(): Promise<string | null>;
   /** A page of streams in (type, id) order, strictly after `after` (keyset pagination). */
   streams(options: {
     readonly type?: string | undefined;

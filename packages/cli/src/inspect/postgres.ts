@@ -127,6 +127,9 @@ function postgresInspection(
         horizonHolders,
       };
     },
+    async head() {
+      return (await one<{ p: string | null }>(`SELECT max(position)::text AS p FROM ${q}.events`)).p;
+    },
     async streams({ type, after, limit }) {
       // The streams table's primary key (aggregate_type, aggregate_id) serves the keyset.
       const where: string[] = [];

@@ -72,6 +72,10 @@ export function openSqliteInspection(filename: string): Inspection {
         sizeBytes: size(filename) + size(`${filename}-wal`),
       };
     },
+    async head() {
+      const row = db.prepare('SELECT max(position) AS p FROM events').get() as { p: number | bigint | null };
+      return row.p === null ? null : String(row.p);
+    },
     async streams({ type, after, limit }) {
       // Walks the (aggregate_type, aggregate_id, version) unique index: a page reads only its rows.
       const where: string[] = [];
