@@ -12,6 +12,11 @@ export type {
   StreamSummary,
 } from './inspect/inspection';
 export { NotMigratedError, StoreMissingError } from './inspect/open-errors';
+export {
+  type InspectorOptions,
+  type RunningInspector,
+  startInspector,
+} from './inspector/start-inspector';
 export type { Io } from './output';
 export { runCli } from './program';
 export { parseTarget, type StoreTarget } from './target';

@@ -2,6 +2,7 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import packageJson from '../package.json' with { type: 'json' };
 import type { CommandContext } from './command-context';
 import { eventsCommand } from './commands/events';
+import { inspectCommand } from './commands/inspect';
 import { migrateCommand } from './commands/migrate';
 import { type ProcessorAction, processorCommand, processorsCommand } from './commands/processors';
 import { statusCommand } from './commands/status';
@@ -30,6 +31,13 @@ const position = (name: string) => (value: string) => {
   if (!/^\d+$/.test(value))
     throw new InvalidArgumentError(`${name} must be a position (0 or more), got "${value}"`);
   return BigInt(value);
+};
+
+const port = (value: string) => {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) {
+    throw new InvalidArgumentError(`--port must be 0 to 65535, got "${value}"`);
+  }
+  return Number(value);
 };
 
 const resetTarget = (value: string): bigint | 'start' | 'end' =>
@@ -195,6 +203,20 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
         processorCommand(context(command), id, processorAction(kind, command.opts())),
       ),
     );
+
+  program
+    .command('inspect')
+    .description('serve the web inspector (read-only, on 127.0.0.1 unless --host) until Ctrl+C')
+    .option('--port <port>', 'TCP port (0: any free port)', port, 4849)
+    .option('--host [address]', 'bind this address instead of 127.0.0.1 (alone: every interface)')
+    .option('--allow-writes', 'allow processor resets from the UI')
+    .option(
+      '--aggregate <Type=module#Export>',
+      'an aggregate class or decider for "state at version" (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--upcasters <module#Export>', "the application's upcasters (an array)")
+    .action(action((command) => inspectCommand(context(command), command.opts())));
 
   program
     .command('verify')

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 import type { TestProject } from 'vitest/node';
 import packageJson from '../package.json' with { type: 'json' };
+import { buildUi } from '../src/inspector/ui-assets';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -36,6 +37,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
     silent: true,
     config: false,
   });
+  // The inspector's page, where the built command looks for it (ui/ beside the bundle).
+  await buildUi(join(outDir, 'ui'));
   project.provide('cliBin', join(outDir, 'bin.js'));
   return () => rmSync(outDir, { recursive: true, force: true });
 }
