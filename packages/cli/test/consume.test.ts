@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcessor } from '@chronicle/core';
@@ -191,5 +192,41 @@ describe('chronicle stream --aggregate', () => {
     const run = await chronicle(['stream', 'Account/acc-1', '--aggregate', ref, ...db()]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
+  });
+});
+
+describe('chronicle inspect --allow-writes (the API, without a browser)', () => {
+  it('resets a processor over a JSON POST; refuses a form post and a foreign Host header', async () => {
+    const inspector = startChronicle(['inspect', '--allow-writes', '--port', '0', '--json', ...db()]);
+    try {
+      const { url } = JSON.parse((await inspector.waitFor('stdout', /\{.*\}\n/))[0]);
+      const reset = await fetch(`${url}api/processors/reset`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ processorId: 'emails', to: '2' }),
+      });
+      expect(reset.status).toBe(200);
+      expect(await reset.json()).toEqual({ processorId: 'emails', to: '2' });
+      expect((await store.checkpoints.load('emails'))?.position).toBe(2n);
+      const form = await fetch(`${url}api/processors/reset`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'processorId=emails&to=0',
+      });
+      expect(form.status).toBe(415);
+      const foreign = await new Promise<number>((resolve, reject) => {
+        const r = request(`${url}api/overview`, { headers: { host: 'attacker.example:80' } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        r.on('error', reject);
+        r.end();
+      });
+      expect(foreign).toBe(403);
+      expect((await store.checkpoints.load('emails'))?.position).toBe(2n);
+    } finally {
+      inspector.child.kill('SIGTERM');
+      expect(await inspector.exited).toBe(0);
+    }
   });
 });

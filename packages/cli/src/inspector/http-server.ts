@@ -61,7 +61,7 @@ export function createInspectorServer(
         if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
           throw new ApiError(415, 'send application/json');
         }
-        return send(response, 200, await api.resetProcessor(JSON.parse(await readBody(request))));
+        return send(response, 200, await api.resetProcessor(parseJson(await readBody(request))));
       case 'GET /api/tail':
         return tail(request, response, url.searchParams);
     }
@@ -121,6 +121,14 @@ async function readBody(request: IncomingMessage): Promise<string> {
     if (body.length > MAX_BODY) throw new ApiError(413, 'request body too large');
   }
   return body || '{}';
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'the body is not JSON');
+  }
 }
 
 /** The URL a started server answers on. */
