@@ -141,7 +141,7 @@ describeBrowser(title('the web inspector in chromium'), () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ processorId: 'emails', to: '0' }),
       });
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: (await response.json()) as { error: string } };
     });
     expect(refused.status).toBe(403);
     expect(refused.body.error).toContain('--allow-writes');
