@@ -93,9 +93,7 @@ describeBrowser(title('the web inspector in chromium'), () => {
     await page.waitForSelector('[data-testid="event 5"]');
     expect(await page.locator('[data-testid=timeline] li').count()).toBe(4);
     await page.click('[data-testid="event 5"]');
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid=state-json]')?.textContent?.includes('balance'),
-    );
+    await page.waitForSelector('[data-testid=state-json]:has-text("balance")');
     const event = JSON.parse((await page.textContent('[data-testid=event-json]'))!);
     expect(event).toMatchObject({
       position: '5',
