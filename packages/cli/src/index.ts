@@ -7,6 +7,8 @@ export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors';
 export type {
   Finding,
   HorizonHolder,
+  Inspection,
+  ProgressSink,
   StoredEvent,
   StoreStatus,
   StreamSummary,
@@ -17,6 +19,7 @@ export {
   type RunningInspector,
   startInspector,
 } from './inspector/start-inspector';
+export { openInspection } from './open-store';
 export type { Io } from './output';
 export { runCli } from './program';
 export { parseTarget, type StoreTarget } from './target';
