@@ -43,6 +43,12 @@ afterAll(async () => {
 });
 
 const db = () => ['--db', file];
+/** The events `--follow --json` printed, one JSON object a line. */
+const ndjson = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe('chronicle events --follow', () => {
   it('prints events as they commit, filtered by type, and ends with exit 0 when its input ends', async () => {
@@ -55,11 +61,7 @@ describe('chronicle events --follow', () => {
     await follow.waitFor('stdout', /\n/);
     follow.child.stdin!.end();
     expect(await follow.exited).toBe(0);
-    const lines = follow
-      .stdout()
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+    const lines = ndjson(follow.stdout());
     expect(lines).toEqual([
       expect.objectContaining({ position: '15', eventType: 'MoneyDeposited', data: { amount: 7 } }),
     ]);
@@ -79,11 +81,7 @@ describe('chronicle events --follow', () => {
     await follow.waitFor('stdout', /"position":"13"/);
     follow.child.kill('SIGINT');
     expect(await follow.exited).toBe(0);
-    const lines = follow
-      .stdout()
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+    const lines = ndjson(follow.stdout());
     expect(lines.map((e) => e.position)).toEqual(['12', '13', '14', '15']);
     // Position 12 is a stored MoneyDeposited of 30 at schema version 1; the application reads cents.
     expect(lines[0]).toMatchObject({ eventType: 'MoneyDeposited', schemaVersion: 2, data: { amount: 3000 } });
