@@ -115,7 +115,7 @@ describeBrowser(title('the web inspector in chromium'), () => {
   });
 
   it('watches a live event appear in the tail as the test appends it', async () => {
-    await page.click('nav button[data-tab=tail]');
+    await page.click('[role=tab][data-tab=tail]');
     await store.append({ aggregateType: 'Account', aggregateId: 'acc-live' }, 'no_stream', [
       { eventType: 'AccountOpened', eventData: { owner: 'Live Larry' } },
     ]);
@@ -126,7 +126,7 @@ describeBrowser(title('the web inspector in chromium'), () => {
   });
 
   it("shows each processor's lag, with a chart, and refuses a reset without --allow-writes", async () => {
-    await page.click('nav button[data-tab=processors]');
+    await page.click('[role=tab][data-tab=processors]');
     const row = await page.waitForSelector('[data-testid="processor emails"]');
     expect(await page.isVisible('#streams')).toBe(false);
     const cells = await row.$$eval('td', (tds) => tds.map((td) => td.textContent));

@@ -57,11 +57,11 @@ const describe = (e: StoredEvent) =>
 let overview: Overview;
 
 // ---- tabs
-for (const button of document.querySelectorAll<HTMLButtonElement>('nav button')) {
+for (const button of document.querySelectorAll<HTMLButtonElement>('[role=tab]')) {
   button.addEventListener('click', () => showTab(button.dataset.tab!));
 }
 function showTab(tab: string): void {
-  for (const b of document.querySelectorAll<HTMLButtonElement>('nav button')) {
+  for (const b of document.querySelectorAll<HTMLButtonElement>('[role=tab]')) {
     b.setAttribute('aria-selected', String(b.dataset.tab === tab));
   }
   for (const section of document.querySelectorAll<HTMLElement>('section.tab'))
