@@ -89,6 +89,14 @@ describeBrowser(title('the web inspector in chromium'), () => {
     await page.goto(url);
     await page.waitForSelector('body[data-ready="true"]');
     expect(await page.textContent('[data-testid=store]')).toBe(file);
+    // Search: one type, ids starting with acc-1.
+    await page.fill('input[name=type]', 'Account');
+    await page.fill('input[name=idPrefix]', 'acc-1');
+    await page.click('#search button[type=submit]');
+    await page.waitForSelector('[data-testid="stream Ledger/main"]', { state: 'detached' });
+    expect(await page.locator('[data-testid=stream-list] li').allTextContents()).toEqual([
+      'Account/acc-1  (v4)',
+    ]);
     await page.click('[data-testid="stream Account/acc-1"]');
     await page.waitForSelector('[data-testid="event 5"]');
     expect(await page.locator('[data-testid=timeline] li').count()).toBe(4);

@@ -113,12 +113,13 @@ export async function processorCommand(
     }
     switch (action.kind) {
       case 'show': {
-        const summary = checkpoint === undefined ? undefined : await summarize(store, checkpoint, head);
-        if (json) printJson(io, { processor: summary ?? { processorId, parked: parked.length } });
-        else
-          io.out.write(
-            `${table(Object.entries(summary ?? { processorId, parked: parked.length }).map(([k, v]) => [k, String(v)]))}\n`,
-          );
+        // A processor that parked events but never saved a checkpoint has only its parked count.
+        const shown =
+          checkpoint === undefined
+            ? { processorId, parked: parked.length }
+            : await summarize(store, checkpoint, head);
+        if (json) printJson(io, { processor: shown });
+        else io.out.write(`${table(Object.entries(shown).map(([key, value]) => [key, String(value)]))}\n`);
         return 0;
       }
       case 'parked': {
@@ -142,8 +143,8 @@ export async function processorCommand(
       }
       case 'reset': {
         const to = action.to === 'start' ? 0n : action.to === 'end' ? BigInt(head ?? '0') : action.to;
-        if (head !== null && to > BigInt(head)) {
-          throw new UsageError(`--to ${to} is beyond the head of the log (${head})`);
+        if (to > BigInt(head ?? '0')) {
+          throw new UsageError(`--to ${to} is beyond the head of the log (${head ?? 'empty'})`);
         }
         await store.checkpoints.reset(processorId, to);
         const from = checkpoint?.position.toString() ?? null;

@@ -44,6 +44,14 @@ function required(query: URLSearchParams, name: string): string {
   return value;
 }
 
+/** `?after=<type>/<id>`: the keyset cursor of a streams page. */
+function streamCursor(text: string | null): { type: string; id: string } | undefined {
+  if (text === null || text === '') return undefined;
+  const slash = text.indexOf('/');
+  if (slash <= 0) throw new ApiError(400, 'after must be <type>/<id>');
+  return { type: text.slice(0, slash), id: text.slice(slash + 1) };
+}
+
 function nonNegative(text: string | null, name: string): bigint | undefined {
   if (text === null || text === '') return undefined;
   if (!/^\d+$/.test(text)) throw new ApiError(400, `${name} must be a non-negative integer`);
@@ -78,16 +86,7 @@ export function inspectorApi(sources: InspectorSources) {
     /** `GET /api/streams?type=&idPrefix=&after=type/id&limit=`: a page of streams. */
     async streams(query: URLSearchParams) {
       const limit = limitOf(query, 50);
-      const afterText = query.get('after');
-      const slash = afterText?.indexOf('/') ?? -1;
-      const after =
-        afterText === null || afterText === ''
-          ? undefined
-          : slash > 0
-            ? { type: afterText.slice(0, slash), id: afterText.slice(slash + 1) }
-            : (() => {
-                throw new ApiError(400, 'after must be <type>/<id>');
-              })();
+      const after = streamCursor(query.get('after'));
       const rows = await inspection.streams({
         type: query.get('type') || undefined,
         idPrefix: query.get('idPrefix') || undefined,
