@@ -63,7 +63,7 @@ export function createInspectorServer(
         }
         return send(response, 200, await api.resetProcessor(parseJson(await readBody(request))));
       case 'GET /api/tail':
-        return tail(request, response, url.searchParams);
+        return tail(response, url.searchParams);
     }
     const asset = request.method === 'GET' ? ui.get(url.pathname) : undefined;
     if (asset === undefined) throw new ApiError(404, `no such page: ${url.pathname}`);
@@ -72,14 +72,15 @@ export function createInspectorServer(
   }
 
   /** Streams new events as they commit, one SSE message each, until the client goes away. */
-  async function tail(request: IncomingMessage, response: ServerResponse, query: URLSearchParams) {
+  async function tail(response: ServerResponse, query: URLSearchParams) {
     if (live === undefined)
       throw new ApiError(501, "this adapter's live subscriptions are not available yet");
     const fromText = query.get('from');
     const from = fromText !== null && /^\d+$/.test(fromText) ? BigInt(fromText) : 'end';
     const controller = new AbortController();
     tails.add(controller);
-    request.on('close', () => controller.abort());
+    // The response's 'close' (not the request's, which fires once a GET's empty body is read): the client left.
+    response.on('close', () => controller.abort());
     response.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
