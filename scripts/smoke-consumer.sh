@@ -48,3 +48,16 @@ pnpm exec chronicle migrate --db "$work/cli.db" >/dev/null
 status=$(pnpm exec chronicle status --db "sqlite:$work/cli.db" --json)
 node -e 'const s = JSON.parse(process.argv[1]); if (s.events !== 0 || s.schemaVersion < 1) process.exit(1)' "$status"
 pnpm exec chronicle verify --db "$work/cli.db" >/dev/null && echo 'ok chronicle migrate / status --json / verify'
+# The inspector as installed: its page was bundled into the tarball (dist/ui), nothing is fetched.
+node node_modules/@chronicle/cli/dist/bin.js inspect --db "$work/cli.db" --port 0 --json >"$work/inspect.out" &
+inspector=$!
+for _ in $(seq 1 100); do grep -q '"url"' "$work/inspect.out" 2>/dev/null && break; sleep 0.1; done
+url=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).url)' "$work/inspect.out")
+page=$(curl -fsS "$url")
+overview=$(curl -fsS "${url}api/overview")
+curl -fsS -o /dev/null "${url}app.js"
+kill "$inspector"
+wait "$inspector" || true
+grep -q '<script type="module" src="/app.js">' <<<"$page"
+grep -q '"adapter":"sqlite"' <<<"$overview"
+echo 'ok chronicle inspect serves its bundled page and API'

@@ -4,7 +4,8 @@ export default defineProject({
   test: {
     name: 'cli',
     include: ['test/**/*.test.ts'],
-    // Each test spawns the command as a child process (tsx startup is about a second on a busy machine).
+    // Builds the command once (test/global-setup.ts); each test then spawns it with plain node.
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
   },
 });

@@ -6,6 +6,12 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  FULL_INSPECTION_SCALE,
+  QUICK_INSPECTION_SCALE,
+  renderInspection,
+  runInspectionBench,
+} from './inspection/inspection-bench';
 import { round2 } from './machine';
 import { DEFAULT_PG_URL, defaultDataDir, parseCli, USAGE } from './options';
 import { PROFILE_USAGE, parseProfileCli, renderProfiles, runProfiles } from './profile/profile-command';
@@ -42,10 +48,32 @@ async function profileMain(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** `pnpm bench inspection [--quick]`: the CLI's and inspector's reads on a large SQLite log. */
+async function inspectionMain(argv: readonly string[]): Promise<number> {
+  const unknown = argv.filter((arg) => arg !== '--quick');
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown option ${unknown[0]}\n\nusage: pnpm bench inspection [--quick]\n`);
+    return 2;
+  }
+  const dataDir = defaultDataDir();
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    const scale = argv.includes('--quick') ? QUICK_INSPECTION_SCALE : FULL_INSPECTION_SCALE;
+    const result = await runInspectionBench(dataDir, scale, (line) => process.stdout.write(`${line}\n`));
+    process.stdout.write(
+      `\n${renderInspection(result)}\n\nload average (1/5/15 min): ${os.loadavg().map(round2).join('/')}\n`,
+    );
+    return result.verifyRatio >= 0.5 ? 0 : 1;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2).filter((arg) => arg !== '--');
   if (args[0] === 'profile') return profileMain(args.slice(1));
   if (args[0] === 'relay') return relayMain(args.slice(1));
+  if (args[0] === 'inspection') return inspectionMain(args.slice(1));
   let options: ReturnType<typeof parseCli>;
   try {
     options = parseCli(args);

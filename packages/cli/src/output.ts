@@ -5,6 +5,15 @@ export interface Io {
   readonly out: NodeJS.WritableStream & { isTTY?: boolean };
   readonly err: NodeJS.WritableStream & { isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
+  /** Where relative paths (`--aggregate`, `--handler`) start. Default: `process.cwd()`. */
+  readonly cwd?: string;
+  /** The command's input: `events --follow` ends when it ends (Ctrl+D, a closed pipe). */
+  readonly input?: NodeJS.ReadableStream;
+  /**
+   * Calls `listener` when the user asks the run to end (Ctrl+C, SIGTERM); returns the un-registration.
+   * Long-running commands (`events --follow`, `inspect`) stop cleanly on it.
+   */
+  readonly onInterrupt?: (listener: () => void) => () => void;
 }
 
 /** Colour only on a terminal, never with NO_COLOR set (https://no-color.org) or `--no-color`. */

@@ -1,8 +1,10 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import type { CommandContext } from './command-context';
 import { eventsCommand } from './commands/events';
+import { inspectCommand } from './commands/inspect';
 import { migrateCommand } from './commands/migrate';
+import { type ProcessorAction, processorCommand, processorsCommand } from './commands/processors';
 import { statusCommand } from './commands/status';
 import { streamCommand } from './commands/stream';
 import { streamsCommand } from './commands/streams';
@@ -25,11 +27,41 @@ const positiveInt = (name: string) => (value: string) => {
   return Number(value);
 };
 
-const position = (value: string) => {
+const position = (name: string) => (value: string) => {
   if (!/^\d+$/.test(value))
-    throw new InvalidArgumentError(`--from must be a position (0 or more), got "${value}"`);
+    throw new InvalidArgumentError(`${name} must be a position (0 or more), got "${value}"`);
   return BigInt(value);
 };
+
+const port = (value: string) => {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) {
+    throw new InvalidArgumentError(`--port must be 0 to 65535, got "${value}"`);
+  }
+  return Number(value);
+};
+
+const resetTarget = (value: string): bigint | 'start' | 'end' =>
+  value === 'start' || value === 'end' ? value : position('--to')(value);
+
+/** The action `processor <id> [action]` asks for, with the option it needs. */
+function processorAction(
+  kind: ProcessorAction['kind'],
+  options: { to?: bigint | 'start' | 'end'; handler?: string },
+): ProcessorAction {
+  if (kind === 'reset') {
+    if (options.to === undefined) throw new UsageError('processor reset needs --to <position|start|end>');
+    return { kind, to: options.to };
+  }
+  if (kind === 'replay') {
+    if (options.handler === undefined)
+      throw new UsageError('processor replay needs --handler ./module.ts#Export');
+    return { kind, handler: options.handler };
+  }
+  if (options.to !== undefined || options.handler !== undefined) {
+    throw new UsageError('--to goes with reset, --handler with replay');
+  }
+  return { kind };
+}
 
 /**
  * Runs the `chronicle` command with `argv` (without node and the script) and resolves with its exit
@@ -109,21 +141,82 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .description("a stream's events, oldest first")
     .argument('<type/id>', 'the stream, e.g. Account/42')
     .option('--at <version>', 'only the events up to this version', positiveInt('--at'))
+    .option(
+      '--aggregate <module#Export>',
+      'also print the state at that version: an aggregate class or decider',
+    )
+    .option(
+      '--upcasters <module#Export>',
+      "the application's upcasters (an array), applied before --aggregate",
+    )
     .action(
-      action((command, ref: string) => streamCommand(context(command), ref, command.opts<{ at?: number }>())),
+      action((command, ref: string) =>
+        streamCommand(
+          context(command),
+          ref,
+          command.opts<{ at?: number; aggregate?: string; upcasters?: string }>(),
+        ),
+      ),
     );
 
   program
     .command('events')
     .description('the log in position order, one page at a time')
-    .option('--from <position>', 'the first position to show (inclusive)', position)
+    .option('--from <position>', 'the first position to show (inclusive)', position('--from'))
     .option('--type <eventType>', 'only events of this type')
     .option('--limit <n>', 'events per page', positiveInt('--limit'), 100)
+    .option('-f, --follow', 'print new events as they commit, until Ctrl+C or the end of input')
+    .option('--upcasters <module#Export>', "with --follow: the application's upcasters (an array)")
     .action(
       action((command) =>
-        eventsCommand(context(command), command.opts<{ from?: bigint; type?: string; limit: number }>()),
+        eventsCommand(
+          context(command),
+          command.opts<{
+            from?: bigint;
+            type?: string;
+            limit: number;
+            follow?: boolean;
+            upcasters?: string;
+          }>(),
+        ),
       ),
     );
+
+  program
+    .command('processors')
+    .description("every processor's checkpoint, lag behind the head, and parked events")
+    .action(action((command) => processorsCommand(context(command))));
+
+  program
+    .command('processor')
+    .description(
+      'one processor: show it, list what it parked, rewind it (reset --to, writes), replay what it parked (replay --handler, writes)',
+    )
+    .argument('<id>', 'the processor id')
+    .addArgument(
+      new Argument('[action]', 'what to do').choices(['show', 'parked', 'reset', 'replay']).default('show'),
+    )
+    .option('--to <position>', 'reset: the new checkpoint, a position, start or end', resetTarget)
+    .option('--handler <module#Export>', 'replay: a function (event, context) or an object with handle()')
+    .action(
+      action((command, id: string, kind: ProcessorAction['kind']) =>
+        processorCommand(context(command), id, processorAction(kind, command.opts())),
+      ),
+    );
+
+  program
+    .command('inspect')
+    .description('serve the web inspector (read-only, on 127.0.0.1 unless --host) until Ctrl+C')
+    .option('--port <port>', 'TCP port (0: any free port)', port, 4849)
+    .option('--host [address]', 'bind this address instead of 127.0.0.1 (alone: every interface)')
+    .option('--allow-writes', 'allow processor resets from the UI')
+    .option(
+      '--aggregate <Type=module#Export>',
+      'an aggregate class or decider for "state at version" (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--upcasters <module#Export>', "the application's upcasters (an array)")
+    .action(action((command) => inspectCommand(context(command), command.opts())));
 
   program
     .command('verify')

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createPostgresEventStore } from '@chronicle/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chronicle, json } from './run-cli';
+import { chronicle, json, startChronicle } from './run-cli';
 import { seed } from './seed';
 import { storeCommandTests } from './store-commands';
 
@@ -46,6 +46,74 @@ describePg(title('chronicle on PostgreSQL'), () => {
     schema = await seededSchema('seeded');
   });
   storeCommandTests(() => ({ args: ['--db', url!, '--schema', schema] }));
+
+  it('stream --aggregate rebuilds the state through the PostgreSQL store (read-only session)', async () => {
+    const model = `${import.meta.dirname}/fixtures/account-model.ts#accountDecider`;
+    const run = await chronicle([
+      'stream',
+      'Account/acc-2',
+      '--at',
+      '2',
+      '--aggregate',
+      model,
+      '--json',
+      '--db',
+      url!,
+      '--schema',
+      schema,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run)).toMatchObject({
+      model: 'AccountDecider',
+      version: 2,
+      state: { owner: 'owner-2', balance: 10, deposits: 1 },
+    });
+  });
+
+  it('inspect serves the API on PostgreSQL: overview, a streams page, an event, the state', async () => {
+    const model = `Account=${import.meta.dirname}/fixtures/account-model.ts#Account`;
+    const inspector = startChronicle([
+      'inspect',
+      '--port',
+      '0',
+      '--json',
+      '--aggregate',
+      model,
+      '--db',
+      url!,
+      '--schema',
+      schema,
+    ]);
+    try {
+      const { url: base } = JSON.parse((await inspector.waitFor('stdout', /\{.*\}\n/))[0]);
+      const get = async (path: string) =>
+        (await fetch(`${base}${path}`)).json() as Promise<Record<string, unknown>>;
+      expect(await get('api/overview')).toMatchObject({
+        adapter: 'postgres',
+        allowWrites: false,
+        models: [{ aggregateType: 'Account', name: 'Account', kind: 'aggregate' }],
+      });
+      const page = await get('api/streams?type=Account&limit=2');
+      expect(page).toMatchObject({
+        streams: [{ aggregateId: 'acc-0' }, { aggregateId: 'acc-1' }],
+        next: 'Account/acc-1',
+      });
+      const events = (await get('api/stream?type=Account&id=acc-1')).events as { position: string }[];
+      expect(events).toHaveLength(4);
+      expect(await get(`api/event?position=${events[0]!.position}`)).toMatchObject({
+        event: { eventType: 'AccountOpened', version: 1 },
+        upcast: null,
+      });
+      expect(await get('api/state?type=Account&id=acc-1&version=3')).toEqual({
+        model: 'Account',
+        version: 3,
+        state: { owner: 'owner-1', balance: 30 },
+      });
+    } finally {
+      inspector.child.kill('SIGTERM');
+      expect(await inspector.exited).toBe(0);
+    }
+  });
 
   it('status names each open transaction holding the read horizon: pid, state, start, query', async () => {
     const holder = await raw.connect();
@@ -119,6 +187,27 @@ describePg(title('chronicle migrate on PostgreSQL'), () => {
     expect(run.stderr).toContain(
       `schema "${schema}" holds no Chronicle store: run \`chronicle migrate --schema ${schema}\``,
     );
+  });
+});
+
+describePg(title('chronicle processors on PostgreSQL'), () => {
+  it('lists checkpoints when the adapter has subscriptions, else says it does not yet (exit 1)', async () => {
+    const schema = await seededSchema('processors');
+    const probe = createPostgresEventStore({ connectionString: url!, schema, autoMigrate: false });
+    const subscribable =
+      'checkpoints' in probe && typeof (probe as { subscribe?: unknown }).subscribe === 'function';
+    await probe.close();
+    const run = await chronicle(['processors', '--json', '--db', url!, '--schema', schema]);
+    if (subscribable) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(json(run)).toMatchObject({ processors: [] });
+    } else {
+      expect(run.code).toBe(1);
+      expect(JSON.parse(run.stderr).error).toMatchObject({
+        name: 'NotSupportedError',
+        message: expect.stringContaining('processors needs subscriptions and checkpoints'),
+      });
+    }
   });
 });
 

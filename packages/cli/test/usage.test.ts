@@ -31,6 +31,21 @@ describe('chronicle usage errors exit 2 with the reason on stderr, and write not
       'expected <type>/<id>',
     ],
     ['an unknown command', ['stats'], "unknown command 'stats'"],
+    [
+      'an unknown processor action',
+      ['processor', 'p', 'rewind', '--db', 'app.db'],
+      "'rewind' is invalid for argument 'action'. Allowed choices are show, parked, reset, replay",
+    ],
+    [
+      'a reset target that is not a position',
+      ['processor', 'p', 'reset', '--to', 'x', '--db', 'app.db'],
+      '--to must be a position',
+    ],
+    [
+      '--to without reset',
+      ['processor', 'p', 'parked', '--to', '3', '--db', 'app.db'],
+      '--to goes with reset',
+    ],
     ['an unknown option', ['status', '--verbose'], "unknown option '--verbose'"],
   ];
   it.each(cases)('%s', async (_name, args, message) => {
@@ -43,7 +58,16 @@ describe('chronicle usage errors exit 2 with the reason on stderr, and write not
   it('--help lists every command and exits 0', async () => {
     const run = await chronicle(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['migrate', 'status', 'streams', 'stream', 'events', 'verify']) {
+    for (const command of [
+      'migrate',
+      'status',
+      'streams',
+      'stream',
+      'events',
+      'processors',
+      'processor',
+      'verify',
+    ]) {
       expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
   });

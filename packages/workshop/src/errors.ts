@@ -9,6 +9,7 @@ export type WorkshopErrorCode =
   | 'SOLUTION_MISSING'
   | 'GIT_FAILED'
   | 'VITEST_NOT_FOUND'
+  | 'NO_DATABASE'
   | 'USAGE';
 
 /**

@@ -24,6 +24,7 @@ try {
     `  sqlite3 ${file} "SELECT position, aggregate_type, aggregate_id, version, event_type, schema_version, event_data FROM events ORDER BY position;"`,
   );
   out.line(`  sqlite3 ${file} "SELECT aggregate_type, aggregate_id, version, state FROM snapshots;"`);
+  out.line(`Or browse it in the web inspector: pnpm workshop inspect --db ${file}`);
 } catch (error) {
   console.error(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exitCode = 1;

@@ -65,6 +65,7 @@ describe('pnpm demo', () => {
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(`Database file: ${db}`);
       expect(run.stdout).toContain(`sqlite3 ${db} "SELECT position, aggregate_type`);
+      expect(run.stdout).toContain(`pnpm workshop inspect --db ${db}`);
       expect(run.stdout).not.toContain('\u001b[');
     }
     expect(second.stdout).toContain('16 events in 3 streams');

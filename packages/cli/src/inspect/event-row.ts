@@ -1,3 +1,4 @@
+import type { DomainEvent } from '@chronicle/core';
 import type { StoredEvent } from './inspection';
 
 /** An `events` row as both adapters' drivers return it; the adapters differ in three column types. */
@@ -44,5 +45,24 @@ export function toStoredEvent<P, T, J>(row: EventRow<P, T, J>, decode: RowDecode
     userId: row.user_id,
     correlationId: row.correlation_id,
     causationId: row.causation_id,
+  };
+}
+
+/** A (possibly upcast) event read through the store, in the CLI's shape. */
+export function fromDomainEvent(event: DomainEvent): StoredEvent {
+  return {
+    position: event.position.toString(),
+    eventId: event.eventId,
+    aggregateType: event.aggregateType,
+    aggregateId: event.aggregateId,
+    version: event.version,
+    eventType: event.eventType,
+    schemaVersion: event.schemaVersion,
+    occurredAt: event.occurredAt.toISOString(),
+    data: event.eventData,
+    metadata: event.metadata ?? null,
+    userId: event.userId ?? null,
+    correlationId: event.correlationId ?? null,
+    causationId: event.causationId ?? null,
   };
 }

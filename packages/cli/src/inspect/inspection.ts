@@ -78,10 +78,18 @@ export interface Inspection {
   readonly adapter: 'sqlite' | 'postgres';
   /** The store's location, safe to print (no password). */
   readonly location: string;
+  /** The schema version the store records. */
+  readonly schemaVersion: number;
   status(): Promise<StoreStatus>;
-  /** A page of streams in (type, id) order, strictly after `after` (keyset pagination). */
+  /** The highest stored position, or null when the log is empty (one index look-up). */
+  head(): Promise<string | null>;
+  /**
+   * A page of streams in (type, id) order, strictly after `after` (keyset pagination), optionally of
+   * one type and with ids starting with `idPrefix` (a range on the index, not a scan, with a type).
+   */
   streams(options: {
     readonly type?: string | undefined;
+    readonly idPrefix?: string | undefined;
     readonly after?: { readonly type: string; readonly id: string } | undefined;
     readonly limit: number;
   }): Promise<StreamSummary[]>;

@@ -15,3 +15,11 @@ export class NotMigratedError extends StoreUnavailableError {
     super(message, { retriable: false });
   }
 }
+
+/** The adapter does not offer what the command needs (e.g. subscriptions). Exits 1. */
+export class NotSupportedError extends StoreUnavailableError {
+  override readonly name = 'NotSupportedError';
+  constructor(message: string) {
+    super(message, { retriable: false });
+  }
+}

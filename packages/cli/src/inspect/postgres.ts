@@ -79,6 +79,7 @@ function postgresInspection(
   return {
     adapter: 'postgres',
     location,
+    schemaVersion,
     async status() {
       const counts = await one<{ events: string; streams: string; head: string | null; size: string }>(
         `SELECT (SELECT count(*) FROM ${q}.events) AS events,
@@ -127,11 +128,20 @@ function postgresInspection(
         horizonHolders,
       };
     },
-    async streams({ type, after, limit }) {
+    async head() {
+      return (await one<{ p: string | null }>(`SELECT max(position)::text AS p FROM ${q}.events`)).p;
+    },
+    async streams({ type, idPrefix, after, limit }) {
       // The streams table's primary key (aggregate_type, aggregate_id) serves the keyset.
       const where: string[] = [];
       const params: unknown[] = [];
       if (type !== undefined) where.push(`aggregate_type = $${params.push(type)}`);
+      if (idPrefix !== undefined && idPrefix !== '') {
+        // A range rather than LIKE: it walks the primary key, and needs no escaping of % and _.
+        where.push(
+          `aggregate_id >= $${params.push(idPrefix)} AND aggregate_id < $${params.push(`${idPrefix}\u{10ffff}`)}`,
+        );
+      }
       if (after !== undefined) {
         where.push(
           `(aggregate_type, aggregate_id) > ($${params.push(after.type)}, $${params.push(after.id)})`,

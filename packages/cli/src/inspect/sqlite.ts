@@ -57,6 +57,7 @@ export function openSqliteInspection(filename: string): Inspection {
   return {
     adapter: 'sqlite',
     location: filename,
+    schemaVersion,
     async status() {
       const head = db.prepare('SELECT max(position) AS p FROM events').get() as { p: number | bigint | null };
       const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);
@@ -72,13 +73,21 @@ export function openSqliteInspection(filename: string): Inspection {
         sizeBytes: size(filename) + size(`${filename}-wal`),
       };
     },
-    async streams({ type, after, limit }) {
+    async head() {
+      const row = db.prepare('SELECT max(position) AS p FROM events').get() as { p: number | bigint | null };
+      return row.p === null ? null : String(row.p);
+    },
+    async streams({ type, idPrefix, after, limit }) {
       // Walks the (aggregate_type, aggregate_id, version) unique index: a page reads only its rows.
       const where: string[] = [];
       const params: unknown[] = [];
       if (type !== undefined) {
         where.push('aggregate_type = ?');
         params.push(type);
+      }
+      if (idPrefix !== undefined && idPrefix !== '') {
+        where.push('aggregate_id >= ? AND aggregate_id < ?');
+        params.push(idPrefix, `${idPrefix}\u{10ffff}`);
       }
       if (after !== undefined) {
         where.push('(aggregate_type, aggregate_id) > (?, ?)');

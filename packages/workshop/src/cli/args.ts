@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { WorkshopError } from '../errors';
 
 /** The runner's commands. */
-export const COMMANDS = ['list', 'verify', 'hint', 'watch', 'reset', 'solution', 'help'] as const;
+export const COMMANDS = ['list', 'verify', 'hint', 'watch', 'reset', 'solution', 'inspect', 'help'] as const;
 
 /** One of {@link COMMANDS}. */
 export type CommandName = (typeof COMMANDS)[number];
@@ -16,6 +16,10 @@ export interface CliArgs {
   readonly root: string | undefined;
   /** `--color` / `--no-color`; `undefined` means decide from the terminal and environment. */
   readonly color: boolean | undefined;
+  /** `inspect --db FILE`: the database to inspect (default: the workshop's, see commands/inspect.ts). */
+  readonly db?: string | undefined;
+  /** `inspect --port P`: the inspector's port (default: any free one). */
+  readonly port?: string | undefined;
 }
 
 const ALIASES: Readonly<Record<string, CommandName>> = { ls: 'list', check: 'verify', run: 'verify' };
@@ -41,19 +45,23 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const color = values.color ? true : values['no-color'] ? false : undefined;
   const root = values.root;
   if (values.help) return { command: 'help', step: undefined, root, color };
+  const inspectOptions = { db: values.db, port: values.port };
   const [first, ...rest] = positionals;
   const name = first === undefined ? 'list' : (ALIASES[first] ?? first);
   if (!isCommand(name)) {
     throw new WorkshopError('USAGE', `Unknown command "${first}". Commands: ${COMMANDS.join(', ')}.`);
   }
-  if (rest.length > 1 || (rest.length === 1 && (name === 'list' || name === 'help'))) {
+  if ((inspectOptions.db !== undefined || inspectOptions.port !== undefined) && name !== 'inspect') {
+    throw new WorkshopError('USAGE', '--db and --port go with inspect.');
+  }
+  if (rest.length > 1 || (rest.length === 1 && (name === 'list' || name === 'help' || name === 'inspect'))) {
     throw new WorkshopError('USAGE', `Too many arguments for ${name}: ${rest.join(' ')}`);
   }
   const step = rest[0];
   if (step === undefined && (name === 'reset' || name === 'solution')) {
     throw new WorkshopError('USAGE', `${name} needs a step, e.g. \`${name} bank-account/01-schema\`.`);
   }
-  return { command: name, step, root, color };
+  return { command: name, step, root, color, ...(name === 'inspect' && inspectOptions) };
 }
 
 function parse(argv: readonly string[]) {
@@ -66,6 +74,8 @@ function parse(argv: readonly string[]) {
       root: { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
+      db: { type: 'string' },
+      port: { type: 'string' },
     },
   });
 }

@@ -16,6 +16,8 @@ ${bold('Commands')}
   reset <step>       put the step's stub back from the last commit (a copy of yours is kept)
   solution <step>    show the reference solution, once your version of the step passes (a nudge,
                      not a lock: the solutions are in solutions/ for anyone who opens them)
+  inspect            open the web inspector on your events (--db <file>, default: .chronicle/workshop.db,
+                     else chronicle-demo.db from pnpm demo; --port <n>); read-only, until Ctrl+C
   help               this text
 
 ${bold('Steps')} are named ${dim('exercise/step')} (bank-account/01-schema), by their id when unique

@@ -3,6 +3,7 @@ import { isWorkshopError } from '../errors';
 import { findWorkshopRoot, loadWorkshop } from '../manifest/load-workshop';
 import { parseCliArgs } from './args';
 import { hintCommand } from './commands/hint';
+import { inspectCommand } from './commands/inspect';
 import { listCommand } from './commands/list';
 import { resetCommand } from './commands/reset';
 import { solutionCommand } from './commands/solution';
@@ -55,6 +56,8 @@ export async function runCli(argv: readonly string[], io: CliIO, signal?: AbortS
         return resetCommand(ctx, args.step as string);
       case 'solution':
         return solutionCommand(ctx, args.step as string);
+      case 'inspect':
+        return await inspectCommand(ctx, args, signal ?? new AbortController().signal);
     }
   } catch (error) {
     if (isWorkshopError(error)) {
