@@ -1,4 +1,4 @@
-import type { EventStore, EventStoreOptions } from '@chronicle/core';
+import type { EventStore, EventStoreOptions, NewEvent, StreamRef } from '@chronicle/core';
 
 /**
  * What an adapter can do beyond the contract. Every flag has a safe default, so a new flag never
@@ -27,6 +27,22 @@ export interface ConformanceCapabilities {
    * `processors` sub-suites skip with a printed reason (an adapter whose consuming side is pending).
    */
   readonly subscriptions?: boolean;
+  /**
+   * Transactions may commit positions out of order: one that drew a lower position can commit after
+   * one that drew a higher position, or roll back (PostgreSQL). Default `false`. When `true`,
+   * {@link ConformanceOptions.appendInOpenTransaction} is required, and the subscription tests hold
+   * such transactions open, commit them late and roll them back while subscribers read.
+   */
+  readonly outOfOrderCommits?: boolean;
+}
+
+/** An append whose transaction is still open: {@link ConformanceOptions.appendInOpenTransaction}. */
+export interface OpenTransactionAppend {
+  /** Commits it: its events appear at the positions they drew, possibly below newer ones. */
+  commit(): Promise<void>;
+  /** Rolls it back: its events never appear. */
+  rollback(): Promise<void>;
+  // Either, called again once the transaction has settled, does nothing (tests clean up with it).
 }
 
 /** The name of a capability flag. */
@@ -76,7 +92,18 @@ export interface ConformanceOptions {
    * than is committed (a read horizon held back by another transaction) cannot fail the check.
    */
   readonly rawEventCount?: (store: EventStore) => number | Promise<number>;
-  /** What the adapter can do. Default: `{ persistent: false, concurrentWriters: false, storeOptions: true, subscriptions: false }`. */
+  /**
+   * Backdoor for `capabilities.outOfOrderCommits`: appends `events` to `stream` (expected version
+   * `'any'`) in a transaction of its own and returns with it **still open** (positions drawn, nothing
+   * committed), to be committed or rolled back later. On PostgreSQL: `BEGIN`, the append function,
+   * then `COMMIT` or `ROLLBACK` on a connection of its own.
+   */
+  readonly appendInOpenTransaction?: (
+    store: EventStore,
+    stream: StreamRef,
+    events: readonly NewEvent[],
+  ) => Promise<OpenTransactionAppend>;
+  /** What the adapter can do. Default: `{ persistent: false, concurrentWriters: false, storeOptions: true, subscriptions: false, outOfOrderCommits: false }`. */
   readonly capabilities?: ConformanceCapabilities;
   /**
    * Named tests to turn off, each with the reason, which is printed: `{ 'round-trip/a 1 MB payload
@@ -93,5 +120,6 @@ export function resolveCapabilities(capabilities: ConformanceCapabilities = {}):
     concurrentWriters: capabilities.concurrentWriters ?? false,
     storeOptions: capabilities.storeOptions ?? true,
     subscriptions: capabilities.subscriptions ?? false,
+    outOfOrderCommits: capabilities.outOfOrderCommits ?? false,
   };
 }

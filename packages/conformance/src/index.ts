@@ -8,6 +8,7 @@ export {
   type CapabilityName,
   type ConformanceCapabilities,
   type ConformanceOptions,
+  type OpenTransactionAppend,
   type ResolvedCapabilities,
   resolveCapabilities,
 } from './conformance-options';

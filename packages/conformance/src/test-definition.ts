@@ -1,7 +1,7 @@
 // What one conformance test is (its data and the context its body gets), the sub-suite names, and
 // `defineSuite`, with which each file under suites/ declares its tests.
 import type { EventStore, EventStoreOptions } from '@chronicle/core';
-import type { CapabilityName, ResolvedCapabilities } from './conformance-options';
+import type { CapabilityName, ConformanceOptions, ResolvedCapabilities } from './conformance-options';
 
 /** The sub-suites, in the order they are registered. */
 export const SUITE_NAMES = [
@@ -40,6 +40,8 @@ export interface ConformanceContext {
   readonly capabilities: ResolvedCapabilities;
   /** Prints a line attributed to the running test. */
   log(message: string): void;
+  /** The adapter's {@link ConformanceOptions.appendInOpenTransaction}, when given (for any store of the test). */
+  readonly appendInOpenTransaction?: ConformanceOptions['appendInOpenTransaction'];
 }
 
 /**

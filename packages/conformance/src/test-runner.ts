@@ -27,6 +27,12 @@ export function validateConformanceOptions(options: ConformanceOptions): void {
       'capabilities.persistent is true, so options.reopen (close, then open over the same storage) is required',
     );
   }
+  if (
+    options.capabilities?.outOfOrderCommits === true &&
+    typeof options.appendInOpenTransaction !== 'function'
+  ) {
+    fail('capabilities.outOfOrderCommits is true, so options.appendInOpenTransaction is required');
+  }
   for (const [key, reason] of Object.entries(options.disable ?? {})) {
     if (!conformanceTestNames.includes(key)) {
       fail(`disable names an unknown test '${key}'. Known tests:\n  ${conformanceTestNames.join('\n  ')}`);
@@ -112,7 +118,18 @@ export async function runConformanceTest(
   const run = async (): Promise<void> => {
     try {
       const store = await openStore();
-      const context: ConformanceContext = { store, openStore, reopen, capabilities, log };
+      const { appendInOpenTransaction } = options;
+      const context: ConformanceContext = {
+        store,
+        openStore,
+        reopen,
+        capabilities,
+        log,
+        ...(appendInOpenTransaction !== undefined && {
+          appendInOpenTransaction: (target, stream, events) =>
+            appendInOpenTransaction(watchdog.unwrap(target), stream, events),
+        }),
+      };
       await test.run(context);
     } finally {
       watchdog.phase('disposing the test’s stores (options.dispose)');

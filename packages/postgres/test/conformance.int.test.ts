@@ -3,7 +3,13 @@ import type { EventStore, EventStoreOptions } from '@chronicle/core';
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import { createPostgresEventStore, type PostgresEventStore } from '../src/index';
-import { describePostgres, direct, everyPath, freshSchemaName } from './support/postgres';
+import {
+  appendInOpenTransaction,
+  describePostgres,
+  direct,
+  everyPath,
+  freshSchemaName,
+} from './support/postgres';
 
 // Once straight to the server, once more through PgBouncer in transaction mode.
 for (const via of everyPath) {
@@ -53,7 +59,14 @@ for (const via of everyPath) {
           return open((store as PostgresEventStore).schema, optionsOf.get(store));
         },
         rawEventCount,
-        capabilities: { persistent: true, concurrentWriters: true, storeOptions: true, subscriptions: true },
+        appendInOpenTransaction: appendInOpenTransaction(pool),
+        capabilities: {
+          persistent: true,
+          concurrentWriters: true,
+          storeOptions: true,
+          subscriptions: true,
+          outOfOrderCommits: true,
+        },
       });
     },
     via,
