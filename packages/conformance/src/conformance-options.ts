@@ -1,4 +1,4 @@
-import type { EventStore, EventStoreOptions, NewEvent, StreamRef } from '@chronicle/core';
+import type { EventStoreOptions, NewEvent, ReadWriteEventStore, StreamRef } from '@chronicle/core';
 
 /**
  * What an adapter can do beyond the contract. Every flag has a safe default, so a new flag never
@@ -22,7 +22,7 @@ export interface ConformanceCapabilities {
    */
   readonly storeOptions?: boolean;
   /**
-   * The store is a `SubscribableEventStore`: `subscribe()` and `checkpoints` (leases, parked events),
+   * The store is a full `EventStore`: `subscribe()` and `checkpoints` (leases, parked events),
    * so `startProcessor` runs on it. Default `false`: the `subscriptions`, `checkpoints`, `leases` and
    * `processors` sub-suites skip with a printed reason (an adapter whose consuming side is pending).
    */
@@ -73,17 +73,19 @@ export interface ConformanceOptions {
    * with `options`); pass `options` (upcasters, registry, clock) through to the adapter. `dispose`,
    * `reopen` and `rawEventCount` receive the very object it returned.
    */
-  readonly createStore: (options?: EventStoreOptions) => EventStore | Promise<EventStore>;
+  readonly createStore: (options?: EventStoreOptions) => ReadWriteEventStore | Promise<ReadWriteEventStore>;
+  // The callbacks are declared as methods: their store parameter then also accepts code written
+  // against `EventStore` (the store the suite hands back is the very one `createStore` returned).
   /**
    * Called after each test for every store the test used. Default: `store.close()`. Use it to drop
    * the test's schema or delete its file.
    */
-  readonly dispose?: (store: EventStore) => void | Promise<void>;
+  dispose?(store: ReadWriteEventStore): void | Promise<void>;
   /**
    * Closes `store` and opens a new store over the same storage. Required when
    * `capabilities.persistent` is `true`.
    */
-  readonly reopen?: (store: EventStore) => EventStore | Promise<EventStore>;
+  reopen?(store: ReadWriteEventStore): ReadWriteEventStore | Promise<ReadWriteEventStore>;
   /**
    * Optional backdoor: how many events `store`'s storage really holds, counted without the adapter's
    * read API (e.g. `SELECT count(*)` on its table, on a connection of its own). When given, every
@@ -91,18 +93,18 @@ export interface ConformanceOptions {
    * part of a failed append and hides it from reads is caught, and a read that lawfully shows less
    * than is committed (a read horizon held back by another transaction) cannot fail the check.
    */
-  readonly rawEventCount?: (store: EventStore) => number | Promise<number>;
+  rawEventCount?(store: ReadWriteEventStore): number | Promise<number>;
   /**
    * Backdoor for `capabilities.outOfOrderCommits`: appends `events` to `stream` (expected version
    * `'any'`) in a transaction of its own and returns with it **still open** (positions drawn, nothing
    * committed), to be committed or rolled back later. On PostgreSQL: `BEGIN`, the append function,
    * then `COMMIT` or `ROLLBACK` on a connection of its own.
    */
-  readonly appendInOpenTransaction?: (
-    store: EventStore,
+  appendInOpenTransaction?(
+    store: ReadWriteEventStore,
     stream: StreamRef,
     events: readonly NewEvent[],
-  ) => Promise<OpenTransactionAppend>;
+  ): Promise<OpenTransactionAppend>;
   /** What the adapter can do. Default: `{ persistent: false, concurrentWriters: false, storeOptions: true, subscriptions: false, outOfOrderCommits: false }`. */
   readonly capabilities?: ConformanceCapabilities;
   /**

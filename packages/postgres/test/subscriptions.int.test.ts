@@ -3,7 +3,7 @@
 // PgBouncer polling alone delivers; C11 names the backend that holds a reader back; and a store that
 // reads past the horizon is caught by the conformance suite.
 import { findConformanceTest, runConformanceTest } from '@chronicle/conformance';
-import { type EventBatch, type SubscribableEventStore, startProcessor } from '@chronicle/core';
+import { type EventBatch, type EventStore, startProcessor } from '@chronicle/core';
 import { createEventPipeline, createWakeUpEmitter, subscribeToSource } from '@chronicle/core/adapter';
 import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ const stream = (id: string) => ({ aggregateType: 'Account', aggregateId: id });
 const deposit = (amount: number) => ({ eventType: 'Deposited', eventData: { amount } });
 
 /** Follows `store` live into `batches` until `stop()`. */
-function follow(store: SubscribableEventStore) {
+function follow(store: EventStore) {
   const controller = new AbortController();
   const batches: EventBatch[] = [];
   const done = (async () => {
@@ -218,7 +218,7 @@ describePostgres(
  * The store with a subscription that ignores the read horizon: it returns every visible row above
  * `after` and moves `through` to the last one, as the skipping followers of other event stores do.
  */
-function withoutHorizon(store: SubscribableEventStore & { schema: string }, pool: pg.Pool) {
+function withoutHorizon(store: EventStore & { schema: string }, pool: pg.Pool) {
   const closed = new AbortController();
   const source = {
     store: 'PostgreSQL (no horizon)',
@@ -240,8 +240,7 @@ function withoutHorizon(store: SubscribableEventStore & { schema: string }, pool
   };
   return {
     ...store,
-    subscribe: (options?: Parameters<SubscribableEventStore['subscribe']>[0]) =>
-      subscribeToSource(source, options),
+    subscribe: (options?: Parameters<EventStore['subscribe']>[0]) => subscribeToSource(source, options),
     close: async () => closed.abort(),
-  } as SubscribableEventStore;
+  } as EventStore;
 }
