@@ -70,7 +70,7 @@ describePostgres('processors in several processes on one PostgreSQL schema', () 
   it('one is active at a time; when it is SIGKILLed the standby takes over after the lease and finishes', {
     timeout: 120_000,
   }, async () => {
-    const count = 200;
+    const count = 120;
     const { schema, head } = await seed(count);
     const leaseTtlMs = 500;
     const common = {
@@ -116,7 +116,7 @@ describePostgres('processors in several processes on one PostgreSQL schema', () 
   it('an instance frozen past its lease is taken over and cannot move the checkpoint when it resumes', {
     timeout: 120_000,
   }, async () => {
-    const count = 200;
+    const count = 150;
     const { schema, head } = await seed(count);
     const common = {
       schema,

@@ -120,6 +120,9 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
       for await (const batch of batches) {
         head = batch.head;
         stalledBy = batch.stalledBy;
+        // A batch that only reports a stall (C11) carries nothing to handle: no checkpoint is written
+        // for it (a later batch saves whatever `through` it passed).
+        if (stalledBy !== undefined && batch.events.length === 0) continue;
         let handledThrough = saved ?? 0n;
         let complete = true;
         for (const event of batch.events) {
