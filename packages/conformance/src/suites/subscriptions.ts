@@ -179,12 +179,13 @@ export const subscriptionsTests = defineSuite('subscriptions', [
       const s = subscribable(store);
       await s.append(ledger('a'), 'any', newEvents(3));
       const controller = new AbortController();
+      let count = 0;
       const waiting = (async () => {
-        let count = 0;
         for await (const batch of s.subscribe({ signal: controller.signal })) count += batch.events.length;
         return count;
       })();
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Abort once it is live and waiting (not after a fixed time: a loaded server may take longer).
+      await eventually(() => count === 3, 'the subscription delivered the three events');
       controller.abort();
       await expect(waiting, 'C5: an aborted live subscription ends quietly').resolves.toBe(3);
       for await (const batch of s.subscribe({ batchSize: 1 })) {
