@@ -1,4 +1,4 @@
-import type { EventStore, EventStoreOptions } from '@chronicle/core';
+import type { EventStoreOptions, NewEvent, ReadWriteEventStore, StreamRef } from '@chronicle/core';
 
 /**
  * What an adapter can do beyond the contract. Every flag has a safe default, so a new flag never
@@ -22,11 +22,27 @@ export interface ConformanceCapabilities {
    */
   readonly storeOptions?: boolean;
   /**
-   * The store is a `SubscribableEventStore`: `subscribe()` and `checkpoints` (leases, parked events),
+   * The store is a full `EventStore`: `subscribe()` and `checkpoints` (leases, parked events),
    * so `startProcessor` runs on it. Default `false`: the `subscriptions`, `checkpoints`, `leases` and
    * `processors` sub-suites skip with a printed reason (an adapter whose consuming side is pending).
    */
   readonly subscriptions?: boolean;
+  /**
+   * Transactions may commit positions out of order: one that drew a lower position can commit after
+   * one that drew a higher position, or roll back (PostgreSQL). Default `false`. When `true`,
+   * {@link ConformanceOptions.appendInOpenTransaction} is required, and the subscription tests hold
+   * such transactions open, commit them late and roll them back while subscribers read.
+   */
+  readonly outOfOrderCommits?: boolean;
+}
+
+/** An append whose transaction is still open: {@link ConformanceOptions.appendInOpenTransaction}. */
+export interface OpenTransactionAppend {
+  /** Commits it: its events appear at the positions they drew, possibly below newer ones. */
+  commit(): Promise<void>;
+  /** Rolls it back: its events never appear. */
+  rollback(): Promise<void>;
+  // Either, called again once the transaction has settled, does nothing (tests clean up with it).
 }
 
 /** The name of a capability flag. */
@@ -57,17 +73,19 @@ export interface ConformanceOptions {
    * with `options`); pass `options` (upcasters, registry, clock) through to the adapter. `dispose`,
    * `reopen` and `rawEventCount` receive the very object it returned.
    */
-  readonly createStore: (options?: EventStoreOptions) => EventStore | Promise<EventStore>;
+  readonly createStore: (options?: EventStoreOptions) => ReadWriteEventStore | Promise<ReadWriteEventStore>;
+  // The callbacks are declared as methods: their store parameter then also accepts code written
+  // against `EventStore` (the store the suite hands back is the very one `createStore` returned).
   /**
    * Called after each test for every store the test used. Default: `store.close()`. Use it to drop
    * the test's schema or delete its file.
    */
-  readonly dispose?: (store: EventStore) => void | Promise<void>;
+  dispose?(store: ReadWriteEventStore): void | Promise<void>;
   /**
    * Closes `store` and opens a new store over the same storage. Required when
    * `capabilities.persistent` is `true`.
    */
-  readonly reopen?: (store: EventStore) => EventStore | Promise<EventStore>;
+  reopen?(store: ReadWriteEventStore): ReadWriteEventStore | Promise<ReadWriteEventStore>;
   /**
    * Optional backdoor: how many events `store`'s storage really holds, counted without the adapter's
    * read API (e.g. `SELECT count(*)` on its table, on a connection of its own). When given, every
@@ -75,8 +93,19 @@ export interface ConformanceOptions {
    * part of a failed append and hides it from reads is caught, and a read that lawfully shows less
    * than is committed (a read horizon held back by another transaction) cannot fail the check.
    */
-  readonly rawEventCount?: (store: EventStore) => number | Promise<number>;
-  /** What the adapter can do. Default: `{ persistent: false, concurrentWriters: false, storeOptions: true, subscriptions: false }`. */
+  rawEventCount?(store: ReadWriteEventStore): number | Promise<number>;
+  /**
+   * Backdoor for `capabilities.outOfOrderCommits`: appends `events` to `stream` (expected version
+   * `'any'`) in a transaction of its own and returns with it **still open** (positions drawn, nothing
+   * committed), to be committed or rolled back later. On PostgreSQL: `BEGIN`, the append function,
+   * then `COMMIT` or `ROLLBACK` on a connection of its own.
+   */
+  appendInOpenTransaction?(
+    store: ReadWriteEventStore,
+    stream: StreamRef,
+    events: readonly NewEvent[],
+  ): Promise<OpenTransactionAppend>;
+  /** What the adapter can do. Default: `{ persistent: false, concurrentWriters: false, storeOptions: true, subscriptions: false, outOfOrderCommits: false }`. */
   readonly capabilities?: ConformanceCapabilities;
   /**
    * Named tests to turn off, each with the reason, which is printed: `{ 'round-trip/a 1 MB payload
@@ -93,5 +122,6 @@ export function resolveCapabilities(capabilities: ConformanceCapabilities = {}):
     concurrentWriters: capabilities.concurrentWriters ?? false,
     storeOptions: capabilities.storeOptions ?? true,
     subscriptions: capabilities.subscriptions ?? false,
+    outOfOrderCommits: capabilities.outOfOrderCommits ?? false,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * `@chronicle/conformance`: the suite every Chronicle adapter must pass. One test file proves an
- * adapter honours the `EventStore` contract of `@chronicle/core`.
+ * adapter honours the `EventStore` contract of `@chronicle/core` (a store with only the
+ * `ReadWriteEventStore` half runs every sub-suite but the consuming ones).
  *
  * @packageDocumentation
  */
@@ -8,6 +9,7 @@ export {
   type CapabilityName,
   type ConformanceCapabilities,
   type ConformanceOptions,
+  type OpenTransactionAppend,
   type ResolvedCapabilities,
   resolveCapabilities,
 } from './conformance-options';

@@ -1,7 +1,7 @@
 // What one conformance test is (its data and the context its body gets), the sub-suite names, and
 // `defineSuite`, with which each file under suites/ declares its tests.
-import type { EventStore, EventStoreOptions } from '@chronicle/core';
-import type { CapabilityName, ResolvedCapabilities } from './conformance-options';
+import type { EventStoreOptions, ReadWriteEventStore } from '@chronicle/core';
+import type { CapabilityName, ConformanceOptions, ResolvedCapabilities } from './conformance-options';
 
 /** The sub-suites, in the order they are registered. */
 export const SUITE_NAMES = [
@@ -31,15 +31,17 @@ export type SuiteName = (typeof SUITE_NAMES)[number];
 /** What a conformance test body receives. */
 export interface ConformanceContext {
   /** A fresh, empty store created for this test (disposed after it). */
-  readonly store: EventStore;
+  readonly store: ReadWriteEventStore;
   /** Another fresh, empty store, created with `options`; disposed after the test. */
-  openStore(options?: EventStoreOptions): Promise<EventStore>;
+  openStore(options?: EventStoreOptions): Promise<ReadWriteEventStore>;
   /** Closes `store` and opens it again over the same storage (persistent adapters only). */
-  reopen(store: EventStore): Promise<EventStore>;
+  reopen(store: ReadWriteEventStore): Promise<ReadWriteEventStore>;
   /** The adapter's capabilities, defaults filled in. */
   readonly capabilities: ResolvedCapabilities;
   /** Prints a line attributed to the running test. */
   log(message: string): void;
+  /** The adapter's {@link ConformanceOptions.appendInOpenTransaction}, when given (for any store of the test). */
+  readonly appendInOpenTransaction?: ConformanceOptions['appendInOpenTransaction'];
 }
 
 /**

@@ -1,6 +1,6 @@
 // Runs conformance tests without vitest: checks the options, decides skips, runs one test (fresh
 // store, body, dispose) or several and reports each result.
-import type { EventStore, EventStoreOptions } from '@chronicle/core';
+import type { EventStoreOptions, ReadWriteEventStore } from '@chronicle/core';
 import { type ConformanceOptions, resolveCapabilities } from './conformance-options';
 import { registerRawEventCount } from './support/fixtures';
 import { createWatchdog } from './support/watchdog';
@@ -27,6 +27,12 @@ export function validateConformanceOptions(options: ConformanceOptions): void {
       'capabilities.persistent is true, so options.reopen (close, then open over the same storage) is required',
     );
   }
+  if (
+    options.capabilities?.outOfOrderCommits === true &&
+    typeof options.appendInOpenTransaction !== 'function'
+  ) {
+    fail('capabilities.outOfOrderCommits is true, so options.appendInOpenTransaction is required');
+  }
   for (const [key, reason] of Object.entries(options.disable ?? {})) {
     if (!conformanceTestNames.includes(key)) {
       fail(`disable names an unknown test '${key}'. Known tests:\n  ${conformanceTestNames.join('\n  ')}`);
@@ -37,7 +43,7 @@ export function validateConformanceOptions(options: ConformanceOptions): void {
 
 /** Why a consuming-side test skips: the adapter's subscribe/checkpoints are not there yet. */
 const SUBSCRIPTIONS_PENDING =
-  ' (subscribe() and checkpoints: pending for this adapter until it implements SubscribableEventStore, issue #13)';
+  ' (subscribe() and checkpoints: pending for this adapter until it implements them, a full EventStore)';
 
 /** Why a test cannot run against these options, or `undefined` when it can. */
 export function skipReason(test: ConformanceTest, options: ConformanceOptions): string | undefined {
@@ -75,20 +81,20 @@ export async function runConformanceTest(
   const capabilities = resolveCapabilities(options.capabilities);
   const watchdog = createWatchdog(test.key);
   // The stores the test sees are watched; the adapter's own callbacks get the stores it made.
-  const open: EventStore[] = [];
-  const dispose = async (store: EventStore): Promise<void> => {
+  const open: ReadWriteEventStore[] = [];
+  const dispose = async (store: ReadWriteEventStore): Promise<void> => {
     const own = watchdog.unwrap(store);
     if (options.dispose) await options.dispose(own);
     else await own.close();
   };
-  const adopt = (store: EventStore): EventStore => {
+  const adopt = (store: ReadWriteEventStore): ReadWriteEventStore => {
     const watched = watchdog.watch(store);
     open.push(watched);
     const { rawEventCount } = options;
     if (rawEventCount !== undefined) registerRawEventCount(watched, async () => rawEventCount(store));
     return watched;
   };
-  const openStore = async (storeOptions?: EventStoreOptions): Promise<EventStore> => {
+  const openStore = async (storeOptions?: EventStoreOptions): Promise<ReadWriteEventStore> => {
     watchdog.phase('creating a store (options.createStore)');
     const store = await (storeOptions === undefined
       ? options.createStore()
@@ -96,7 +102,7 @@ export async function runConformanceTest(
     watchdog.phase('running the test body');
     return adopt(store);
   };
-  const reopen = async (store: EventStore): Promise<EventStore> => {
+  const reopen = async (store: ReadWriteEventStore): Promise<ReadWriteEventStore> => {
     if (options.reopen === undefined) {
       throw new Error(`${test.key} needs options.reopen (required when capabilities.persistent is true)`);
     }
@@ -112,7 +118,18 @@ export async function runConformanceTest(
   const run = async (): Promise<void> => {
     try {
       const store = await openStore();
-      const context: ConformanceContext = { store, openStore, reopen, capabilities, log };
+      const { appendInOpenTransaction } = options;
+      const context: ConformanceContext = {
+        store,
+        openStore,
+        reopen,
+        capabilities,
+        log,
+        ...(appendInOpenTransaction !== undefined && {
+          appendInOpenTransaction: (target, stream, events) =>
+            appendInOpenTransaction(watchdog.unwrap(target), stream, events),
+        }),
+      };
       await test.run(context);
     } finally {
       watchdog.phase('disposing the test’s stores (options.dispose)');

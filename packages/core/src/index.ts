@@ -43,6 +43,7 @@ export type {
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
+  ReadWriteEventStore,
   Snapshot,
   StreamRef,
 } from './contract/types';

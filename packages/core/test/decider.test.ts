@@ -5,13 +5,13 @@ import {
   commandHandler,
   createInMemoryEventStore,
   defineDecider,
-  type EventStore,
   everyNEvents,
   handleCommand,
   InvalidArgumentError,
   InvalidDecisionError,
   isInvalidDecisionError,
   isUnknownEventTypeError,
+  type ReadWriteEventStore,
   type SnapshotErrorInfo,
   type StateOf,
   UnknownEventTypeError,
@@ -28,7 +28,7 @@ import { recording, snapshotVersions } from './support/recording-store';
 const acc = (aggregateId = 'acc-1') => ({ aggregateType: BANK_ACCOUNT, aggregateId });
 const at = (iso: string) => () => new Date(iso);
 
-async function opened<T extends EventStore>(store: T, deposits: number[] = []): Promise<T> {
+async function opened<T extends ReadWriteEventStore>(store: T, deposits: number[] = []): Promise<T> {
   await handleCommand(store, acc(), bankAccountDecider, { type: 'Open', owner: 'Ada' });
   for (const amountCents of deposits) {
     await handleCommand(store, acc(), bankAccountDecider, { type: 'Deposit', amountCents });

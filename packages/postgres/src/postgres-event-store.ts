@@ -60,6 +60,13 @@ const POSTGRES: StoreErrorContext = { store: 'PostgreSQL' };
  * Every error a call rejects with passes through the kit's `toEventStoreError` with
  * {@link postgresErrorClassifier}, here and nowhere else.
  *
+ * `subscribe()` follows the log with the same horizon-bounded pages as `readAll`
+ * (`sql/subscription-source.ts`), woken by this store's own appends, by NOTIFY on a dedicated
+ * connection (`postgres-notifications.ts`; off with `listen: false`) and by a poll every
+ * `pollIntervalMs` (default 500 ms). `checkpoints` keeps checkpoints, leases (on the server's clock)
+ * and parked events in the schema (`sql/checkpoint-store.ts`). See `docs/postgres.md`,
+ * "Subscriptions, checkpoints and leases".
+ *
  * @example
  * ```ts
  * import { createPostgresEventStore } from '@chronicle/postgres';

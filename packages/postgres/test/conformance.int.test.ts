@@ -1,9 +1,15 @@
 import { runEventStoreConformance } from '@chronicle/conformance';
-import type { EventStore, EventStoreOptions } from '@chronicle/core';
+import type { EventStoreOptions, ReadWriteEventStore } from '@chronicle/core';
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import { createPostgresEventStore, type PostgresEventStore } from '../src/index';
-import { describePostgres, direct, everyPath, freshSchemaName } from './support/postgres';
+import {
+  appendInOpenTransaction,
+  describePostgres,
+  direct,
+  everyPath,
+  freshSchemaName,
+} from './support/postgres';
 
 // Once straight to the server, once more through PgBouncer in transaction mode.
 for (const via of everyPath) {
@@ -11,7 +17,7 @@ for (const via of everyPath) {
   // on different backends, so the concurrency tests prove the database's locking, not the event loop.
   const pool = new pg.Pool({ connectionString: via.target.url ?? undefined, max: 8 });
   pool.on('error', () => {});
-  const optionsOf = new WeakMap<EventStore, EventStoreOptions>();
+  const optionsOf = new WeakMap<ReadWriteEventStore, EventStoreOptions>();
 
   // The backdoor counts on a connection of its own, straight to the server (never through the
   // store): the conformance suite's "nothing written" checks then do not trust the store's reads.
@@ -21,7 +27,7 @@ for (const via of everyPath) {
     await pool.end();
     await raw.end();
   });
-  const rawEventCount = async (store: EventStore): Promise<number> => {
+  const rawEventCount = async (store: ReadWriteEventStore): Promise<number> => {
     const { schema } = store as PostgresEventStore;
     const { rows } = await raw.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".events`);
     return Number(rows[0]!.n);
@@ -53,7 +59,14 @@ for (const via of everyPath) {
           return open((store as PostgresEventStore).schema, optionsOf.get(store));
         },
         rawEventCount,
-        capabilities: { persistent: true, concurrentWriters: true, storeOptions: true, subscriptions: true },
+        appendInOpenTransaction: appendInOpenTransaction(pool),
+        capabilities: {
+          persistent: true,
+          concurrentWriters: true,
+          storeOptions: true,
+          subscriptions: true,
+          outOfOrderCommits: true,
+        },
       });
     },
     via,

@@ -35,6 +35,20 @@ describe('docs/postgres.md examples', () => {
     expect(pool.ending).toBe(true);
   });
 
+  it('behind PgBouncer: listening off, polling on', async () => {
+    const pooled = createPostgresEventStore({
+      connectionString: 'postgres://app@pgbouncer.internal:6432/app',
+      prepareStatements: false,
+      listen: false, // LISTEN cannot work through a transaction-mode pooler
+      pollIntervalMs: 100, // caught-up subscriptions read again this often
+    });
+    expect(pooled.schema).toBe('chronicle');
+    await pooled.close();
+    expect(() => createPostgresEventStore({ connectionString: 'postgres://x', pollIntervalMs: 0 })).toThrow(
+      /pollIntervalMs/,
+    );
+  });
+
   it('every TypeScript block of the guide appears in this file', () => {
     const normalise = (line: string) => line.trim().replace(/\s+/g, ' ');
     const guide = readFileSync(new URL('../../../docs/postgres.md', import.meta.url), 'utf8');

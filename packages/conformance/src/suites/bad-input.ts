@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type EventStore,
   type ExpectedVersion,
   MAX_JSON_DEPTH,
   type NewEvent,
+  type ReadWriteEventStore,
   type StreamRef,
 } from '@chronicle/core';
 import { expect } from 'vitest';
@@ -15,13 +15,13 @@ const TOO_LONG = 'x'.repeat(256);
 const LONGEST = 'y'.repeat(255);
 
 /** Seeds a stream at version 2 so "nothing written" also covers existing streams. */
-async function seeded(store: EventStore): Promise<void> {
+async function seeded(store: ReadWriteEventStore): Promise<void> {
   await store.append(account(), 'no_stream', newEvents(2));
 }
 
 /** Asserts an append fails with INVALID_ARGUMENT and leaves the log untouched. */
 async function rejects(
-  store: EventStore,
+  store: ReadWriteEventStore,
   what: string,
   stream: StreamRef,
   expectedVersion: ExpectedVersion,

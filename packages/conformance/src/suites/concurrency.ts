@@ -1,4 +1,9 @@
-import { type AppendResult, type EventStore, isConcurrencyError, type StreamRef } from '@chronicle/core';
+import {
+  type AppendResult,
+  isConcurrencyError,
+  type ReadWriteEventStore,
+  type StreamRef,
+} from '@chronicle/core';
 import { expect } from 'vitest';
 import { account, collect, newEvent, newEvents, versionsOf } from '../support/fixtures';
 import { defineSuite } from '../test-definition';
@@ -21,7 +26,7 @@ const settle = (promises: readonly Promise<AppendResult>[]): Promise<Outcome[]> 
  * Increments a counter stream by one event, reloading and retrying on `ConcurrencyError`: the
  * load-decide-append loop every aggregate repository runs.
  */
-async function increment(store: EventStore, stream: StreamRef, worker: number): Promise<number> {
+async function increment(store: ReadWriteEventStore, stream: StreamRef, worker: number): Promise<number> {
   for (let attempt = 1; attempt <= 1000; attempt++) {
     const version = await store.getStreamVersion(stream);
     try {

@@ -1,11 +1,11 @@
-import type { EventStore } from '@chronicle/core';
+import type { ReadWriteEventStore } from '@chronicle/core';
 import { expect } from 'vitest';
 import { expectStoreError } from '../support/expect-error';
 import { account, collect, newEvent, newEvents, order } from '../support/fixtures';
 import { defineSuite } from '../test-definition';
 
 /** Everything the read API shows, for a before/after comparison across a reopen. */
-async function everything(store: EventStore) {
+async function everything(store: ReadWriteEventStore) {
   return {
     log: await store.getAllEvents(),
     streamed: await collect(store.readAll({ batchSize: 4 })),

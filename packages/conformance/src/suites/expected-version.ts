@@ -1,11 +1,11 @@
-import type { EventStore, ExpectedVersion, StreamRef } from '@chronicle/core';
+import type { ExpectedVersion, ReadWriteEventStore, StreamRef } from '@chronicle/core';
 import { expect } from 'vitest';
 import { expectRejectedAndNothingWritten } from '../support/expect-error';
 import { account, newEvents, versionsOf } from '../support/fixtures';
 import { defineSuite } from '../test-definition';
 
 async function expectConflict(
-  store: EventStore,
+  store: ReadWriteEventStore,
   stream: StreamRef,
   expectedVersion: ExpectedVersion,
   actualVersion: number,

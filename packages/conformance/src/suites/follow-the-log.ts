@@ -1,10 +1,10 @@
 import {
   type DomainEvent,
-  type EventStore,
   isConcurrencyError,
   isDuplicateEventError,
   isInvalidArgumentError,
   type NewEvent,
+  type ReadWriteEventStore,
   type StreamRef,
 } from '@chronicle/core';
 import { expect } from 'vitest';
@@ -37,7 +37,11 @@ const showReader = (at: ReaderAt): string => `at position ${at.position} (after 
  * was while its append ran, so a skip (a position drawn before commit, made visible behind the reader)
  * tells itself apart from a lost event.
  */
-async function describeMissed(store: EventStore, run: Run, missed: readonly string[]): Promise<string> {
+async function describeMissed(
+  store: ReadWriteEventStore,
+  run: Run,
+  missed: readonly string[],
+): Promise<string> {
   const stored = new Map((await store.getAllEvents()).map((e) => [e.eventId, e]));
   const lines = missed.map((id) => {
     const event = stored.get(id);
@@ -65,7 +69,7 @@ async function describeMissed(store: EventStore, run: Run, missed: readonly stri
  * event — while `read` is called from the last position seen. Returns what was committed.
  */
 async function runWriters(
-  store: EventStore,
+  store: ReadWriteEventStore,
   random: () => number,
   isDone: { value: boolean },
   readerAt: () => ReaderAt,
@@ -125,7 +129,7 @@ async function runWriters(
 }
 
 async function followTheLog(
-  store: EventStore,
+  store: ReadWriteEventStore,
   read: (fromPosition: bigint) => Promise<DomainEvent[]>,
   log: (message: string) => void,
 ): Promise<void> {

@@ -1,4 +1,4 @@
-import type { DomainEvent, EventStore, ReadAllOptions, StreamRef } from '@chronicle/core';
+import type { DomainEvent, ReadAllOptions, ReadWriteEventStore, StreamRef } from '@chronicle/core';
 import { expect } from 'vitest';
 import { collect, newEvent } from '../support/fixtures';
 import { defineSuite } from '../test-definition';
@@ -28,7 +28,7 @@ const idsOf = (events: readonly DomainEvent[]): string[] => events.map((e) => e.
  * lookalike.
  */
 async function appendOnePerLookalike(
-  store: EventStore,
+  store: ReadWriteEventStore,
   kind: string,
   streamOf: (id: string) => StreamRef,
   eventTypeOf: (id: string) => string = () => 'Touched',
@@ -55,7 +55,7 @@ async function appendOnePerLookalike(
 
 /** Asserts `readAll(options)` returns exactly the events `expected` names, in order. */
 async function expectReadAll(
-  store: EventStore,
+  store: ReadWriteEventStore,
   options: ReadAllOptions,
   shown: string,
   expected: readonly string[],
@@ -64,7 +64,11 @@ async function expectReadAll(
 }
 
 /** Asserts every read of one stream returns exactly its own event, with its identifiers as written. */
-async function expectOwnEventOnly(store: EventStore, stream: StreamRef, eventId: string): Promise<void> {
+async function expectOwnEventOnly(
+  store: ReadWriteEventStore,
+  stream: StreamRef,
+  eventId: string,
+): Promise<void> {
   const what = `stream ${JSON.stringify(stream)}`;
   const events = await store.getEvents(stream.aggregateType, stream.aggregateId);
   expect(idsOf(events), `getEvents of ${what} returns its one event only`).toEqual([eventId]);

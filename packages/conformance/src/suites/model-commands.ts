@@ -1,10 +1,10 @@
 import {
   type AppendResult,
-  type EventStore,
   type ExpectedVersion,
   isConcurrencyError,
   isDuplicateEventError,
   type NewEvent,
+  type ReadWriteEventStore,
   type StreamRef,
 } from '@chronicle/core';
 import type fc from 'fast-check';
@@ -26,7 +26,7 @@ export interface Model {
 }
 
 export interface Real {
-  readonly store: EventStore;
+  readonly store: ReadWriteEventStore;
   /** Unique per run, so runs share one store without seeing each other. */
   readonly ns: string;
 }

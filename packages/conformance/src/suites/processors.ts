@@ -2,13 +2,13 @@
 // handling, checkpoints, one active instance, failover, retries, parking, clean stops.
 import {
   type DomainEvent,
+  type EventStore,
   isCheckpointConflictError,
   isInvalidArgumentError,
   isProcessingTimeoutError,
   type ProcessorOptions,
   replayParked,
   type StreamRef,
-  type SubscribableEventStore,
   startProcessor,
 } from '@chronicle/core';
 import fc from 'fast-check';
@@ -219,7 +219,7 @@ export const processorsTests = defineSuite('processors', [
       const id = processorId('deposed');
       // This instance cannot renew (as if paused, or cut off from the database): its lease lapses
       // while an event is in hand, and another owner claims the id meanwhile.
-      const stalled: SubscribableEventStore = Object.create(s, {
+      const stalled: EventStore = Object.create(s, {
         checkpoints: {
           value: {
             ...bind(s.checkpoints),
@@ -407,7 +407,7 @@ function bind<T extends object>(target: T): T {
 }
 
 /** Claims `id`'s lease for `owner` as soon as the current holder's lapses. */
-async function claimWhenFree(s: SubscribableEventStore, id: string, owner: string) {
+async function claimWhenFree(s: EventStore, id: string, owner: string) {
   for (;;) {
     const lease = await s.checkpoints.claim(id, owner, 60_000);
     if (lease !== undefined) return lease;

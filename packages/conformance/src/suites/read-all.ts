@@ -1,10 +1,10 @@
-import type { DomainEvent, EventStore } from '@chronicle/core';
+import type { DomainEvent, ReadWriteEventStore } from '@chronicle/core';
 import { expect } from 'vitest';
 import { account, collect, newEvent, order } from '../support/fixtures';
 import { defineSuite } from '../test-definition';
 
 /** Appends 23 events over 4 streams, interleaved, and returns their ids in append order. */
-async function seedLog(store: EventStore): Promise<string[]> {
+async function seedLog(store: ReadWriteEventStore): Promise<string[]> {
   const ids: string[] = [];
   const versions = new Map<string, number>();
   const streams = [account('a'), order('1'), account('b'), order('2')];
@@ -96,7 +96,7 @@ export const readAllTests = defineSuite('read-all', [
       await seedLog(store);
       const all = await store.getAllEvents();
       const pick = (keep: (e: DomainEvent) => boolean) => all.filter(keep).map((e) => e.eventId);
-      const ids = async (options: Parameters<EventStore['readAll']>[0]) =>
+      const ids = async (options: Parameters<ReadWriteEventStore['readAll']>[0]) =>
         (await collect(store.readAll(options))).map((e) => e.eventId);
       expect(await ids({ eventTypes: ['MoneyWithdrawn'] })).toEqual(
         pick((e) => e.eventType === 'MoneyWithdrawn'),
@@ -123,7 +123,7 @@ export const readAllTests = defineSuite('read-all', [
     async run({ store }) {
       await seedLog(store);
       const all = (await store.getAllEvents()).map((e) => e.eventId);
-      const ids = async (options: Parameters<EventStore['readAll']>[0]) =>
+      const ids = async (options: Parameters<ReadWriteEventStore['readAll']>[0]) =>
         (await collect(store.readAll(options))).map((e) => e.eventId);
       expect(await ids({ aggregateTypes: [] }), 'readAll({ aggregateTypes: [] })').toEqual([]);
       expect(await ids({ eventTypes: [] }), 'readAll({ eventTypes: [] })').toEqual([]);

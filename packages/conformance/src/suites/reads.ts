@@ -1,9 +1,9 @@
-import type { EventStore, ReadStreamOptions } from '@chronicle/core';
+import type { ReadStreamOptions, ReadWriteEventStore } from '@chronicle/core';
 import { expect } from 'vitest';
 import { account, collect, newEvent, newEvents, versionsOf } from '../support/fixtures';
 import { defineSuite } from '../test-definition';
 
-const readVersions = async (store: EventStore, options?: ReadStreamOptions): Promise<number[]> =>
+const readVersions = async (store: ReadWriteEventStore, options?: ReadStreamOptions): Promise<number[]> =>
   versionsOf(await collect(store.readStream(account(), options)));
 
 /** Contract rule 5 (`docs/contract.md`) for one stream: order, exclusive `fromVersion` in the reading direction, `limit`. */

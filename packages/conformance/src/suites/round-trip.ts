@@ -1,10 +1,10 @@
-import type { DomainEvent, EventStore, NewEvent, StreamRef } from '@chronicle/core';
+import type { DomainEvent, NewEvent, ReadWriteEventStore, StreamRef } from '@chronicle/core';
 import { expect } from 'vitest';
 import { account, collect, newEvent } from '../support/fixtures';
 import { defineSuite } from '../test-definition';
 
 /** Reads `stream` through every read path and asserts each returns the same events. */
-async function readEverywhere(store: EventStore, stream: StreamRef): Promise<DomainEvent[]> {
+async function readEverywhere(store: ReadWriteEventStore, stream: StreamRef): Promise<DomainEvent[]> {
   const byGetEvents = await store.getEvents(stream.aggregateType, stream.aggregateId);
   const paths: Record<string, DomainEvent[]> = {
     readStream: await collect(store.readStream(stream)),
@@ -30,7 +30,7 @@ async function readEverywhere(store: EventStore, stream: StreamRef): Promise<Dom
 }
 
 /** Appends `data` as one event each and asserts it reads back equal on every read path. */
-async function expectDataRoundTrip(store: EventStore, data: readonly unknown[]): Promise<void> {
+async function expectDataRoundTrip(store: ReadWriteEventStore, data: readonly unknown[]): Promise<void> {
   const stream = account('round-trip');
   await store.append(
     stream,

@@ -1,9 +1,9 @@
 import {
   type DomainEvent,
-  type EventStore,
   type EventTypeRegistry,
   EventValidationError,
   type EventViolation,
+  type ReadWriteEventStore,
   type StreamRef,
   type Upcaster,
 } from '@chronicle/core';
@@ -15,7 +15,7 @@ import { defineSuite } from '../test-definition';
 
 /** Every read path of the contract, for the events of one stream. */
 async function readPaths(
-  store: EventStore,
+  store: ReadWriteEventStore,
   stream: StreamRef,
   eventType: string,
 ): Promise<Record<string, DomainEvent[]>> {

@@ -179,12 +179,13 @@ export const subscriptionsTests = defineSuite('subscriptions', [
       const s = subscribable(store);
       await s.append(ledger('a'), 'any', newEvents(3));
       const controller = new AbortController();
+      let count = 0;
       const waiting = (async () => {
-        let count = 0;
         for await (const batch of s.subscribe({ signal: controller.signal })) count += batch.events.length;
         return count;
       })();
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Abort once it is live and waiting (not after a fixed time: a loaded server may take longer).
+      await eventually(() => count === 3, 'the subscription delivered the three events');
       controller.abort();
       await expect(waiting, 'C5: an aborted live subscription ends quietly').resolves.toBe(3);
       for await (const batch of s.subscribe({ batchSize: 1 })) {
@@ -247,13 +248,71 @@ export const subscriptionsTests = defineSuite('subscriptions', [
     },
   },
   {
+    name: 'a lower position that commits late is delivered in order, never skipped; a rolled-back one never appears',
+    requires: ['subscriptions', 'outOfOrderCommits'],
+    async run({ store, appendInOpenTransaction }) {
+      const s = subscribable(store);
+      await s.append(ledger('a'), 'any', newEvents(1));
+      const late = await appendInOpenTransaction!(s, ledger('late'), [newEvent('Late')]);
+      const doomed = await appendInOpenTransaction!(s, ledger('doomed'), [newEvent('Doomed')]);
+      const high = await s.append(ledger('b'), 'any', newEvents(2));
+      const controller = new AbortController();
+      const batches: EventBatch[] = [];
+      const following = (async () => {
+        for await (const batch of s.subscribe({ signal: controller.signal })) batches.push(batch);
+      })();
+      try {
+        await eventually(() => batches.length > 0, 'the subscription read while two transactions were open');
+        // Give it a few more reads (wake-ups, polls) with both still open.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(
+          deliveredPositions(batches).filter((p) => p >= high.firstPosition),
+          'C1: nothing above a position that may still commit is delivered before it settles',
+        ).toEqual([]);
+        await doomed.rollback();
+        await late.commit();
+        await eventually(
+          () => deliveredPositions(batches).includes(high.lastPosition),
+          'the events after the late commit arrived',
+        );
+      } finally {
+        controller.abort();
+        await following;
+        // Whatever the outcome, no transaction is left open (it would hold every reader back).
+        await doomed.rollback();
+        await late.commit();
+      }
+      const log = await s.getAllEvents();
+      expect(log.map((e) => e.eventType)).not.toContain('Doomed');
+      expect(log.map((e) => e.eventType)).toContain('Late');
+      expectFaithful(batches, log, 0n, {});
+    },
+  },
+  {
     name: 'property: random appends and subscribers at random positions with random filters see exactly the model',
     requires,
     timeout: 120_000 + propertyRuns() * 3_000,
-    async run({ store }) {
+    async run({ store, capabilities, appendInOpenTransaction }) {
       const s = subscribable(store);
       let run = 0;
       const types = ['Opened', 'Deposited', 'Closed'] as const;
+      // Where positions can commit out of order, some appends run in transactions held open across
+      // later operations, then commit late or roll back: the model (the log once every transaction
+      // settled) says exactly what each subscriber must have seen.
+      const lateArbs = capabilities.outOfOrderCommits
+        ? [
+            fc.record({
+              kind: fc.constant('begin' as const),
+              aggregate: fc.integer({ min: 0, max: 1 }),
+              types: fc.array(fc.constantFrom(...types), { minLength: 1, maxLength: 2 }),
+            }),
+            fc.record({
+              kind: fc.constant('settle' as const),
+              pick: fc.nat(),
+              commit: fc.boolean(),
+            }),
+          ]
+        : [];
       const opArb = fc.oneof(
         fc.record({
           kind: fc.constant('append' as const),
@@ -267,6 +326,7 @@ export const subscriptionsTests = defineSuite('subscriptions', [
           aggregate: fc.option(fc.integer({ min: 0, max: 1 }), { nil: undefined }),
           batchSize: fc.integer({ min: 1, max: 4 }),
         }),
+        ...lateArbs,
       );
       await assertProperty(
         fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 12 }), async (ops) => {
@@ -281,42 +341,69 @@ export const subscriptionsTests = defineSuite('subscriptions', [
             batches: EventBatch[];
             done: Promise<void>;
           }[] = [];
-          for (const op of ops) {
-            if (op.kind === 'append') {
-              const result = await s.append(
-                ledger('s', aggregateTypes[op.aggregate]),
-                'any',
-                op.types.map((t) => newEvent(t)),
-              );
-              positions.push(result.lastPosition);
-              continue;
+          const open: { settle: (commit: boolean) => Promise<void> }[] = [];
+          let opened = 0;
+          const openAppend = async (stream: StreamRef, eventTypes: readonly string[]) => {
+            const pending = await appendInOpenTransaction!(
+              s,
+              stream,
+              eventTypes.map((t) => newEvent(t)),
+            );
+            open.push({ settle: (commit) => (commit ? pending.commit() : pending.rollback()) });
+          };
+          try {
+            for (const op of ops) {
+              if (op.kind === 'begin') {
+                // A stream of its own: two open appends to one stream would wait for each other's lock.
+                await openAppend(ledger(`late-${++opened}`, aggregateTypes[op.aggregate]), op.types);
+                continue;
+              }
+              if (op.kind === 'settle') {
+                if (open.length > 0) await open.splice(op.pick % open.length, 1)[0]!.settle(op.commit);
+                continue;
+              }
+              if (op.kind === 'append') {
+                const result = await s.append(
+                  ledger('s', aggregateTypes[op.aggregate]),
+                  'any',
+                  op.types.map((t) => newEvent(t)),
+                );
+                positions.push(result.lastPosition);
+                continue;
+              }
+              const from = positions[Math.max(0, positions.length - 1 - op.back)]!;
+              const filter: EventFilter = {
+                aggregateTypes: op.aggregate === undefined ? aggregateTypes : [aggregateTypes[op.aggregate]!],
+                ...(op.eventTypes !== undefined && { eventTypes: op.eventTypes }),
+              };
+              const batches: EventBatch[] = [];
+              const done = (async () => {
+                for await (const batch of s.subscribe({
+                  from,
+                  filter,
+                  batchSize: op.batchSize,
+                  signal: controller.signal,
+                }))
+                  batches.push(batch);
+              })();
+              subscribers.push({ from, filter, batches, done });
             }
-            const from = positions[Math.max(0, positions.length - 1 - op.back)]!;
-            const filter: EventFilter = {
-              aggregateTypes: op.aggregate === undefined ? aggregateTypes : [aggregateTypes[op.aggregate]!],
-              ...(op.eventTypes !== undefined && { eventTypes: op.eventTypes }),
-            };
-            const batches: EventBatch[] = [];
-            const done = (async () => {
-              for await (const batch of s.subscribe({
-                from,
-                filter,
-                batchSize: op.batchSize,
-                signal: controller.signal,
-              }))
-                batches.push(batch);
-            })();
-            subscribers.push({ from, filter, batches, done });
+            // Whatever is still open commits (a late commit below every subscriber's position so far).
+            for (const pending of open.splice(0)) await pending.settle(true);
+            const head = (await s.getAllEvents()).at(-1)?.position ?? 0n;
+            await eventually(
+              () => subscribers.every((sub) => (sub.batches.at(-1)?.through ?? -1n) >= head),
+              'every subscriber reached the head',
+            );
+            controller.abort();
+            await Promise.all(subscribers.map((sub) => sub.done));
+            const log = (await s.getAllEvents()).filter((e) => e.position > runStart);
+            for (const sub of subscribers) expectFaithful(sub.batches, log, sub.from, sub.filter);
+          } finally {
+            // A failed run leaves nothing open: an open transaction would hold every later reader back.
+            for (const pending of open.splice(0)) await pending.settle(false);
+            controller.abort();
           }
-          const head = positions.at(-1)!;
-          await eventually(
-            () => subscribers.every((sub) => (sub.batches.at(-1)?.through ?? -1n) >= head),
-            'every subscriber reached the head',
-          );
-          controller.abort();
-          await Promise.all(subscribers.map((sub) => sub.done));
-          const log = (await s.getAllEvents()).filter((e) => e.position > runStart);
-          for (const sub of subscribers) expectFaithful(sub.batches, log, sub.from, sub.filter);
         }),
         'subscriptions property',
       );

@@ -1,19 +1,16 @@
-import type { EventBatch, EventStore, SubscribableEventStore, SubscribeOptions } from '@chronicle/core';
+import type { EventBatch, EventStore, ReadWriteEventStore, SubscribeOptions } from '@chronicle/core';
 
-/** The test's store as a {@link SubscribableEventStore} (the sub-suites that use it require `subscriptions`). */
-export function subscribable(store: EventStore): SubscribableEventStore {
-  const s = store as Partial<SubscribableEventStore>;
+/** The test's store as a {@link EventStore} (the sub-suites that use it require `subscriptions`). */
+export function subscribable(store: ReadWriteEventStore): EventStore {
+  const s = store as Partial<EventStore>;
   if (typeof s.subscribe !== 'function' || typeof s.checkpoints !== 'object') {
     throw new Error('capabilities.subscriptions is true, but the store has no subscribe() or checkpoints');
   }
-  return store as SubscribableEventStore;
+  return store as EventStore;
 }
 
 /** Every batch of a subscription that ends when caught up (`live: false`). */
-export async function catchUp(
-  store: SubscribableEventStore,
-  options: SubscribeOptions = {},
-): Promise<EventBatch[]> {
+export async function catchUp(store: EventStore, options: SubscribeOptions = {}): Promise<EventBatch[]> {
   const batches: EventBatch[] = [];
   for await (const batch of store.subscribe({ ...options, live: false })) batches.push(batch);
   return batches;

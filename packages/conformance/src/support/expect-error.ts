@@ -1,11 +1,11 @@
 import type {
   ConcurrencyError,
   DuplicateEventError,
-  EventStore,
   EventStoreError,
   EventStoreErrorCode,
   EventValidationError,
   InvalidArgumentError,
+  ReadWriteEventStore,
   UpcastError,
 } from '@chronicle/core';
 import { expect } from 'vitest';
@@ -61,7 +61,7 @@ export async function expectStoreError<C extends EventStoreErrorCode>(
 
 /** Asserts `action` fails with `code` and that the store's log is exactly as before. */
 export async function expectRejectedAndNothingWritten<C extends EventStoreErrorCode>(
-  store: EventStore,
+  store: ReadWriteEventStore,
   action: () => Promise<unknown> | unknown,
   code: C,
   what = 'the call',

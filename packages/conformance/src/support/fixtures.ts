@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DomainEvent, EventStore, NewEvent, StreamRef } from '@chronicle/core';
+import type { DomainEvent, NewEvent, ReadWriteEventStore, StreamRef } from '@chronicle/core';
 
 /** A `BankAccount` stream. */
 export const account = (id = 'acc-1'): StreamRef => ({ aggregateType: 'BankAccount', aggregateId: id });
@@ -32,10 +32,10 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 export const versionsOf = (events: readonly DomainEvent[]): number[] => events.map((e) => e.version);
 
 /** Backdoor counters the harness registers for the stores it opens (see `rawEventCount`). */
-const rawCounters = new WeakMap<EventStore, () => Promise<number>>();
+const rawCounters = new WeakMap<ReadWriteEventStore, () => Promise<number>>();
 
 /** Lets {@link captureLog} also count what `store`'s storage really holds, bypassing its read API. */
-export function registerRawEventCount(store: EventStore, count: () => Promise<number>): void {
+export function registerRawEventCount(store: ReadWriteEventStore, count: () => Promise<number>): void {
   rawCounters.set(store, count);
 }
 
@@ -48,7 +48,7 @@ export function registerRawEventCount(store: EventStore, count: () => Promise<nu
  * the server is still open, and returns what lies below it after `inFlightWaitMs`). Without one,
  * everything the store shows through its read API: the whole log in position order.
  */
-export async function captureLog(store: EventStore): Promise<string[]> {
+export async function captureLog(store: ReadWriteEventStore): Promise<string[]> {
   const raw = rawCounters.get(store);
   if (raw !== undefined) return [`events in storage (backdoor): ${await raw()}`];
   const events = await store.getAllEvents();

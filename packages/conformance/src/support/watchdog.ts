@@ -1,4 +1,4 @@
-import type { EventStore } from '@chronicle/core';
+import type { ReadWriteEventStore } from '@chronicle/core';
 
 /**
  * Why a test that hangs says what it waited for. Without this, a store whose pool ran dry shows only
@@ -9,9 +9,9 @@ export interface Watchdog {
   /** Records what the harness is doing now, e.g. `'creating the store (createStore)'`. */
   phase(what: string): void;
   /** The same store, with every call counted while it is pending. */
-  watch(store: EventStore): EventStore;
+  watch(store: ReadWriteEventStore): ReadWriteEventStore;
   /** The store `watch` wrapped, for the adapter's own callbacks (`dispose`, `reopen`, …). */
-  unwrap(store: EventStore): EventStore;
+  unwrap(store: ReadWriteEventStore): ReadWriteEventStore;
   /**
    * Settles like `work`, or rejects with a description of what was pending once `ms` have passed.
    * Whatever `work` does after that is ignored.
@@ -26,7 +26,7 @@ const MOST_CONCURRENT_CALLS = 16;
 export function createWatchdog(key: string): Watchdog {
   let current = 'starting';
   const pending = new Map<number, { readonly call: string; readonly since: number }>();
-  const originals = new WeakMap<EventStore, EventStore>();
+  const originals = new WeakMap<ReadWriteEventStore, ReadWriteEventStore>();
   let nextId = 0;
 
   const track = <T>(call: string, result: Promise<T>): Promise<T> => {

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
-import type { AppendResult, DomainEvent, EventStore, Snapshot, StreamRef } from '@chronicle/core';
+import type { AppendResult, DomainEvent, ReadWriteEventStore, Snapshot, StreamRef } from '@chronicle/core';
 import {
   assertIdentifier,
   assertPosition,
@@ -26,7 +26,7 @@ export interface JsonlEventStoreOptions extends EventStoreOptions {
 }
 
 /** A store kept in one JSON-lines file: what it adds to the contract. */
-export interface JsonlEventStore extends EventStore {
+export interface JsonlEventStore extends ReadWriteEventStore {
   /** The file it reads and appends to. */
   readonly file: string;
 }

@@ -4,7 +4,7 @@ import {
   type CheckpointStore,
   createInMemoryEventStore,
   type EventBatch,
-  type SubscribableEventStore,
+  type EventStore,
   type SubscribeOptions,
 } from '@chronicle/core';
 import type { BrokenStore } from './broken-stores';
@@ -14,7 +14,7 @@ import { wrapStore } from './wrap-store';
 const broken = (
   name: string,
   caughtBy: readonly string[],
-  wrap: (inner: SubscribableEventStore) => {
+  wrap: (inner: EventStore) => {
     subscribe?: (options?: SubscribeOptions) => AsyncIterable<EventBatch>;
     checkpoints?: Partial<CheckpointStore>;
   },
@@ -27,7 +27,7 @@ const broken = (
     createStore: (options) => {
       const inner = createInMemoryEventStore(options);
       const { subscribe, checkpoints } = wrap(inner);
-      const store: SubscribableEventStore = {
+      const store: EventStore = {
         ...wrapStore(inner, {}),
         subscribe: subscribe ?? ((o) => inner.subscribe(o)),
         checkpoints: { ...bound(inner.checkpoints), ...checkpoints },
@@ -56,7 +56,7 @@ function bound(checkpoints: CheckpointStore): CheckpointStore {
 
 /** A subscribe that passes every batch of the real one through `change`. */
 const mapBatches =
-  (inner: SubscribableEventStore, change: (batch: EventBatch, index: number) => EventBatch | undefined) =>
+  (inner: EventStore, change: (batch: EventBatch, index: number) => EventBatch | undefined) =>
   (options?: SubscribeOptions): AsyncIterable<EventBatch> => {
     const batches = inner.subscribe(options);
     return (async function* () {

@@ -1,4 +1,4 @@
-import { createInMemoryEventStore, type EventStore, type StreamRef } from '@chronicle/core';
+import { createInMemoryEventStore, type ReadWriteEventStore, type StreamRef } from '@chronicle/core';
 import type { BrokenStore } from './broken-stores';
 import { wrapStore } from './wrap-store';
 
@@ -14,7 +14,7 @@ const IDENTIFIER_TESTS = [
  * accent-insensitive or PAD SPACE collation does: the first spelling written is kept, and every later
  * spelling that collates equal to it is taken for it. It passes every other test of the suite.
  */
-function collatingStore(collate: (identifier: string) => string): EventStore {
+function collatingStore(collate: (identifier: string) => string): ReadWriteEventStore {
   const inner = createInMemoryEventStore();
   const column = () => {
     const firstSpelling = new Map<string, string>();

@@ -5,12 +5,12 @@ import {
   ConcurrencyError,
   createInMemoryEventStore,
   type DomainEvent,
-  type EventStore,
   type EventStoreOptions,
   isConcurrencyError,
   isInvalidArgumentError,
   type NewEvent,
   type ReadAllOptions,
+  type ReadWriteEventStore,
   type Snapshot,
 } from '@chronicle/core';
 import { createEventPipeline, satisfiesExpectedVersion } from '@chronicle/core/adapter';
@@ -35,7 +35,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const broken = (
   name: string,
   caughtBy: readonly string[],
-  wrap: (inner: EventStore, options: EventStoreOptions | undefined) => Partial<EventStore>,
+  wrap: (inner: ReadWriteEventStore, options: EventStoreOptions | undefined) => Partial<ReadWriteEventStore>,
 ): BrokenStore => ({
   name,
   caughtBy,
@@ -53,7 +53,7 @@ const broken = (
  * commits later, some slower than others: a reader that already passed a position never sees the
  * event that commits there afterwards. The naive PostgreSQL design rule 6 of docs/contract.md warns about.
  */
-function lateCommitStore(): EventStore {
+function lateCommitStore(): ReadWriteEventStore {
   const inner = createInMemoryEventStore();
   let drawn = 0n;
   let appends = 0;
@@ -108,7 +108,7 @@ function lateCommitStore(): EventStore {
  * every read instead of removing them: the read API looks clean, storage is not. Only a backdoor
  * count (`rawEventCount`) can tell.
  */
-export function hiddenPartialWriteStore(): EventStore & { readonly size: number } {
+export function hiddenPartialWriteStore(): ReadWriteEventStore & { readonly size: number } {
   const inner = createInMemoryEventStore();
   const hidden = new Map<string, string>();
   const keyOf = (t: string, id: string) => `${t}/${id}`;
@@ -139,7 +139,7 @@ export function hiddenPartialWriteStore(): EventStore & { readonly size: number 
     },
   });
   // defineProperty, not Object.assign: assign would copy the getter's value once.
-  return Object.defineProperty(store, 'size', { get: () => inner.size }) as EventStore & {
+  return Object.defineProperty(store, 'size', { get: () => inner.size }) as ReadWriteEventStore & {
     readonly size: number;
   };
 }

@@ -1,7 +1,7 @@
 import {
   createInMemoryEventStore,
-  type EventStore,
   type EventStoreOptions,
+  type ReadWriteEventStore,
   StoreUnavailableError,
 } from '@chronicle/core';
 import { wrapStore } from './wrap-store';
@@ -11,11 +11,11 @@ import { wrapStore } from './wrap-store';
  * opens a new handle over the same data. Lets the package prove its durability tests pass and fail.
  */
 export function createPersistentInMemory(): {
-  createStore: (options?: EventStoreOptions) => EventStore;
-  reopen: (store: EventStore) => Promise<EventStore>;
+  createStore: (options?: EventStoreOptions) => ReadWriteEventStore;
+  reopen: (store: ReadWriteEventStore) => Promise<ReadWriteEventStore>;
 } {
-  const storage = new WeakMap<EventStore, EventStore>();
-  const handle = (inner: EventStore): EventStore => {
+  const storage = new WeakMap<ReadWriteEventStore, ReadWriteEventStore>();
+  const handle = (inner: ReadWriteEventStore): ReadWriteEventStore => {
     let closed = false;
     const guard =
       <A extends unknown[], R>(call: (...args: A) => R) =>
@@ -24,7 +24,7 @@ export function createPersistentInMemory(): {
         return call(...args);
       };
     const base = wrapStore(inner, {});
-    const store: EventStore = {
+    const store: ReadWriteEventStore = {
       append: guard(base.append),
       getEvents: guard(base.getEvents),
       readStream: guard(base.readStream),

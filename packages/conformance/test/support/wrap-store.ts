@@ -1,7 +1,10 @@
-import type { EventStore } from '@chronicle/core';
+import type { ReadWriteEventStore } from '@chronicle/core';
 
 /** A store that forwards every call to `inner` except the ones `overrides` replaces. */
-export function wrapStore(inner: EventStore, overrides: Partial<EventStore>): EventStore {
+export function wrapStore(
+  inner: ReadWriteEventStore,
+  overrides: Partial<ReadWriteEventStore>,
+): ReadWriteEventStore {
   return {
     append: (stream, expectedVersion, events) => inner.append(stream, expectedVersion, events),
     getEvents: (aggregateType, aggregateId, fromVersion) =>

@@ -17,7 +17,7 @@ export interface EventFilter {
   readonly aggregateTypes?: readonly string[];
 }
 
-/** Options of {@link SubscribableEventStore.subscribe}. */
+/** Options of {@link EventStore.subscribe}. */
 export interface SubscribeOptions {
   /**
    * Exclusive start: deliver positions `> from`. `'start'` (default) is `0n`; `'end'` is the head when
@@ -169,24 +169,9 @@ export interface CheckpointStore {
 }
 
 /**
- * An {@link EventStore} that can also be consumed live. This becomes part of `EventStore` once every
- * adapter implements it (the in-memory and SQLite stores do; PostgreSQL's is pending).
+ * An {@link EventStore}: `subscribe` and `checkpoints` are part of `EventStore` now.
+ *
+ * @deprecated Use `EventStore` (or `ReadWriteEventStore` for code that only writes and reads). This
+ * alias stays for code written while PostgreSQL's consuming side was pending.
  */
-export interface SubscribableEventStore extends EventStore {
-  /**
-   * Follows the log: batches of matching events in position order, each event once (C1), with a safe
-   * `through` (C2); live after catching up (C3); at most one batch in hand (C4). Options are
-   * validated at once: bad ones throw `InvalidArgumentError` before anything is read. Aborting the
-   * signal, breaking out of the loop or closing the store ends it without error (C5).
-   *
-   * @example
-   * ```ts
-   * for await (const batch of store.subscribe({ from: 'start', filter: { eventTypes: ['OrderPlaced'] } })) {
-   *   for (const event of batch.events) console.log(event.position, event.eventType);
-   * }
-   * ```
-   */
-  subscribe(options?: SubscribeOptions): AsyncIterable<EventBatch>;
-  /** The store's checkpoints, leases and parked events. */
-  readonly checkpoints: CheckpointStore;
-}
+export type SubscribableEventStore = EventStore;

@@ -12,6 +12,7 @@
  *
  * @packageDocumentation
  */
+import type { CheckpointStore, EventBatch, SubscribeOptions } from './consuming';
 
 /**
  * A stream's identity. A stream is named by **both** its aggregate type and its id: `Order/42` and
@@ -155,10 +156,13 @@ export interface ReadAllOptions {
 }
 
 /**
- * An append-only event store. Every adapter implements this contract and passes
- * `@chronicle/conformance`, which proves the semantics stated here and numbered in `docs/contract.md`.
+ * The writing and reading half of an {@link EventStore}: appends, stream and log reads, snapshots,
+ * `close`. It is what a store must have before anything can consume it, and all that code which only
+ * writes and reads needs (a repository, a command handler): such code accepts a `ReadWriteEventStore`,
+ * so any store fits. An adapter implements this half first (the JSON-lines example in
+ * `docs/adapter-authoring.md` stops there); `@chronicle/conformance` runs rules 1–11 on it.
  */
-export interface EventStore {
+export interface ReadWriteEventStore {
   /**
    * Appends events to a stream atomically: all of them are stored, or none.
    *
@@ -213,4 +217,30 @@ export interface EventStore {
 
   /** Releases what the store holds (connections, file handles). The store is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/**
+ * An append-only event store that can be consumed live. Every adapter implements this contract and
+ * passes `@chronicle/conformance`, which proves the semantics stated here and numbered in
+ * `docs/contract.md` (rules 1–11 for the {@link ReadWriteEventStore} half, C1–C11 for consuming).
+ * An adapter writes only the storage-specific parts of `subscribe` and `checkpoints`: the loop is
+ * the adapter kit's `subscribeToSource`.
+ */
+export interface EventStore extends ReadWriteEventStore {
+  /**
+   * Follows the log: batches of matching events in position order, each event once (C1), with a safe
+   * `through` (C2); live after catching up (C3); at most one batch in hand (C4). Options are
+   * validated at once: bad ones throw `InvalidArgumentError` before anything is read. Aborting the
+   * signal, breaking out of the loop or closing the store ends it without error (C5).
+   *
+   * @example
+   * ```ts
+   * for await (const batch of store.subscribe({ from: 'start', filter: { eventTypes: ['OrderPlaced'] } })) {
+   *   for (const event of batch.events) console.log(event.position, event.eventType);
+   * }
+   * ```
+   */
+  subscribe(options?: SubscribeOptions): AsyncIterable<EventBatch>;
+  /** The store's checkpoints, leases and parked events (C6, C7, C9). */
+  readonly checkpoints: CheckpointStore;
 }

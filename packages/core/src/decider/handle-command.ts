@@ -1,5 +1,5 @@
 import type { AggregateEvent, AppliedEventOf } from '../aggregate/aggregate-event';
-import type { EventStore, Snapshot, StreamRef } from '../contract/types';
+import type { ReadWriteEventStore, Snapshot, StreamRef } from '../contract/types';
 import { InvalidArgumentError } from '../errors';
 import {
   appendStamped,
@@ -83,7 +83,7 @@ export interface CommandResult<S, E extends AggregateEvent> {
  * ```
  */
 export async function handleCommand<S, C, E extends AggregateEvent>(
-  store: EventStore,
+  store: ReadWriteEventStore,
   stream: StreamRef,
   decider: Decider<S, C, E>,
   command: C,
@@ -124,7 +124,7 @@ export function commandHandler<S, C, E extends AggregateEvent>(
   decider: Decider<S, C, E>,
   defaults: HandleCommandOptions = {},
 ): (
-  store: EventStore,
+  store: ReadWriteEventStore,
   stream: StreamRef,
   command: C,
   options?: HandleCommandOptions,
@@ -135,7 +135,7 @@ export function commandHandler<S, C, E extends AggregateEvent>(
 }
 
 async function runOnce<S, C, E extends AggregateEvent>(
-  store: EventStore,
+  store: ReadWriteEventStore,
   stream: StreamRef,
   decider: Decider<S, C, E>,
   command: C,

@@ -6,7 +6,7 @@
  */
 
 import type { Mutable } from '../adapter/mutable';
-import type { DomainEvent, EventStore, NewEvent, Snapshot, StreamRef } from '../contract/types';
+import type { DomainEvent, NewEvent, ReadWriteEventStore, Snapshot, StreamRef } from '../contract/types';
 import type { SnapshotContext, SnapshotStrategy } from '../snapshot/snapshot-strategy';
 
 /** What `onSnapshotError` is told besides the error itself. */
@@ -100,7 +100,7 @@ export function reportSnapshotError(
  * the stream replayed. Returns `null` for a stream with no events.
  */
 export async function loadStreamState<T>(
-  store: EventStore,
+  store: ReadWriteEventStore,
   stream: StreamRef,
   rebuilder: StateRebuilder<T>,
   onSnapshotError: SnapshotErrorHandler,
@@ -145,7 +145,7 @@ export async function loadStreamState<T>(
  * @throws ConcurrencyError when the stream moved (nothing written)
  */
 export function appendStamped(
-  store: EventStore,
+  store: ReadWriteEventStore,
   stream: StreamRef,
   expectedVersion: number,
   events: readonly NewEvent[],
@@ -181,7 +181,10 @@ export interface SnapshotDue {
  *
  * @returns the new snapshot's mark, or `null` when none was written
  */
-export async function snapshotIfDue(store: EventStore, due: SnapshotDue): Promise<SnapshotMark | null> {
+export async function snapshotIfDue(
+  store: ReadWriteEventStore,
+  due: SnapshotDue,
+): Promise<SnapshotMark | null> {
   const context: SnapshotContext = {
     aggregateType: due.stream.aggregateType,
     aggregateId: due.stream.aggregateId,

@@ -123,6 +123,9 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
       for await (const batch of batches) {
         head = batch.head;
         stalledBy = batch.stalledBy;
+        // A batch that only reports a stall (C11) carries nothing to handle: no checkpoint is written
+        // for it (a later batch saves whatever `through` it passed).
+        if (stalledBy !== undefined && batch.events.length === 0) continue;
         if (o.handleBatch !== undefined) {
           const handleBatch = o.handleBatch;
           const expected = saved;

@@ -1,5 +1,5 @@
 import type { EventSourcedAggregate } from '../aggregate/event-sourced-aggregate';
-import type { EventStore, StreamRef } from '../contract/types';
+import type { ReadWriteEventStore, StreamRef } from '../contract/types';
 import { InvalidArgumentError } from '../errors';
 import {
   appendStamped,
@@ -77,14 +77,14 @@ const lastSnapshots = new WeakMap<EventSourcedAggregate, SnapshotMark>();
  * ```
  */
 export class Repository<A extends EventSourcedAggregate> {
-  readonly #store: EventStore;
+  readonly #store: ReadWriteEventStore;
   readonly #create: (id: string) => A;
   readonly #strategy: SnapshotStrategy;
   readonly #onSnapshotError: SnapshotErrorHandler;
   readonly #clock: () => Date;
 
   /** @throws InvalidArgumentError when `create` is missing or an option is not a function */
-  constructor(store: EventStore, options: RepositoryOptions<A>) {
+  constructor(store: ReadWriteEventStore, options: RepositoryOptions<A>) {
     if (typeof options?.create !== 'function') {
       throw new InvalidArgumentError('options.create', 'must be a function (id) => aggregate');
     }

@@ -1,4 +1,4 @@
-import type { EventStore, Snapshot } from '../../src/index';
+import type { ReadWriteEventStore, Snapshot } from '../../src/index';
 
 /** A call the repository made, for asserting what it read. */
 export type StoreCall =
@@ -12,12 +12,12 @@ export type StoreCall =
  * A real store behind a thin decorator that records the calls the repository makes, and can make
  * `saveSnapshot` fail, as a full disk or a lost connection would.
  */
-export interface RecordingStore extends EventStore {
+export interface RecordingStore extends ReadWriteEventStore {
   readonly calls: StoreCall[];
   failSnapshotWrites: Error | undefined;
 }
 
-export function recording(inner: EventStore): RecordingStore {
+export function recording(inner: ReadWriteEventStore): RecordingStore {
   const calls: StoreCall[] = [];
   const store: RecordingStore = {
     calls,

@@ -124,6 +124,7 @@ export async function rawAppend(
   stream: { aggregateType: string; aggregateId: string },
   expected: number | 'any',
   eventIds: string[],
+  eventTypes: readonly string[] = eventIds.map(() => 'RawAppended'),
 ): Promise<{ ok: boolean; firstPosition: bigint | null }> {
   const n = eventIds.length;
   const { rows } = await client.query(
@@ -133,7 +134,7 @@ export async function rawAppend(
       stream.aggregateId,
       expected === 'any' ? -1 : expected,
       eventIds,
-      eventIds.map(() => 'RawAppended'),
+      eventTypes,
       eventIds.map((id) => JSON.stringify({ id })),
       eventIds.map(() => 1),
       eventIds.map(() => new Date().toISOString()),
@@ -147,6 +148,46 @@ export async function rawAppend(
   return {
     ok: row.ok === true,
     firstPosition: row.first_position == null ? null : BigInt(row.first_position as string),
+  };
+}
+
+/**
+ * The conformance suite's `appendInOpenTransaction` on `pool`: `BEGIN`, the store's append function
+ * on a connection of its own, and the transaction left open until `commit()` or `rollback()`.
+ */
+export function appendInOpenTransaction(pool: pg.Pool) {
+  return async (
+    store: { schema: string } | object,
+    stream: { aggregateType: string; aggregateId: string },
+    events: readonly { eventType: string; eventId?: string }[],
+  ) => {
+    const client = await pool.connect();
+    let settled = false;
+    const settle = async (verb: 'COMMIT' | 'ROLLBACK') => {
+      if (settled) return;
+      settled = true;
+      try {
+        await client.query(verb);
+      } finally {
+        client.release();
+      }
+    };
+    try {
+      await client.query('BEGIN');
+      const ids = events.map((e) => e.eventId ?? randomBytes(8).toString('hex'));
+      await rawAppend(
+        client,
+        (store as { schema: string }).schema,
+        stream,
+        'any',
+        ids,
+        events.map((e) => e.eventType),
+      );
+    } catch (error) {
+      await settle('ROLLBACK');
+      throw error;
+    }
+    return { commit: () => settle('COMMIT'), rollback: () => settle('ROLLBACK') };
   };
 }
 

@@ -23,6 +23,7 @@ export const EXCLUSIVE_FILES = [
   'migration-kills.int.test.ts',
   'ordering.int.test.ts',
   'position-blocks.int.test.ts',
+  'subscriptions.int.test.ts',
 ];
 
 // Advisory-lock key of the turns ('CHRT'): the test suite's alone, no store uses it.
