@@ -128,6 +128,9 @@ export type {
   ProjectionVersionStatus,
   RebuildProgress,
 } from './projection/projection-contract';
+export { readDocuments } from './projection/read-documents';
+export { type RebuildOptions, type RebuildResult, rebuildProjection } from './projection/rebuild-projection';
+export { type ProjectionProcessorOptions, startProjection } from './projection/start-projection';
 export {
   createEventTypeRegistry,
   type EventTypeRegistryOptions,
