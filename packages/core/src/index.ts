@@ -113,6 +113,7 @@ export { startProcessor } from './processor/start-processor';
 // Projections: read models built from events, inline or async (storage port: '@chronicle/core/adapter').
 export { defineProjection, MAX_NAME_LENGTH } from './projection/define-projection';
 export type {
+  AnyProjectionDefinition,
   DocumentCollection,
   DocumentFilter,
   DocumentReader,

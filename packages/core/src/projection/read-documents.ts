@@ -1,6 +1,6 @@
 import { assertName } from './define-projection';
 import { collectionAddress, createDocumentReader } from './document-collection';
-import type { DocumentReader, JsonDocument, ProjectionDefinition } from './projection-contract';
+import type { AnyProjectionDefinition, DocumentReader, JsonDocument } from './projection-contract';
 import type { DocumentReads, ProjectableEventStore } from './projection-storage';
 
 const NOTHING: DocumentReads = {
@@ -24,7 +24,7 @@ import { assertProjectable } from './projection-versions';
  */
 export function readDocuments<T extends JsonDocument>(
   store: ProjectableEventStore,
-  projection: string | ProjectionDefinition,
+  projection: string | AnyProjectionDefinition,
   collection: string,
 ): DocumentReader<T> {
   assertProjectable(store);

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors';
 import { assertPositiveInteger } from '../validation/arguments';
 import { applyEvents, switchToVersion } from './apply-events';
-import type { ProjectionDefinition, RebuildProgress } from './projection-contract';
+import type { AnyProjectionDefinition, RebuildProgress } from './projection-contract';
 import type { ProjectableEventStore } from './projection-storage';
 import {
   assertDefinition,
@@ -47,7 +47,7 @@ export interface RebuildResult {
  */
 export async function rebuildProjection(
   store: ProjectableEventStore,
-  definition: ProjectionDefinition,
+  definition: AnyProjectionDefinition,
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {
   assertProjectable(store);

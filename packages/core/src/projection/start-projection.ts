@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors';
 import type { Processor, ProcessorCommonOptions } from '../processor/processor-contract';
 import { startProcessor } from '../processor/start-processor';
 import { applyEvents, switchToVersion } from './apply-events';
-import type { ProjectionDefinition } from './projection-contract';
+import type { AnyProjectionDefinition } from './projection-contract';
 import type { ProjectableEventStore } from './projection-storage';
 import {
   assertDefinition,
@@ -41,7 +41,7 @@ export interface ProjectionProcessorOptions
  */
 export function startProjection(
   store: ProjectableEventStore,
-  definition: ProjectionDefinition,
+  definition: AnyProjectionDefinition,
   options: ProjectionProcessorOptions = {},
 ): Processor {
   assertProjectable(store);
