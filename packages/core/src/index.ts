@@ -129,6 +129,7 @@ export type {
   ProjectionVersionStatus,
   RebuildProgress,
 } from './projection/projection-contract';
+export type { ProjectableEventStore } from './projection/projection-storage';
 export { readDocuments } from './projection/read-documents';
 export { type RebuildOptions, type RebuildResult, rebuildProjection } from './projection/rebuild-projection';
 export { type ProjectionProcessorOptions, startProjection } from './projection/start-projection';
