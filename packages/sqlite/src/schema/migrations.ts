@@ -128,6 +128,34 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: 'projections, projection documents',
+    sql: `
+      -- One row per projection: which version serves reads and which one is being built beside it.
+      -- A rebuild writes its documents under building_version while readers keep reading
+      -- active_version; the switch is one UPDATE of this row, in the transaction of the last batch.
+      CREATE TABLE projections (
+        name              TEXT    NOT NULL PRIMARY KEY,
+        active_version    INTEGER CHECK (active_version >= 1),    -- NULL until a first version is live
+        building_version  INTEGER CHECK (building_version >= 1),  -- NULL when no rebuild runs
+        building_total    INTEGER CHECK (building_total >= 0),    -- the log's head when the rebuild began
+        updated_at        INTEGER NOT NULL   -- milliseconds since 1970-01-01 UTC
+      ) STRICT, WITHOUT ROWID;
+
+      -- Read-model documents, keyed by the projection's version so two versions live side by side.
+      -- Writes go through the same BEGIN IMMEDIATE transaction as the checkpoint they belong to.
+      CREATE TABLE projection_documents (
+        projection  TEXT    NOT NULL,
+        version     INTEGER NOT NULL CHECK (version >= 1),
+        collection  TEXT    NOT NULL,
+        id          TEXT    NOT NULL,
+        data        TEXT    NOT NULL,  -- JSON object
+        updated_at  INTEGER NOT NULL,  -- milliseconds since 1970-01-01 UTC
+        PRIMARY KEY (projection, version, collection, id)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this release of the store writes and reads. */
