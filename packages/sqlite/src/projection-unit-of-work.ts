@@ -122,7 +122,8 @@ function mergeWritten(
 ): DocumentRow[] {
   const rows = committed.filter((row) => !written.has(row.id));
   for (const [id, json] of written) {
-    if (json !== null && matches(JSON.parse(json) as Record<string, unknown>, filter)) rows.push({ id, data: json });
+    if (json !== null && matches(JSON.parse(json) as Record<string, unknown>, filter))
+      rows.push({ id, data: json });
   }
   return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

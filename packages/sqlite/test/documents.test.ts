@@ -75,7 +75,9 @@ describe('projection documents on SQLite', () => {
     const page = sql.find(scope, 'items', encodeFilter({ status: 's1' }), { after: 'i11', limit: 3 });
     expect(page.map((row) => row.id)).toEqual(['i16', 'i21', 'i26']);
     const indexes = store.database
-      .prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'projection_documents_by_%'`)
+      .prepare(
+        `SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'projection_documents_by_%'`,
+      )
       .all();
     expect(indexes).toHaveLength(2);
     // find names the index (INDEXED BY): without it, the same statement cannot run.

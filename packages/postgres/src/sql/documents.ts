@@ -93,7 +93,12 @@ export function createDocumentStatements(s: string): DocumentStatements {
       const text =
         `SELECT id, data::text AS data FROM ${table} WHERE ${key}${where(filter, 4)} ` +
         `AND id > $${after} ORDER BY id LIMIT $${after + 1}`;
-      return db.rows<DocumentRow>(text, [...scoped(scope, collection), ...values(filter), page.after, page.limit]);
+      return db.rows<DocumentRow>(text, [
+        ...scoped(scope, collection),
+        ...values(filter),
+        page.after,
+        page.limit,
+      ]);
     },
     async count(db, scope, collection, filter) {
       const text = `SELECT count(*) AS n FROM ${table} WHERE ${key}${where(filter, 4)}`;
