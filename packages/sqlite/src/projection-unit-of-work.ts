@@ -109,7 +109,10 @@ export class DocumentUnitOfWork {
 
   #write(collection: string, id: string, json: string | null): void {
     let documents = this.#written.get(collection);
-    if (documents === undefined) this.#written.set(collection, (documents = new Map()));
+    if (documents === undefined) {
+      documents = new Map();
+      this.#written.set(collection, documents);
+    }
     documents.set(id, json);
   }
 }
