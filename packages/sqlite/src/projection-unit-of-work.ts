@@ -185,3 +185,40 @@ function assertDocument(document: unknown, argument: string): void {
   }
   assertJsonValue(document, argument);
 }
+
+/**
+ * Whose documents a unit of work holds: one version of one projection. Two versions of a projection
+ * live side by side during a rebuild, so the version is part of every key.
+ */
+export interface DocumentScope {
+  readonly projection: string;
+  readonly version: number;
+}
+
+/** The units of work of one handler run, one per projection version it writes (inline: several). */
+export class DocumentSession {
+  readonly #committed: (scope: DocumentScope) => CommittedDocuments;
+  readonly #units = new Map<string, { scope: DocumentScope; work: DocumentUnitOfWork }>();
+
+  constructor(committed: (scope: DocumentScope) => CommittedDocuments) {
+    this.#committed = committed;
+  }
+
+  /** The unit of work of `scope`, created on first use. */
+  documents(scope: DocumentScope): DocumentUnitOfWork {
+    const key = `${scope.version}:${scope.projection}`;
+    let unit = this.#units.get(key);
+    if (unit === undefined) {
+      unit = { scope, work: new DocumentUnitOfWork(this.#committed(scope)) };
+      this.#units.set(key, unit);
+    }
+    return unit.work;
+  }
+
+  /** Every write of the run, with its scope. */
+  writes(): Array<readonly [DocumentScope, DocumentWrite]> {
+    return [...this.#units.values()].flatMap(({ scope, work }) =>
+      work.writes().map((write) => [scope, write] as const),
+    );
+  }
+}

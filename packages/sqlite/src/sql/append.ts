@@ -30,6 +30,9 @@ class VersionTaken extends Error {}
  * insert (the events table's no-replace trigger, or its unique index); only then are the stored ids
  * looked up, after the rollback, and {@link resolveRepeatedAppend} decides exactly as the in-memory
  * reference does.
+ *
+ * `beforeCommit` runs inside the transaction once the events are written (never for a repeated or
+ * refused append): inline projections write their documents there, and a throw rolls back all.
  */
 export function appendEvents(
   database: SqliteDatabase,
@@ -37,6 +40,7 @@ export function appendEvents(
   stream: StreamRef,
   expectedVersion: ExpectedVersion,
   events: readonly PreparedEvent[],
+  beforeCommit?: (written: AppendResult) => void,
 ): AppendResult {
   const { aggregateType, aggregateId } = stream;
   if (events.length === 0) {
@@ -62,6 +66,7 @@ export function appendEvents(
       }
     } else {
       result = insert(statements, stream, currentVersion, events);
+      beforeCommit?.(result);
     }
     statements.commit.run();
   } catch (error) {

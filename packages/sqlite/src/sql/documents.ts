@@ -1,14 +1,5 @@
-import type { DocumentRow, EncodedFilter } from '../projection-unit-of-work';
+import type { DocumentRow, DocumentScope, EncodedFilter } from '../projection-unit-of-work';
 import type { SqliteDatabase, SqliteStatement } from '../sqlite-driver';
-
-/**
- * Whose documents a statement touches: one version of one projection. Two versions of a projection
- * live side by side during a rebuild, so the version is part of every key.
- */
-export interface DocumentScope {
-  readonly projection: string;
-  readonly version: number;
-}
 
 /** One page of `find`: ids after `after` (exclusive, `''` for the first page), at most `limit`. */
 export interface DocumentPage {
