@@ -6,8 +6,14 @@ import {
   StoreUnavailableError,
   type StreamRef,
 } from '@chronicle/core';
-import { type PreparedEvent, satisfiesExpectedVersion } from '@chronicle/core/adapter';
-import { type CommittedDocuments, type DocumentScope, DocumentSession } from './projection-unit-of-work';
+import {
+  asStoredEvents,
+  type CommittedDocuments,
+  type DocumentScope,
+  DocumentSession,
+  type PreparedEvent,
+  satisfiesExpectedVersion,
+} from '@chronicle/core/adapter';
 import { appendEvents } from './sql/append';
 import { prepareCheckpointCompareAndSet } from './sql/checkpoint-store';
 import { type DocumentStatements, prepareDocumentStatements } from './sql/documents';
@@ -135,7 +141,13 @@ export function createSqliteProjectionStorage(
         // An append that will be refused or answered as a repeat writes nothing: run no projection.
         const projectionRun = startRun();
         if (satisfiesExpectedVersion(expectedVersion, predicted.version)) {
-          await project(asStored(stream, events, predicted), projectionRun);
+          await project(
+            asStoredEvents(stream, events, {
+              version: predicted.version + 1,
+              position: predicted.position + 1n,
+            }),
+            projectionRun,
+          );
         }
         let mispredicted = false;
         try {
@@ -162,27 +174,4 @@ export function createSqliteProjectionStorage(
       }
     },
   };
-}
-
-/** The events as the append will store them, if nobody appends first. */
-function asStored(
-  stream: StreamRef,
-  events: readonly PreparedEvent[],
-  predicted: { version: number; position: bigint },
-): DomainEvent[] {
-  return events.map((event, i) => ({
-    eventId: event.eventId,
-    aggregateType: stream.aggregateType,
-    aggregateId: stream.aggregateId,
-    eventType: event.eventType,
-    eventData: event.eventData,
-    schemaVersion: event.schemaVersion,
-    version: predicted.version + i + 1,
-    position: predicted.position + BigInt(i) + 1n,
-    occurredAt: event.occurredAt,
-    ...(event.userId !== undefined && { userId: event.userId }),
-    ...(event.correlationId !== undefined && { correlationId: event.correlationId }),
-    ...(event.causationId !== undefined && { causationId: event.causationId }),
-    ...(event.metadata !== undefined && { metadata: event.metadata as Record<string, unknown> }),
-  }));
 }

@@ -1,7 +1,7 @@
 import { isInvalidArgumentError } from '@chronicle/core';
+import { type CommittedDocuments, DocumentUnitOfWork, encodeFilter } from '@chronicle/core/adapter';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../src/index';
-import { type CommittedDocuments, DocumentUnitOfWork, encodeFilter } from '../src/projection-unit-of-work';
 import { prepareDocumentStatements } from '../src/sql/documents';
 import { createTempDirectory } from './support/temp-database';
 

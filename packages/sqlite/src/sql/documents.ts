@@ -1,4 +1,4 @@
-import type { DocumentRow, DocumentScope, EncodedFilter } from '../projection-unit-of-work';
+import type { DocumentRow, DocumentScope, EncodedFilter } from '@chronicle/core/adapter';
 import type { SqliteDatabase, SqliteStatement } from '../sqlite-driver';
 
 /** One page of `find`: ids after `after` (exclusive, `''` for the first page), at most `limit`. */

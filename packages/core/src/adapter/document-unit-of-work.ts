@@ -1,5 +1,7 @@
-import { InvalidArgumentError } from '@chronicle/core';
-import { assertIdentifier, assertJsonValue } from '@chronicle/core/adapter';
+import type { DomainEvent, StreamRef } from '../contract/types';
+import { InvalidArgumentError } from '../errors';
+import { assertIdentifier, type PreparedEvent } from '../validation/arguments';
+import { assertJsonValue } from '../validation/json';
 
 /** A document filter: equality on top-level fields, each value a string, finite number, boolean or null. */
 export type DocumentFilter = Readonly<Record<string, string | number | boolean | null>>;
@@ -221,4 +223,30 @@ export class DocumentSession {
       work.writes().map((write) => [scope, write] as const),
     );
   }
+}
+
+/**
+ * Prepared events as an append stores them at `firstPosition` (positions and versions consecutive),
+ * for inline projections, which run on the events of the append they commit with.
+ */
+export function asStoredEvents(
+  stream: StreamRef,
+  events: readonly PreparedEvent[],
+  first: { readonly version: number; readonly position: bigint },
+): DomainEvent[] {
+  return events.map((event, i) => ({
+    eventId: event.eventId,
+    aggregateType: stream.aggregateType,
+    aggregateId: stream.aggregateId,
+    eventType: event.eventType,
+    eventData: event.eventData,
+    schemaVersion: event.schemaVersion,
+    version: first.version + i,
+    position: first.position + BigInt(i),
+    occurredAt: event.occurredAt,
+    ...(event.userId !== undefined && { userId: event.userId }),
+    ...(event.correlationId !== undefined && { correlationId: event.correlationId }),
+    ...(event.causationId !== undefined && { causationId: event.causationId }),
+    ...(event.metadata !== undefined && { metadata: event.metadata as Record<string, unknown> }),
+  }));
 }
