@@ -28,10 +28,13 @@ export interface ProjectionTransaction {
 /**
  * Runs `work` in a transaction on a connection of `pool`: committed when `work` calls
  * `transaction.commit`, rolled back when it throws or returns without committing.
+ *
+ * @param opening - the statements that open the transaction (sent with the first statement)
  */
 export async function inProjectionTransaction<T>(
   pool: PostgresPool,
   work: (transaction: ProjectionTransaction) => Promise<T>,
+  opening = 'BEGIN',
 ): Promise<T> {
   const client = await checkOutClient(pool);
   let open = false;
@@ -52,7 +55,7 @@ export async function inProjectionTransaction<T>(
         if (done) throw new Error('the projection transaction is over');
         if (!open) {
           open = true;
-          return simple<Row>(`BEGIN; ${inlineParameters(text, values)}`);
+          return simple<Row>(`${opening}; ${inlineParameters(text, values)}`);
         }
         return (await client.query<Row>({ text, values, types: RAW_TEXT })).rows;
       },

@@ -1,9 +1,10 @@
+import type { EncodedFilter } from '@chronicle/core/adapter';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inlineParameters, inProjectionTransaction } from '../src/projection-transaction';
 import { projectionDocuments } from '../src/schema/projection-documents';
 import { quoteIdentifier } from '../src/schema/schema-name';
-import { createDocumentStatements, type EncodedFilter } from '../src/sql/documents';
+import { createDocumentStatements } from '../src/sql/documents';
 import { createQueryRunner } from '../src/sql/query-runner';
 import { describePostgres, everyPath, freshSchemaName, type Via } from './support/postgres';
 
@@ -60,8 +61,7 @@ for (const via of everyPath) {
         };
         await sql.write(
           db(),
-          scope,
-          Object.entries(docs).map(([id, data]) => ['items', id, JSON.stringify(data)] as const),
+          Object.entries(docs).map(([id, data]) => [scope, ['items', id, JSON.stringify(data)]] as const),
         );
         const ids = async (filter: Record<string, unknown>) =>
           (await sql.find(db(), scope, 'items', encode(filter), { after: '', limit: 100 })).map((r) => r.id);
@@ -84,12 +84,12 @@ for (const via of everyPath) {
         const ids = ['b', 'B', 'a', 'é', 'a-1', 'a_1', 'Z'];
         await sql.write(
           db(),
-          scope,
-          ids.map((id) => ['items', id, JSON.stringify({ k: 1 })] as const),
+          ids.map((id) => [scope, ['items', id, JSON.stringify({ k: 1 })]] as const),
         );
-        await sql.write(db(), scope, [
-          ['items', 'Z', null],
-          ['items', 'B', JSON.stringify({ k: 2 })],
+        await sql.write(db(), [
+          [scope, ['items', 'Z', null]],
+          [scope, ['items', 'B', JSON.stringify({ k: 2 })]],
+          [{ ...scope, version: 2 }, ['items', 'v2', JSON.stringify({ k: 1 })]],
         ]);
         const seen: string[] = [];
         for (let after = ''; ; ) {
@@ -99,7 +99,9 @@ for (const via of everyPath) {
           after = page.at(-1)!.id;
         }
         expect(seen).toEqual(['a', 'a-1', 'a_1', 'b', 'é']);
+        expect(await sql.count(db(), { ...scope, version: 2 }, 'items', [])).toBe(1);
         await sql.dropVersion(db(), scope);
+        await sql.dropVersion(db(), { ...scope, version: 2 });
       });
 
       it('the index hint builds an expression index the planner uses for equality', async () => {
@@ -120,11 +122,11 @@ for (const via of everyPath) {
       });
 
       it('a transaction of a read and a write costs two round trips and commits both', async () => {
-        await sql.write(db(), scope, [['items', 'r', JSON.stringify({ n: 1 })]]);
+        await sql.write(db(), [[scope, ['items', 'r', JSON.stringify({ n: 1 })]]]);
         roundTrips = 0;
         await inProjectionTransaction(countingPool(), async (tx) => {
           const current = JSON.parse((await sql.get(tx.db, scope, 'items', 'r'))!) as { n: number };
-          await sql.write(tx.db, scope, [['items', 'r', JSON.stringify({ n: current.n + 1 })]]);
+          await sql.write(tx.db, [[scope, ['items', 'r', JSON.stringify({ n: current.n + 1 })]]]);
           await tx.commit({ text: 'SELECT 1 AS one', values: [] });
         });
         // BEGIN + read, write, COMMIT + the last statement.
@@ -142,13 +144,13 @@ for (const via of everyPath) {
       it('a throw rolls back every write of the transaction, and the connection is reusable', async () => {
         await expect(
           inProjectionTransaction(pool, async (tx) => {
-            await sql.write(tx.db, scope, [['items', 'gone', JSON.stringify({ n: 1 })]]);
+            await sql.write(tx.db, [[scope, ['items', 'gone', JSON.stringify({ n: 1 })]]]);
             throw new Error('handler failed');
           }),
         ).rejects.toThrow('handler failed');
         await expect(
           inProjectionTransaction(pool, async (tx) => {
-            await sql.write(tx.db, scope, [['items', 'gone', JSON.stringify({ n: 1 })]]);
+            await sql.write(tx.db, [[scope, ['items', 'gone', JSON.stringify({ n: 1 })]]]);
             await tx.commit({ text: 'SELECT 1/0', values: [] });
           }),
         ).rejects.toThrow(/division by zero/);

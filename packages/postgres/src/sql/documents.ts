@@ -1,34 +1,20 @@
+import type { DocumentRow, DocumentScope, DocumentWrite, EncodedFilter } from '@chronicle/core/adapter';
 import type { QueryRunner } from './query-runner';
 
-/**
- * Whose documents a statement touches: one version of one projection. Two versions of a projection
- * live side by side during a rebuild, so the version is part of every key.
- */
-export interface DocumentScope {
-  readonly projection: string;
-  readonly version: number;
-}
+/** A document's final write in a handler run, with the projection version it belongs to. */
+export type ScopedWrite = readonly [DocumentScope, DocumentWrite];
 
-/** A stored document as its row holds it: the id and the JSON text. */
-export interface DocumentRow {
-  readonly id: string;
-  readonly data: string;
+/** A statement's text and parameters. */
+export interface Statement {
+  readonly text: string;
+  readonly values: readonly unknown[];
 }
-
-/**
- * Equality on top-level fields: field name → the value's JSON text (`JSON.stringify` of a string,
- * finite number, boolean or null). Field names are plain names, checked by the caller.
- */
-export type EncodedFilter = ReadonlyArray<readonly [field: string, json: string]>;
 
 /** One page of `find`: ids after `after` (exclusive, `''` for the first page), at most `limit`. */
 export interface DocumentPage {
   readonly after: string;
   readonly limit: number;
 }
-
-/** The final write of one document in a unit of work: its new JSON text, or `null` to delete it. */
-export type DocumentWrite = readonly [collection: string, id: string, json: string | null];
 
 /**
  * The SQL of `projection_documents` (migration 4). Every call takes the runner to send it on: the
@@ -40,8 +26,12 @@ export type DocumentWrite = readonly [collection: string, id: string, json: stri
  */
 export interface DocumentStatements {
   get(db: QueryRunner, scope: DocumentScope, collection: string, id: string): Promise<string | undefined>;
-  /** Applies a unit of work's writes in one statement (one round trip, whatever their number). */
-  write(db: QueryRunner, scope: DocumentScope, writes: readonly DocumentWrite[]): Promise<void>;
+  /**
+   * The one statement that applies a handler run's writes, whatever their number and scopes
+   * (`undefined` when there are none): sent alone, or folded into the transaction's COMMIT.
+   */
+  writeStatement(writes: readonly ScopedWrite[]): Statement | undefined;
+  write(db: QueryRunner, writes: readonly ScopedWrite[]): Promise<void>;
   find(
     db: QueryRunner,
     scope: DocumentScope,
@@ -61,16 +51,31 @@ export function createDocumentStatements(s: string): DocumentStatements {
   const table = `${s}.projection_documents`;
   const key = 'projection = $1 AND version = $2 AND collection = $3';
   const get = `SELECT data::text AS data FROM ${table} WHERE ${key} AND id = $4`;
-  // One row per written document (the unit of work keeps only each document's final write):
+  // One row per written document (a unit of work keeps only each document's final write):
   // deletes and upserts never touch the same row, so both run in one statement.
   const write =
-    'WITH w AS (SELECT * FROM unnest($3::text[], $4::text[], $5::text[]) AS w(collection, id, data)), ' +
-    `removed AS (DELETE FROM ${table} d USING w WHERE w.data IS NULL AND d.projection = $1 ` +
-    'AND d.version = $2 AND d.collection = w.collection AND d.id = w.id) ' +
+    'WITH w AS (SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[]) ' +
+    'AS w(projection, version, collection, id, data)), ' +
+    `removed AS (DELETE FROM ${table} d USING w WHERE w.data IS NULL AND d.projection = w.projection ` +
+    'AND d.version = w.version AND d.collection = w.collection AND d.id = w.id) ' +
     `INSERT INTO ${table} AS d (projection, version, collection, id, data) ` +
-    'SELECT $1, $2, w.collection, w.id, w.data::jsonb FROM w WHERE w.data IS NOT NULL ' +
+    'SELECT w.projection, w.version, w.collection, w.id, w.data::jsonb FROM w WHERE w.data IS NOT NULL ' +
     'ON CONFLICT (projection, version, collection, id) DO UPDATE ' +
     'SET data = EXCLUDED.data, updated_at = EXCLUDED.updated_at';
+  const writeStatement = (writes: readonly ScopedWrite[]): Statement | undefined => {
+    if (writes.length === 0) return undefined;
+    const column = <T>(pick: (write: ScopedWrite) => T): T[] => writes.map(pick);
+    return {
+      text: write,
+      values: [
+        column(([scope]) => scope.projection),
+        column(([scope]) => scope.version),
+        column(([, [collection]]) => collection),
+        column(([, [, id]]) => id),
+        column(([, [, , json]]) => json),
+      ],
+    };
+  };
   const dropVersion = `DELETE FROM ${table} WHERE projection = $1 AND version = $2`;
   // The field's name is a literal in the text, so the planner matches it to the expression index.
   const where = (filter: EncodedFilter, first: number): string =>
@@ -83,10 +88,10 @@ export function createDocumentStatements(s: string): DocumentStatements {
       const [row] = await db.rows<{ data: string }>(get, [...scoped(scope, collection), id]);
       return row?.data;
     },
-    async write(db, scope, writes) {
-      if (writes.length === 0) return;
-      const column = (index: 0 | 1 | 2) => writes.map((entry) => entry[index]);
-      await db.rows(write, [scope.projection, scope.version, column(0), column(1), column(2)]);
+    writeStatement,
+    async write(db, writes) {
+      const statement = writeStatement(writes);
+      if (statement !== undefined) await db.rows(statement.text, statement.values);
     },
     find(db, scope, collection, filter, page) {
       const after = 4 + filter.length;
