@@ -63,7 +63,7 @@ describe('inline projections on SQLite', () => {
   it('a throwing handler leaves neither event nor document', async () => {
     const { store, storage } = open();
     await expect(
-      storage.appendProjected(stream, 'any', deposit(5), async (events, run) => {
+      storage.appendProjected(stream, 'any', deposit(5), async (_, run) => {
         run.session.documents(scope).put('balances', 'a-1', { total: 5 });
         throw new Error('projection bug');
       }),
