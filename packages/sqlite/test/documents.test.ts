@@ -3,6 +3,7 @@ import { type CommittedDocuments, DocumentUnitOfWork, encodeFilter } from '@chro
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../src/index';
 import { prepareDocumentStatements } from '../src/sql/documents';
+import { prepareProjectionVersionStatements } from '../src/sql/documents-versions';
 import { createTempDirectory } from './support/temp-database';
 
 const temp = createTempDirectory('documents');
@@ -137,6 +138,29 @@ describe('a unit of work', () => {
     const work = new DocumentUnitOfWork(committed);
     await expect(Promise.resolve().then(() => act(work))).rejects.toSatisfy(isInvalidArgumentError);
     expect(work.writes()).toEqual([]);
+    return store.close();
+  });
+});
+
+describe('projection versions on SQLite', () => {
+  it('a rebuild is recorded beside the active version and the switch ends it', () => {
+    const { store } = open();
+    const versions = prepareProjectionVersionStatements(store.database);
+    expect(versions.get('orders')).toBeUndefined();
+    versions.activate('orders', 1, 0);
+    expect(versions.get('orders')).toEqual({
+      activeVersion: 1,
+      buildingVersion: undefined,
+      buildingTotal: undefined,
+    });
+    versions.build('orders', 2, 500n, 0);
+    expect(versions.get('orders')).toEqual({ activeVersion: 1, buildingVersion: 2, buildingTotal: 500n });
+    versions.activate('orders', 2, 0);
+    expect(versions.get('orders')).toEqual({
+      activeVersion: 2,
+      buildingVersion: undefined,
+      buildingTotal: undefined,
+    });
     return store.close();
   });
 });
