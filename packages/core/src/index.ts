@@ -79,9 +79,11 @@ export {
   isEventValidationError,
   isInvalidArgumentError,
   isProcessingTimeoutError,
+  isProjectionError,
   isStoreUnavailableError,
   isUpcastError,
   ProcessingTimeoutError,
+  ProjectionError,
   StoreUnavailableError,
   UpcastError,
 } from './errors';
@@ -109,6 +111,24 @@ export { DEFAULT_LEASE_TTL_MS } from './processor/processor-options';
 export { DEFAULT_WHEN_PROCESSED_TIMEOUT_MS } from './processor/progress-waiters';
 export { type ReplayParkedResult, replayParked } from './processor/replay-parked';
 export { startProcessor } from './processor/start-processor';
+// Projections: read models built from events, inline or async (storage port: '@chronicle/core/adapter').
+export { defineProjection, MAX_NAME_LENGTH } from './projection/define-projection';
+export type {
+  DocumentCollection,
+  DocumentFilter,
+  DocumentReader,
+  FindOptions,
+  JsonDocument,
+  ProjectedEvent,
+  ProjectionContext,
+  ProjectionDefinition,
+  ProjectionDefinitionInput,
+  ProjectionHandler,
+  ProjectionHandlers,
+  ProjectionVersion,
+  ProjectionVersionStatus,
+  RebuildProgress,
+} from './projection/projection-contract';
 export {
   createEventTypeRegistry,
   type EventTypeRegistryOptions,
