@@ -1,177 +1,133 @@
-import {
-  type AppendResult,
-  type DomainEvent,
-  type ExpectedVersion,
-  type Lease,
-  StoreUnavailableError,
-  type StreamRef,
-} from '@chronicle/core';
+import type { AppendResult, DomainEvent, EventStoreError, ExpectedVersion, StreamRef } from '@chronicle/core';
 import {
   asStoredEvents,
-  type CommittedDocuments,
-  type DocumentScope,
-  DocumentSession,
+  type DocumentReads,
+  encodeFilter,
   type PreparedEvent,
-  satisfiesExpectedVersion,
+  type ProjectionStorage,
+  type ProjectionTransaction,
 } from '@chronicle/core/adapter';
-import { appendEvents } from './sql/append';
+import type { ConnectionGate } from './projection-gate';
+import { appendEventsProjected } from './sql/append';
 import { prepareCheckpointCompareAndSet } from './sql/checkpoint-store';
-import { type DocumentStatements, prepareDocumentStatements } from './sql/documents';
-import type { Statements, StreamHeadRow } from './sql/statements';
+import { prepareDocumentStatements } from './sql/documents';
+import { prepareVersionStatements } from './sql/documents-versions';
+import type { Statements } from './sql/statements';
 import type { SqliteDatabase } from './sqlite-driver';
 
-/** The checkpoint a batch moves, by compare-and-set, in the transaction of its documents. */
-export interface BatchCheckpoint {
-  readonly processorId: string;
-  /** Stored before the batch (`undefined`: none). */
-  readonly expected: bigint | undefined;
-  /** The batch's end: the checkpoint to store. */
-  readonly through: bigint;
-  readonly lease?: Lease;
-}
-
-/** Raw work on the connection, run synchronously inside the commit, after the documents' writes. */
-export type RawSqliteWork = (database: SqliteDatabase) => void;
-
-/** A handler run's writes: its documents and its raw work. */
-export interface SqliteProjectionRun {
-  readonly session: DocumentSession;
-  readonly raw: RawSqliteWork[];
-}
-
-/** How many times an inline append runs its projections again when another writer got in first. */
-const INLINE_ATTEMPTS = 20;
-
 /**
- * Projections on SQLite. Handlers may be async, but better-sqlite3 runs one transaction per
- * connection and the store's connection serves every other call meanwhile, so a transaction is never
- * held open across an `await`: a handler run writes into a {@link DocumentSession} (reads see the
- * run's own writes), and the writes are applied afterwards in one synchronous `BEGIN IMMEDIATE`
- * transaction together with the checkpoint (async projections) or the events (inline projections).
+ * Projections' storage on SQLite: documents (`projection_documents`), versions
+ * (`projection_versions`) and checkpoints in the store's file. A transaction is one `BEGIN IMMEDIATE`
+ * held across its handlers' `await`s: it holds the store's {@link ConnectionGate} meanwhile, so no
+ * other call of the store runs inside it, and the write lock keeps other processes out.
  */
-export interface SqliteProjectionStorage {
-  readonly statements: DocumentStatements;
-  /** The committed documents of a scope, for the read side and for a run's reads. */
-  committed(scope: DocumentScope): CommittedDocuments;
-  /** A fresh run (nothing written until committed). */
-  startRun(): SqliteProjectionRun;
+export interface SqliteProjectionStorage extends ProjectionStorage {
   /**
-   * Commits a batch: the checkpoint's compare-and-set, the documents, the raw work, and `alsoWrite`
-   * (e.g. a rebuild's switch) in one transaction.
-   *
-   * @throws CheckpointConflictError when the checkpoint moved or the lease is stale (nothing written)
-   */
-  commitBatch(run: SqliteProjectionRun, checkpoint: BatchCheckpoint, alsoWrite?: () => void): void;
-  /**
-   * Appends with inline projections: `project` runs on the events as they will be stored (their
-   * positions and versions predicted under no lock); the append, the documents and the raw work then
-   * commit in one transaction, provided the prediction held. When another writer appended in between,
-   * the run is discarded and repeated. A repeated or refused append runs nothing.
+   * Appends with inline projections: the events are written, `apply` runs on them as stored, and
+   * both commit in one transaction (or neither). A repeated or refused append applies nothing.
    */
   appendProjected(
     stream: StreamRef,
     expectedVersion: ExpectedVersion,
     events: readonly PreparedEvent[],
-    project: (events: readonly DomainEvent[], run: SqliteProjectionRun) => Promise<void>,
+    apply: (tx: ProjectionTransaction, events: readonly DomainEvent[]) => Promise<void>,
   ): Promise<AppendResult>;
 }
 
+/** What the storage needs from the store. */
+export interface SqliteProjectionStorageOptions {
+  readonly database: SqliteDatabase;
+  readonly statements: Statements;
+  /** The store's guard for storage calls: refuses after `close()`, types driver errors. */
+  readonly run: <T>(operation: () => T) => T;
+  /** The store's error rule, for what an inline append's transaction rejects with. */
+  readonly toStoreError: (error: unknown) => EventStoreError;
+  readonly gate: ConnectionGate;
+}
+
 export function createSqliteProjectionStorage(
-  database: SqliteDatabase,
-  eventStatements: Statements,
-  run: <T>(operation: () => T) => T,
+  options: SqliteProjectionStorageOptions,
 ): SqliteProjectionStorage {
-  const statements = prepareDocumentStatements(database);
+  const { database, statements: eventStatements, run, toStoreError, gate } = options;
+  const documents = prepareDocumentStatements(database);
+  const versions = prepareVersionStatements(database);
   const compareAndSet = prepareCheckpointCompareAndSet(database);
   const begin = database.prepare('BEGIN IMMEDIATE');
   const commit = database.prepare('COMMIT');
   const rollback = database.prepare('ROLLBACK');
-  const lastPosition = database.prepare('SELECT max(position) AS position FROM events').safeIntegers(true);
 
-  const committed = (scope: DocumentScope): CommittedDocuments => ({
-    get: async (collection, id) => run(() => statements.get(scope, collection, id)),
-    findAll: async (collection, filter) =>
-      run(() => statements.find(scope, collection, filter, { after: '', limit: -1 })),
-    find: async (collection, filter, after, limit) =>
-      run(() => statements.find(scope, collection, filter, { after, limit })),
-    count: async (collection, filter) => run(() => statements.count(scope, collection, filter)),
-  });
-  const startRun = (): SqliteProjectionRun => ({ session: new DocumentSession(committed), raw: [] });
-
-  /** The run's writes, inside the caller's transaction. */
-  const apply = (projectionRun: SqliteProjectionRun): void => {
-    const now = Date.now();
-    for (const [scope, [collection, id, json]] of projectionRun.session.writes()) {
-      if (json === null) statements.delete(scope, collection, id);
-      else statements.put(scope, collection, id, json, now);
-    }
-    for (const work of projectionRun.raw) work(database);
+  const reads: DocumentReads = {
+    get: async (at, id) => run(() => documents.get(at, at.collection, id)),
+    find: async (at, filter, { limit, index }) =>
+      run(() =>
+        documents
+          .find(at, at.collection, encodeFilter(filter), { after: '', limit: limit ?? -1 }, index)
+          .map((row) => row.data),
+      ),
+    count: async (at, filter) => run(() => documents.count(at, at.collection, encodeFilter(filter))),
   };
+  const tx: ProjectionTransaction = {
+    documents: {
+      ...reads,
+      put: async (at, id, json) => run(() => documents.put(at, at.collection, id, json, Date.now())),
+      delete: async (at, id) => run(() => documents.delete(at, at.collection, id)),
+      ensureIndex: async (_, field) => run(() => documents.ensureIndex(field)),
+      drop: async (projection, version) => {
+        run(() => documents.dropVersion({ projection, version }));
+      },
+    },
+    saveCheckpoint: async (processorId, position, options) =>
+      run(() => compareAndSet(processorId, position, options)),
+    versions: async (name) => run(() => versions.list(name)),
+    setVersionStatus: async (name, version, status) =>
+      run(() => versions.setStatus(name, version, status, Date.now())),
+    raw: database,
+  };
+  /** Reads outside any transaction wait for an open one to end: they must not see its writes. */
+  const committed =
+    <A extends unknown[], R>(read: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await gate.turn();
+      return read(...args);
+    };
 
   return {
-    statements,
-    committed,
-    startRun,
-
-    commitBatch(projectionRun, checkpoint, alsoWrite) {
-      run(() => {
-        begin.run();
+    transaction: (work) =>
+      // `exclusive` needs nothing more: the gate and the write lock already keep every append out.
+      gate.hold(async () => {
+        run(() => begin.run());
         try {
-          const { processorId, through, expected, lease } = checkpoint;
-          compareAndSet(processorId, through, lease === undefined ? { expected } : { expected, lease });
-          apply(projectionRun);
-          alsoWrite?.();
-          commit.run();
+          const result = await work(tx);
+          run(() => commit.run());
+          return result;
         } catch (error) {
           if (database.inTransaction) rollback.run();
           throw error;
         }
-      });
-    },
-
-    async appendProjected(stream, expectedVersion, events, project) {
-      for (let attempt = 1; ; attempt++) {
-        const predicted = run(() => {
-          const head = eventStatements.streamHead.get(stream.aggregateType, stream.aggregateId) as
-            | StreamHeadRow
-            | undefined;
-          const last = (lastPosition.get() as { position: bigint | null }).position ?? 0n;
-          return { version: Number(head?.version ?? 0n), position: last };
-        });
-        // An append that will be refused or answered as a repeat writes nothing: run no projection.
-        const projectionRun = startRun();
-        if (satisfiesExpectedVersion(expectedVersion, predicted.version)) {
-          await project(
-            asStoredEvents(stream, events, {
-              version: predicted.version + 1,
-              position: predicted.position + 1n,
-            }),
-            projectionRun,
-          );
-        }
-        let mispredicted = false;
+      }),
+    documents: { get: committed(reads.get), find: committed(reads.find), count: committed(reads.count) },
+    versions: committed(tx.versions),
+    appendProjected: (stream, expectedVersion, events, apply) =>
+      gate.hold(async () => {
         try {
-          return run(() =>
-            appendEvents(database, eventStatements, stream, expectedVersion, events, (written) => {
-              mispredicted =
-                written.firstPosition !== predicted.position + 1n ||
-                written.nextExpectedVersion !== predicted.version + events.length ||
-                !satisfiesExpectedVersion(expectedVersion, predicted.version);
-              // Rolls the append back; the run is repeated on what is stored now.
-              if (mispredicted) throw new Error('another writer appended first');
-              apply(projectionRun);
-            }),
+          return await appendEventsProjected(
+            database,
+            eventStatements,
+            stream,
+            expectedVersion,
+            events,
+            (written) =>
+              apply(
+                tx,
+                asStoredEvents(stream, events, {
+                  version: written.nextExpectedVersion - events.length + 1,
+                  position: written.firstPosition,
+                }),
+              ),
           );
         } catch (error) {
-          if (!mispredicted) throw error;
-          if (attempt >= INLINE_ATTEMPTS) {
-            throw new StoreUnavailableError(
-              `SQLite: append to ${stream.aggregateType}/${stream.aggregateId} with inline projections: other writers appended first ${attempt} times in a row; nothing was written`,
-              { retriable: true, cause: error },
-            );
-          }
+          throw toStoreError(error);
         }
-      }
-    },
+      }),
   };
 }

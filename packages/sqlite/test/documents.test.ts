@@ -3,7 +3,6 @@ import { type CommittedDocuments, DocumentUnitOfWork, encodeFilter } from '@chro
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../src/index';
 import { prepareDocumentStatements } from '../src/sql/documents';
-import { prepareProjectionVersionStatements } from '../src/sql/documents-versions';
 import { createTempDirectory } from './support/temp-database';
 
 const temp = createTempDirectory('documents');
@@ -73,7 +72,13 @@ describe('projection documents on SQLite', () => {
     sql.ensureIndex('status');
     sql.ensureIndex('Status');
     for (let i = 0; i < 50; i++) sql.put(scope, 'items', `i${i}`, JSON.stringify({ status: `s${i % 5}` }), 0);
-    const page = sql.find(scope, 'items', encodeFilter({ status: 's1' }), { after: 'i11', limit: 3 });
+    const page = sql.find(
+      scope,
+      'items',
+      encodeFilter({ status: 's1' }),
+      { after: 'i11', limit: 3 },
+      'status',
+    );
     expect(page.map((row) => row.id)).toEqual(['i16', 'i21', 'i26']);
     const indexes = store.database
       .prepare(
@@ -86,7 +91,8 @@ describe('projection documents on SQLite', () => {
       .prepare(`SELECT name FROM sqlite_schema WHERE name GLOB 'projection_documents_by_status_*'`)
       .get() as { name: string };
     store.database.exec(`DROP INDEX ${status.name}`);
-    const find = () => sql.find(scope, 'items', encodeFilter({ status: 's1' }), { after: '', limit: 1 });
+    const find = () =>
+      sql.find(scope, 'items', encodeFilter({ status: 's1' }), { after: '', limit: 1 }, 'status');
     expect(find).toThrow(/no such index/);
     return store.close();
   });
@@ -138,29 +144,6 @@ describe('a unit of work', () => {
     const work = new DocumentUnitOfWork(committed);
     await expect(Promise.resolve().then(() => act(work))).rejects.toSatisfy(isInvalidArgumentError);
     expect(work.writes()).toEqual([]);
-    return store.close();
-  });
-});
-
-describe('projection versions on SQLite', () => {
-  it('a rebuild is recorded beside the active version and the switch ends it', () => {
-    const { store } = open();
-    const versions = prepareProjectionVersionStatements(store.database);
-    expect(versions.get('orders')).toBeUndefined();
-    versions.activate('orders', 1, 0);
-    expect(versions.get('orders')).toEqual({
-      activeVersion: 1,
-      buildingVersion: undefined,
-      buildingTotal: undefined,
-    });
-    versions.build('orders', 2, 500n, 0);
-    expect(versions.get('orders')).toEqual({ activeVersion: 1, buildingVersion: 2, buildingTotal: 500n });
-    versions.activate('orders', 2, 0);
-    expect(versions.get('orders')).toEqual({
-      activeVersion: 2,
-      buildingVersion: undefined,
-      buildingTotal: undefined,
-    });
     return store.close();
   });
 });

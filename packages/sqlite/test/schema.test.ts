@@ -26,7 +26,7 @@ describe('migrations', () => {
       'leases',
       'parked_events',
       'projection_documents',
-      'projections',
+      'projection_versions',
       'snapshots',
     ]);
     await store.close();

@@ -30,7 +30,7 @@ export interface CommittedDocuments {
 /** The longest document id. */
 export const MAX_DOCUMENT_ID_LENGTH = 255;
 /** Collection and filter field names: a letter or `_`, then letters, digits and `_` (they end up in index names). */
-const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,38}$/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /**
  * The documents a handler run writes, kept in memory until the run commits: reads see the run's own
@@ -149,7 +149,7 @@ export function encodeFilter(filter: unknown): EncodedFilter {
     if (!NAME.test(field)) {
       throw new InvalidArgumentError(
         `filter.${field}`,
-        'must be a plain field name (a letter or _, then letters, digits or _; at most 39 characters)',
+        'must be a plain field name (a letter or _, then letters, digits or _; at most 63 characters)',
       );
     }
     const scalar =
@@ -170,7 +170,7 @@ export function assertCollection(collection: unknown): asserts collection is str
   if (typeof collection !== 'string' || !NAME.test(collection)) {
     throw new InvalidArgumentError(
       'collection',
-      `must be a plain name (a letter or _, then letters, digits or _; at most 39 characters), got ${JSON.stringify(collection)}`,
+      `must be a plain name (a letter or _, then letters, digits or _; at most 63 characters), got ${JSON.stringify(collection)}`,
     );
   }
 }

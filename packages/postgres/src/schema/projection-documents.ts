@@ -3,8 +3,9 @@ import type { Migration } from './migrations';
 /**
  * Version 4: projections and their read-model documents.
  *
- * - `projections` holds, per projection, the version that serves reads and the one a rebuild is
- *   building beside it; the switch is one UPDATE of that row, committed with the rebuild's last batch.
+ * - `projection_versions` holds each stored version of a projection and its status: `building`,
+ *   `active` (the one readers see) or `retired`; a rebuild's switch is two status updates, committed
+ *   with its last batch.
  * - `projection_documents` keys every document by the projection's version too, so two versions live
  *   side by side during a rebuild. `collection` and `id` sort bytewise (`COLLATE "C"`), so `find`'s
  *   keyset pages come in the same order as on SQLite. Only the primary key is indexed up front:
@@ -12,14 +13,14 @@ import type { Migration } from './migrations';
  */
 export const projectionDocuments: Migration = {
   version: 4,
-  name: 'projections, projection_documents',
+  name: 'projection_versions, projection_documents',
   sql: (s) => `
-CREATE TABLE ${s}.projections (
-  name             text        NOT NULL PRIMARY KEY,
-  active_version   integer     CHECK (active_version >= 1),
-  building_version integer     CHECK (building_version >= 1),
-  building_total   bigint      CHECK (building_total >= 0),
-  updated_at       timestamptz NOT NULL DEFAULT statement_timestamp()
+CREATE TABLE ${s}.projection_versions (
+  name       text        NOT NULL,
+  version    integer     NOT NULL CHECK (version >= 1),
+  status     text        NOT NULL CHECK (status IN ('building', 'active', 'retired')),
+  updated_at timestamptz NOT NULL DEFAULT statement_timestamp(),
+  PRIMARY KEY (name, version)
 );
 
 CREATE TABLE ${s}.projection_documents (

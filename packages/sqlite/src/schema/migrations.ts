@@ -130,17 +130,17 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    name: 'projections, projection documents',
+    name: 'projection versions, projection documents',
     sql: `
-      -- One row per projection: which version serves reads and which one is being built beside it.
-      -- A rebuild writes its documents under building_version while readers keep reading
-      -- active_version; the switch is one UPDATE of this row, in the transaction of the last batch.
-      CREATE TABLE projections (
-        name              TEXT    NOT NULL PRIMARY KEY,
-        active_version    INTEGER CHECK (active_version >= 1),    -- NULL until a first version is live
-        building_version  INTEGER CHECK (building_version >= 1),  -- NULL when no rebuild runs
-        building_total    INTEGER CHECK (building_total >= 0),    -- the log's head when the rebuild began
-        updated_at        INTEGER NOT NULL   -- milliseconds since 1970-01-01 UTC
+      -- Each stored version of a projection: 'building' (from the log, not read yet), 'active' (the
+      -- one readers see; at most one per name) or 'retired' (replaced; documents kept on request).
+      -- A rebuild's switch is two status updates in the transaction of its last batch.
+      CREATE TABLE projection_versions (
+        name        TEXT    NOT NULL,
+        version     INTEGER NOT NULL CHECK (version >= 1),
+        status      TEXT    NOT NULL CHECK (status IN ('building', 'active', 'retired')),
+        updated_at  INTEGER NOT NULL,  -- milliseconds since 1970-01-01 UTC
+        PRIMARY KEY (name, version)
       ) STRICT, WITHOUT ROWID;
 
       -- Read-model documents, keyed by the projection's version so two versions live side by side.

@@ -21,14 +21,18 @@ export interface DocumentStatements {
   put(scope: DocumentScope, collection: string, id: string, json: string, now: number): void;
   /** @returns whether a document was deleted */
   delete(scope: DocumentScope, collection: string, id: string): boolean;
-  find(scope: DocumentScope, collection: string, filter: EncodedFilter, page: DocumentPage): DocumentRow[];
+  /** `index`: the index hint, a filtered field whose index (when it exists) serves the query. */
+  find(
+    scope: DocumentScope,
+    collection: string,
+    filter: EncodedFilter,
+    page: DocumentPage,
+    index?: string,
+  ): DocumentRow[];
   count(scope: DocumentScope, collection: string, filter: EncodedFilter): number;
   /** Drops every document of one version of a projection (the old one after a rebuild's switch). */
   dropVersion(scope: DocumentScope): number;
-  /**
-   * Creates (once) the expression index for equality on `field`, shared by every projection, and has
-   * this connection's `find` use it for filters on that field.
-   */
+  /** Creates (once) the expression index for equality on `field`, shared by every projection. */
   ensureIndex(field: string): void;
 }
 
@@ -52,6 +56,11 @@ export function prepareDocumentStatements(database: SqliteDatabase): DocumentSta
   const where = (filter: EncodedFilter): string =>
     filter.map(([field]) => ` AND ${fieldExpression(field)} = (? -> '$')`).join('');
   const indexed = new Set<string>();
+  const findIndex = prepare(`SELECT 1 AS found FROM sqlite_schema WHERE type = 'index' AND name = ?`);
+  const hasIndex = (field: string): boolean => {
+    if (!indexed.has(field) && findIndex.get(indexName(field)) !== undefined) indexed.add(field);
+    return indexed.has(field);
+  };
   const cached = (
     cache: Map<string, SqliteStatement>,
     filter: EncodedFilter,
@@ -76,10 +85,13 @@ export function prepareDocumentStatements(database: SqliteDatabase): DocumentSta
     },
     delete: (scope, collection, id) =>
       remove.run(scope.projection, scope.version, collection, id).changes > 0,
-    find(scope, collection, filter, page) {
+    find(scope, collection, filter, page, index) {
       // Without statistics SQLite prefers walking the primary key in id order to the field's index,
-      // so a field with an index hint names its index: the hint is the caller's word that it pays.
-      const hinted = filter.find(([field]) => indexed.has(field))?.[0];
+      // so the index hint names the index (when it exists): the caller's word that it pays.
+      const hinted =
+        index !== undefined && filter.some(([field]) => field === index) && hasIndex(index)
+          ? index
+          : undefined;
       const use = hinted === undefined ? '' : ` INDEXED BY ${indexName(hinted)}`;
       const statement = cached(
         finds,
