@@ -1,142 +1,174 @@
-import type { AppendResult, DomainEvent, ExpectedVersion, Lease, StreamRef } from '@chronicle/core';
+import type {
+  AppendResult,
+  DomainEvent,
+  ExpectedVersion,
+  ProjectionVersion,
+  StreamRef,
+} from '@chronicle/core';
 import {
   asStoredEvents,
-  type CommittedDocuments,
-  type DocumentScope,
-  DocumentSession,
+  type CollectionAddress,
+  type DocumentFieldFilter,
+  type DocumentReads,
   type PreparedEvent,
+  type ProjectionStorage,
+  type ProjectionTransaction,
 } from '@chronicle/core/adapter';
-import type { PostgresClient, PostgresPool } from './postgres-driver';
+import type { PostgresPool } from './postgres-driver';
 import { isUniqueViolation } from './postgres-errors';
-import { inProjectionTransaction } from './projection-transaction';
+import { inProjectionTransaction, type SqlTransaction } from './projection-transaction';
+import { BufferedDocumentWrites, type TableReads } from './projection-writes';
 import { createAppender } from './sql/append';
 import { createCheckpointCompareAndSet } from './sql/checkpoint-store';
-import { createDocumentStatements, type DocumentStatements } from './sql/documents';
+import { createDocumentStatements, encodeFilter } from './sql/documents';
+import { createVersionStatements, type StoredVersion } from './sql/documents-versions';
 import type { QueryRunner } from './sql/query-runner';
 
-/** The checkpoint a batch moves, by compare-and-set, in the transaction of its documents. */
-export interface BatchCheckpoint {
-  readonly processorId: string;
-  /** Stored before the batch (`undefined`: none). */
-  readonly expected: bigint | undefined;
-  /** The batch's end: the checkpoint to store. */
-  readonly through: bigint;
-  readonly lease?: Lease;
-}
-
-/** What a handler run writes through: its documents, and the transaction's connection (raw). */
-export interface PostgresProjectionRun {
-  readonly session: DocumentSession;
-  /** The connection inside the transaction: statements sent on it commit or roll back with the run. */
-  readonly client: PostgresClient;
-}
-
-/**
- * Projections on PostgreSQL: each handler run is one transaction on one pooled connection (see
- * `projection-transaction.ts` for how its round trips are kept down). Documents are written through
- * a {@link DocumentSession} and reach the table in one statement, folded into the COMMIT.
- */
-export interface PostgresProjectionStorage {
-  readonly statements: DocumentStatements;
-  /** The committed documents of a scope, read through `db` (the store's pool, or a transaction). */
-  committed(db: QueryRunner, scope: DocumentScope): CommittedDocuments;
+/** Projections' storage on PostgreSQL, plus the append that runs inline projections. */
+export interface PostgresProjectionStorage extends ProjectionStorage {
   /**
-   * Runs one batch of an async projection: moves the checkpoint first (its row stays locked, and the
-   * lease held, until commit), then runs `work`, then writes its documents and commits. A throw
-   * rolls everything back.
-   *
-   * @throws CheckpointConflictError when the checkpoint moved or the lease is stale (nothing written)
-   */
-  runBatch(
-    checkpoint: BatchCheckpoint,
-    work: (run: PostgresProjectionRun) => Promise<void>,
-    alsoWrite?: (db: QueryRunner) => Promise<void>,
-  ): Promise<void>;
-  /**
-   * Appends with inline projections in one transaction: the append function, then `project` on the
-   * stored events, then the documents with the COMMIT. A repeated or refused append runs nothing.
+   * Appends with inline projections in one transaction: the append function, `apply` on the stored
+   * events, the documents with the COMMIT. A repeated or refused append applies nothing.
    */
   appendProjected(
     stream: StreamRef,
     expectedVersion: ExpectedVersion,
     events: readonly PreparedEvent[],
-    project: (events: readonly DomainEvent[], run: PostgresProjectionRun) => Promise<void>,
+    apply: (tx: ProjectionTransaction, events: readonly DomainEvent[]) => Promise<void>,
   ): Promise<AppendResult>;
 }
 
 /**
+ * Projections on PostgreSQL. A transaction is one `pg` transaction on one pooled connection
+ * (`projection-transaction.ts` folds `BEGIN` and `COMMIT` into its first and last statements); its
+ * document writes are buffered ({@link BufferedDocumentWrites}) and sent as one statement with the
+ * COMMIT. Inline appends hold a shared advisory lock of the schema for their transaction, an
+ * `exclusive` transaction (a rebuild's switch) the same lock exclusively, so no append falls between
+ * "caught up" and "switched".
+ *
  * @param s - the quoted schema
  * @param pool - the pool once the schema is ready (the store's schema gate)
- * @param db - the store's runner, for reads outside handlers
+ * @param db - the store's runner, for reads outside transactions
  */
 export function createPostgresProjectionStorage(
   s: string,
   pool: () => Promise<PostgresPool>,
+  db: QueryRunner,
 ): PostgresProjectionStorage {
-  const statements = createDocumentStatements(s);
+  const documents = createDocumentStatements(s);
+  const versions = createVersionStatements(s);
   const compareAndSet = createCheckpointCompareAndSet(s);
-  const committed = (db: QueryRunner, scope: DocumentScope): CommittedDocuments => ({
-    get: (collection, id) => statements.get(db, scope, collection, id),
-    findAll: (collection, filter) =>
-      statements.find(db, scope, collection, filter, { after: '', limit: Number.MAX_SAFE_INTEGER }),
-    find: (collection, filter, after, limit) =>
-      statements.find(db, scope, collection, filter, { after, limit }),
-    count: (collection, filter) => statements.count(db, scope, collection, filter),
+  // One advisory lock per schema, keyed by its name, shared by inline appends.
+  const lock = `hashtext('chronicle projections ' || ${literal(s)})`;
+  const versionsQuery = `SELECT name, version, status FROM ${s}.projection_versions ORDER BY name, version`;
+
+  const tableOn = (runner: QueryRunner): TableReads => ({
+    get: (at, id) => documents.get(runner, at, at.collection, id),
+    find: (at, filter, limit) =>
+      documents.find(runner, at, at.collection, encodeFilter(filter), { after: '', limit: limit ?? null }),
+    count: (at, filter) => documents.count(runner, at, at.collection, encodeFilter(filter)),
   });
+  const readsOn = (runner: QueryRunner): DocumentReads => {
+    const table = tableOn(runner);
+    return {
+      get: table.get,
+      find: async (at, filter, { limit }) => (await table.find(at, filter, limit)).map((row) => row.data),
+      count: table.count,
+    };
+  };
+
+  /** The port's transaction over one SQL transaction; `known` holds versions read up front. */
+  function projectionTransaction(sql: SqlTransaction, known?: StoredVersion[]) {
+    const buffered = new BufferedDocumentWrites(tableOn(sql.db));
+    const tx: ProjectionTransaction = {
+      documents: {
+        get: (at, id) => buffered.get(at, id),
+        find: (at, filter, options) => buffered.find(at, filter, options),
+        count: (at, filter) => buffered.count(at, filter),
+        put: async (at, id, json) => buffered.put(at, id, json),
+        delete: (at, id) => buffered.delete(at, id),
+        ensureIndex: async (_: CollectionAddress, field: string) => {
+          await sql.db.rows(documents.indexDefinition(field), []);
+        },
+        drop: async (projection, version) => {
+          buffered.forget(projection, version);
+          await documents.dropVersion(sql.db, { projection, version });
+        },
+      },
+      saveCheckpoint: (processorId, position, options) =>
+        compareAndSet(sql.db, processorId, position, options),
+      versions: async (name) =>
+        known === undefined ? versions.list(sql.db, name) : known.filter((version) => version.name === name),
+      setVersionStatus: async (name, version, status) => {
+        await versions.setStatus(sql.db, name, version, status);
+        if (known === undefined) return;
+        const index = known.findIndex((stored) => stored.name === name && stored.version === version);
+        if (index >= 0) known.splice(index, 1, { name, version, status });
+        else known.push({ name, version, status });
+      },
+      raw: sql.client,
+    };
+    const commit = () => sql.commit(documents.writeStatement(buffered.writes()));
+    return { tx, commit };
+  }
 
   return {
-    statements,
-    committed,
-
-    async runBatch({ processorId, expected, through, lease }, work, alsoWrite) {
-      await inProjectionTransaction(await pool(), async (tx) => {
-        await compareAndSet(
-          tx.db,
-          processorId,
-          through,
-          lease === undefined ? { expected } : { expected, lease },
-        );
-        const session = new DocumentSession((scope) => committed(tx.db, scope));
-        await work({ session, client: tx.client });
-        await alsoWrite?.(tx.db);
-        await tx.commit(statements.writeStatement(session.writes()));
+    async transaction(work, options) {
+      return inProjectionTransaction(await pool(), async (sql) => {
+        if (options?.exclusive === true) await sql.db.rows(`SELECT pg_advisory_xact_lock(${lock})`, []);
+        const { tx, commit } = projectionTransaction(sql);
+        const result = await work(tx);
+        await commit();
+        return result;
       });
     },
 
-    async appendProjected(stream, expectedVersion, events, project) {
+    documents: readsOn(db),
+
+    versions: async (name): Promise<ProjectionVersion[]> => versions.list(db, name),
+
+    async appendProjected(stream, expectedVersion, events, apply) {
       return inProjectionTransaction(
         await pool(),
-        async (tx) => {
+        async (sql) => {
           let written = false;
           // The appender's own logic, inside this transaction. Its answer row says whether it wrote
-          // (`ok`); an event id taken by a concurrent append raises a unique violation, which would
-          // abort the transaction: rolling back to the savepoint lets the appender look the ids up
-          // and answer by the idempotency rule, as it does outside a transaction.
+          // (`ok`); an event id taken meanwhile raises a unique violation, which would abort the
+          // transaction: rolling back to the savepoint lets the appender look the ids up and answer
+          // by the idempotency rule, as it does outside a transaction.
           const appendDb: QueryRunner = {
             async rows<Row extends object>(text: string, values: readonly unknown[]) {
               try {
-                const rows = await tx.db.rows<Row>(text, values);
+                const rows = await sql.db.rows<Row>(text, values);
                 if ((rows[0] as { ok?: string } | undefined)?.ok === 't') written = true;
                 return rows;
               } catch (error) {
-                if (isUniqueViolation(error)) await tx.db.rows('ROLLBACK TO SAVEPOINT chronicle_append', []);
+                if (isUniqueViolation(error)) await sql.db.rows('ROLLBACK TO SAVEPOINT chronicle_append', []);
                 throw error;
               }
             },
           };
           const result = await createAppender(s, appendDb).append(stream, expectedVersion, events);
           if (!written) return result;
-          const stored = asStoredEvents(stream, events, {
-            version: result.nextExpectedVersion - events.length + 1,
-            position: result.firstPosition,
-          });
-          const session = new DocumentSession((scope) => committed(tx.db, scope));
-          await project(stored, { session, client: tx.client });
-          await tx.commit(statements.writeStatement(session.writes()));
+          // Read in the first round trip, under the shared lock: no switch can commit before this append.
+          const [versionRows] = sql.openingRows().slice(-2) as [StoredVersion[]];
+          const known = (versionRows ?? []).map((row) => ({ ...row, version: Number(row.version) }));
+          const { tx, commit } = projectionTransaction(sql, known);
+          await apply(
+            tx,
+            asStoredEvents(stream, events, {
+              version: result.nextExpectedVersion - events.length + 1,
+              position: result.firstPosition,
+            }),
+          );
+          await commit();
           return result;
         },
-        'BEGIN; SAVEPOINT chronicle_append',
+        `BEGIN; SELECT pg_advisory_xact_lock_shared(${lock}); ${versionsQuery}; SAVEPOINT chronicle_append`,
       );
     },
   };
 }
+
+/** `value` as a SQL string literal (for the schema's quoted name inside the lock key). */
+const literal = (value: string): string => `'${value.replace(/'/g, "''")}'`;

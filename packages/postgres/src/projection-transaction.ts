@@ -13,11 +13,13 @@ import { type QueryRunner, RAW_TEXT } from './sql/query-runner';
  * parameterised, unnamed (a pooler in transaction mode may give each transaction another server
  * connection, where a named statement from an earlier one does not exist).
  */
-export interface ProjectionTransaction {
+export interface SqlTransaction {
   /** Runs a statement inside the transaction (the first one also opens it). */
   readonly db: QueryRunner;
   /** The connection, for the raw escape hatch (its statements run inside the transaction once opened). */
   readonly client: PostgresClient;
+  /** The rows of each statement of `opening`, once the first statement went out. */
+  openingRows(): object[][];
   /**
    * Commits, sending `last` (when given) in the same round trip.
    * @returns the rows of `last`
@@ -33,29 +35,33 @@ export interface ProjectionTransaction {
  */
 export async function inProjectionTransaction<T>(
   pool: PostgresPool,
-  work: (transaction: ProjectionTransaction) => Promise<T>,
+  work: (transaction: SqlTransaction) => Promise<T>,
   opening = 'BEGIN',
 ): Promise<T> {
   const client = await checkOutClient(pool);
   let open = false;
   let done = false;
+  let openingRows: object[][] = [];
   let broken: Error | undefined;
-  const simple = async <Row>(text: string): Promise<Row[]> => {
+  /** Sends `text` (several statements) in one round trip; the rows of each statement, in order. */
+  const simple = async (text: string): Promise<object[][]> => {
     // A simple query with several statements resolves to one result per statement.
     const result = (await client.query({ text, types: RAW_TEXT })) as unknown as
-      | { rows: Row[] }
-      | { rows: Row[] }[];
-    const results = Array.isArray(result) ? result : [result];
-    return results.flatMap((each) => each.rows);
+      | { rows: object[] }
+      | { rows: object[] }[];
+    return (Array.isArray(result) ? result : [result]).map((each) => each.rows);
   };
-  const transaction: ProjectionTransaction = {
+  const transaction: SqlTransaction = {
     client,
+    openingRows: () => openingRows,
     db: {
       async rows<Row extends object>(text: string, values: readonly unknown[]): Promise<Row[]> {
         if (done) throw new Error('the projection transaction is over');
         if (!open) {
           open = true;
-          return simple<Row>(`${opening}; ${inlineParameters(text, values)}`);
+          const results = await simple(`${opening}; ${inlineParameters(text, values)}`);
+          openingRows = results.slice(0, -1);
+          return results.at(-1) as Row[];
         }
         return (await client.query<Row>({ text, values, types: RAW_TEXT })).rows;
       },
@@ -68,9 +74,9 @@ export async function inProjectionTransaction<T>(
         return [];
       }
       const statement = inlineParameters(last.text, last.values);
-      const rows = await simple<Row>(open ? `${statement}; COMMIT` : statement);
+      const results = await simple(open ? `${statement}; COMMIT` : statement);
       open = false;
-      return rows;
+      return results[0] as Row[];
     },
   };
   try {

@@ -1,11 +1,10 @@
-import type { EncodedFilter } from '@chronicle/core/adapter';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inlineParameters, inProjectionTransaction } from '../src/projection-transaction';
 import { projectionDocuments } from '../src/schema/projection-documents';
 import { quoteIdentifier } from '../src/schema/schema-name';
+import type { EncodedFilter } from '../src/sql/documents';
 import { createDocumentStatements } from '../src/sql/documents';
-import { createProjectionVersionStatements } from '../src/sql/documents-versions';
 import { createQueryRunner } from '../src/sql/query-runner';
 import { describePostgres, everyPath, freshSchemaName, type Via } from './support/postgres';
 
@@ -120,24 +119,6 @@ for (const via of everyPath) {
           await client.query('ROLLBACK');
           client.release();
         }
-      });
-
-      it('a rebuild is recorded beside the active version and the switch ends it', async () => {
-        const versions = createProjectionVersionStatements(quoted);
-        expect(await versions.get(db(), 'orders')).toBeUndefined();
-        await versions.activate(db(), 'orders', 1);
-        await versions.build(db(), 'orders', 2, 500n);
-        expect(await versions.get(db(), 'orders')).toEqual({
-          activeVersion: 1,
-          buildingVersion: 2,
-          buildingTotal: 500n,
-        });
-        await versions.activate(db(), 'orders', 2);
-        expect(await versions.get(db(), 'orders')).toEqual({
-          activeVersion: 2,
-          buildingVersion: undefined,
-          buildingTotal: undefined,
-        });
       });
 
       it('a transaction of a read and a write costs two round trips and commits both', async () => {

@@ -1,8 +1,6 @@
-import { isInvalidArgumentError } from '@chronicle/core';
-import { type CommittedDocuments, DocumentUnitOfWork, encodeFilter } from '@chronicle/core/adapter';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../src/index';
-import { prepareDocumentStatements } from '../src/sql/documents';
+import { encodeFilter, prepareDocumentStatements } from '../src/sql/documents';
 import { createTempDirectory } from './support/temp-database';
 
 const temp = createTempDirectory('documents');
@@ -13,14 +11,7 @@ const scope = { projection: 'orders', version: 1 };
 function open() {
   const store = createSqliteEventStore({ filename: temp.file() });
   const sql = prepareDocumentStatements(store.database);
-  const committed: CommittedDocuments = {
-    get: async (collection, id) => sql.get(scope, collection, id),
-    findAll: async (collection, filter) =>
-      sql.find(scope, collection, filter, { after: '', limit: Number.MAX_SAFE_INTEGER }),
-    find: async (collection, filter, after, limit) => sql.find(scope, collection, filter, { after, limit }),
-    count: async (collection, filter) => sql.count(scope, collection, filter),
-  };
-  return { store, sql, committed };
+  return { store, sql };
 }
 
 describe('projection documents on SQLite', () => {
@@ -94,56 +85,6 @@ describe('projection documents on SQLite', () => {
     const find = () =>
       sql.find(scope, 'items', encodeFilter({ status: 's1' }), { after: '', limit: 1 }, 'status');
     expect(find).toThrow(/no such index/);
-    return store.close();
-  });
-});
-
-describe('a unit of work', () => {
-  it('reads its own writes, merges patches at the top level and writes each document once', async () => {
-    const { sql, committed, store } = open();
-    sql.put(scope, 'items', 'a', JSON.stringify({ status: 'open', total: 1, nested: { x: 1 } }), 0);
-    sql.put(scope, 'items', 'b', JSON.stringify({ status: 'open', total: 2 }), 0);
-    const work = new DocumentUnitOfWork(committed);
-    expect(await work.patch('items', 'a', { total: 5, nested: { y: 2 } })).toEqual({
-      status: 'open',
-      total: 5,
-      nested: { y: 2 },
-    });
-    work.put('items', 'c', { status: 'open', total: 3 });
-    work.delete('items', 'b');
-    work.put('items', 'd', { status: 'closed' });
-    work.delete('items', 'd');
-    expect(await work.get('items', 'b')).toBeUndefined();
-    expect(await work.get('items', 'c')).toEqual({ status: 'open', total: 3 });
-    expect((await work.find('items', { status: 'open' }, '', 10)).map((row) => row.id)).toEqual(['a', 'c']);
-    expect((await work.find('items', { status: 'open' }, 'a', 1)).map((row) => row.id)).toEqual(['c']);
-    expect(await work.count('items', { status: 'open' })).toBe(2);
-    expect(await work.count('other', {})).toBe(0);
-    expect(work.writes()).toEqual([
-      ['items', 'a', JSON.stringify({ status: 'open', total: 5, nested: { y: 2 } })],
-      ['items', 'c', JSON.stringify({ status: 'open', total: 3 })],
-      ['items', 'b', null],
-      ['items', 'd', null],
-    ]);
-    // Nothing reached the table: the writes are the caller's to apply in its transaction.
-    expect(sql.get(scope, 'items', 'b')).toBeDefined();
-    return store.close();
-  });
-
-  it.each([
-    ['a collection that is not a plain name', (w: DocumentUnitOfWork) => w.put('my-items', 'a', {})],
-    ['an empty id', (w: DocumentUnitOfWork) => w.put('items', '', {})],
-    ['an id over 255 characters', (w: DocumentUnitOfWork) => w.put('items', 'x'.repeat(256), {})],
-    ['a document that is not an object', (w: DocumentUnitOfWork) => w.put('items', 'a', [1])],
-    ['a document JSON cannot carry', (w: DocumentUnitOfWork) => w.put('items', 'a', { n: Number.NaN })],
-    ['a Date in a document', (w: DocumentUnitOfWork) => w.put('items', 'a', { at: new Date() })],
-    ['a filter on a nested path', (w: DocumentUnitOfWork) => w.count('items', { 'a.b': 1 })],
-    ['a filter on an object value', (w: DocumentUnitOfWork) => w.count('items', { a: { b: 1 } } as never)],
-  ])('refuses %s with InvalidArgumentError and writes nothing', async (_, act) => {
-    const { committed, store } = open();
-    const work = new DocumentUnitOfWork(committed);
-    await expect(Promise.resolve().then(() => act(work))).rejects.toSatisfy(isInvalidArgumentError);
-    expect(work.writes()).toEqual([]);
     return store.close();
   });
 });

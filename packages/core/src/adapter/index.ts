@@ -78,20 +78,6 @@ export { assertJsonValue } from '../validation/json';
 export { type ResolvedSubscribeOptions, resolveSubscribeOptions } from '../validation/subscribe-options';
 export { type DecodeOptions, decodeEventRow, type StoredEventFields } from './decode-event-row';
 export { decodeSnapshotRow, type StoredSnapshotFields } from './decode-snapshot-row';
-export {
-  asStoredEvents,
-  assertCollection,
-  type CommittedDocuments,
-  type DocumentFilter,
-  type DocumentRow,
-  type DocumentScope,
-  DocumentSession,
-  DocumentUnitOfWork,
-  type DocumentWrite,
-  type EncodedFilter,
-  encodeFilter,
-  MAX_DOCUMENT_ID_LENGTH,
-} from './document-unit-of-work';
 export { type FetchEventsOfType, readEventsByType } from './events-by-type';
 export type { Mutable } from './mutable';
 export { type FetchStreamPage, readStreamPages, type StreamPageRequest } from './read-stream-pages';
@@ -101,6 +87,7 @@ export {
   storeClosedError,
   toEventStoreError,
 } from './store-errors';
+export { asStoredEvents } from './stored-events';
 export type { StoredInstant, StoredInteger } from './stored-values';
 export {
   DEFAULT_SUBSCRIPTION_POLL_MS,

@@ -1,5 +1,26 @@
-import type { DocumentRow, DocumentScope, DocumentWrite, EncodedFilter } from '@chronicle/core/adapter';
 import type { QueryRunner } from './query-runner';
+
+/** One version of one projection: whose documents a statement touches. */
+export interface DocumentScope {
+  readonly projection: string;
+  readonly version: number;
+}
+
+/** A stored document as its row holds it. */
+export interface DocumentRow {
+  readonly id: string;
+  readonly data: string;
+}
+
+/** Equality on top-level fields: field name → the value's JSON text. */
+export type EncodedFilter = ReadonlyArray<readonly [field: string, json: string]>;
+
+/** A filter (validated by core: identifier names, scalar values) as the statements take it. */
+export const encodeFilter = (filter: Readonly<Record<string, unknown>>): EncodedFilter =>
+  Object.entries(filter).map(([field, value]) => [field, JSON.stringify(value)] as const);
+
+/** The final write of one document: its new JSON text, or `null` to delete it. */
+export type DocumentWrite = readonly [collection: string, id: string, json: string | null];
 
 /** A document's final write in a handler run, with the projection version it belongs to. */
 export type ScopedWrite = readonly [DocumentScope, DocumentWrite];
@@ -10,10 +31,10 @@ export interface Statement {
   readonly values: readonly unknown[];
 }
 
-/** One page of `find`: ids after `after` (exclusive, `''` for the first page), at most `limit`. */
+/** One page of `find`: ids after `after` (exclusive, `''` for the first page), at most `limit` (`null`: all). */
 export interface DocumentPage {
   readonly after: string;
-  readonly limit: number;
+  readonly limit: number | null;
 }
 
 /**
