@@ -34,6 +34,13 @@ export interface ConformanceCapabilities {
    * such transactions open, commit them late and roll them back while subscribers read.
    */
   readonly outOfOrderCommits?: boolean;
+  /**
+   * The store is a `ProjectableEventStore` (it has `projections`, the storage port of
+   * `@chronicle/core/adapter`) and honours `inlineProjections` in `createStore(options)`. Requires
+   * `subscriptions`. Default `false`: the `projections` and `documents` sub-suites skip with a
+   * printed reason.
+   */
+  readonly projections?: boolean;
 }
 
 /** An append whose transaction is still open: {@link ConformanceOptions.appendInOpenTransaction}. */
@@ -105,7 +112,7 @@ export interface ConformanceOptions {
     stream: StreamRef,
     events: readonly NewEvent[],
   ): Promise<OpenTransactionAppend>;
-  /** What the adapter can do. Default: `{ persistent: false, concurrentWriters: false, storeOptions: true, subscriptions: false, outOfOrderCommits: false }`. */
+  /** What the adapter can do. Default: `{ persistent: false, concurrentWriters: false, storeOptions: true, subscriptions: false, outOfOrderCommits: false, projections: false }`. */
   readonly capabilities?: ConformanceCapabilities;
   /**
    * Named tests to turn off, each with the reason, which is printed: `{ 'round-trip/a 1 MB payload
@@ -123,5 +130,6 @@ export function resolveCapabilities(capabilities: ConformanceCapabilities = {}):
     storeOptions: capabilities.storeOptions ?? true,
     subscriptions: capabilities.subscriptions ?? false,
     outOfOrderCommits: capabilities.outOfOrderCommits ?? false,
+    projections: capabilities.projections ?? false,
   };
 }

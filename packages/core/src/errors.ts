@@ -14,6 +14,7 @@ const ERROR_CODES = [
   'PROCESSING_TIMEOUT',
   'REPLICA_LAG',
   'RELAY_CONFIGURATION',
+  'PROJECTION',
 ] as const;
 
 /** The `code` of every error Chronicle throws. Guards match on it, so they work across two installed copies. */
@@ -259,6 +260,39 @@ export class RelayConfigurationError extends EventStoreError {
   }
 }
 
+/**
+ * A projection handler threw (or wrote a bad document) while applying an event. For an inline
+ * projection the append was rolled back: neither its events nor any document were written. The
+ * handler's error is the `cause`.
+ */
+export class ProjectionError extends EventStoreError {
+  /** The projection's name. */
+  readonly projection: string;
+  /** The projection's version. */
+  readonly version: number;
+  /** The event being applied. */
+  readonly eventId: string;
+  /** Its type. */
+  readonly eventType: string;
+
+  constructor(
+    projection: { readonly name: string; readonly version: number },
+    event: { readonly eventId: string; readonly eventType: string },
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'PROJECTION',
+      `Projection '${projection.name}' v${projection.version} failed on ${event.eventType} (event ${event.eventId}): ${reason}`,
+      { cause },
+    );
+    this.projection = projection.name;
+    this.version = projection.version;
+    this.eventId = event.eventId;
+    this.eventType = event.eventType;
+  }
+}
+
 /** Whether `error` carries `code`; internal, shared by every guard. */
 export const hasCode = (error: unknown, code: EventStoreErrorCode): boolean =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
@@ -295,3 +329,5 @@ export const isReplicaLagError = (error: unknown): error is ReplicaLagError => h
 /** True when `error` is a {@link RelayConfigurationError}. */
 export const isRelayConfigurationError = (error: unknown): error is RelayConfigurationError =>
   hasCode(error, 'RELAY_CONFIGURATION');
+/** True when `error` is a {@link ProjectionError}. */
+export const isProjectionError = (error: unknown): error is ProjectionError => hasCode(error, 'PROJECTION');

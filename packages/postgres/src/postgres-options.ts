@@ -1,4 +1,5 @@
-import type { EventStore, EventStoreOptions, HorizonHolder } from '@chronicle/core';
+import type { EventStoreOptions, HorizonHolder } from '@chronicle/core';
+import type { ProjectableEventStore } from '@chronicle/core/adapter';
 import type { PostgresPool, PostgresPoolConfig } from './postgres-driver';
 import type { ReadReplica, ReplicaStatus } from './replica/read-replicas';
 import type { MigrationReport } from './schema/migrate';
@@ -113,7 +114,7 @@ export type PostgresEventStoreOptions = PostgresConnectionOptions & PostgresStor
  * An event store on PostgreSQL, subscribable (checkpoints, leases and parked events live in its
  * schema), with what only it has.
  */
-export interface PostgresEventStore extends EventStore {
+export interface PostgresEventStore extends ProjectableEventStore {
   /** The schema the store lives in (validated). */
   readonly schema: string;
   /**

@@ -66,6 +66,7 @@ for (const via of everyPath) {
           storeOptions: true,
           subscriptions: true,
           outOfOrderCommits: true,
+          projections: true,
         },
       });
     },

@@ -38,6 +38,8 @@ export interface ProcessorBatch {
   readonly events: readonly DomainEvent[];
   /** Every position `<= through` has been examined: the checkpoint to save for this batch (C2). */
   readonly through: bigint;
+  /** The batch reached the head visible when it was read (a projection switches versions then). */
+  readonly caughtUp: boolean;
 }
 
 /** What a batch handler receives besides the batch. */

@@ -132,7 +132,7 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
           const outcome = await handleWithRetries(
             (attempt) =>
               handleBatch(
-                { events: batch.events, through: batch.through },
+                { events: batch.events, through: batch.through, caughtUp: batch.caughtUp },
                 { attempt, signal: deposed.signal, lease: keeper.current(), checkpoint: expected },
               ),
             o,
