@@ -16,6 +16,8 @@ export interface OutgoingMessage {
  */
 export interface ConfirmSession {
   readonly closed: boolean;
+  /** The message id of the last publish issued on this session (`undefined`: none yet). */
+  readonly lastSent: string | undefined;
   publish(message: OutgoingMessage): Promise<void>;
   close(): Promise<void>;
 }
@@ -78,12 +80,16 @@ function confirmingSession(
   // RabbitMQ sends basic.return before the basic.ack of the same message on the same channel, so the
   // ack callback can tell a returned (unroutable) message from a delivered one.
   const returned = new Set<string>();
+  let lastSent: string | undefined;
   channel.on('return', (message: { properties: { messageId?: string } }) => {
     if (message.properties.messageId !== undefined) returned.add(message.properties.messageId);
   });
   return {
     get closed() {
       return isClosed();
+    },
+    get lastSent() {
+      return lastSent;
     },
     publish(message) {
       const { routingKey, body, properties } = message;
@@ -103,6 +109,7 @@ function confirmingSession(
           else if (wasReturned) reject(unroutable(options.exchange, routingKey, properties.messageId));
           else resolve();
         };
+        lastSent = properties.messageId;
         try {
           channel.publish(
             options.exchange,

@@ -4,8 +4,8 @@ import type { RelayMessage } from './relay-contract';
 import { assertShortString } from './resolve-options';
 
 /**
- * The AMQP message of one relayed event: the event's data as a JSON body, persistent (delivery mode
- * 2), `message-id` = the event id (the consumers' dedupe key), `type` = the event type, `timestamp` =
+ * The AMQP message of one relayed event: the relay's body (the whole event as JSON), persistent
+ * (delivery mode 2), `message-id` = the event id (the consumers' dedupe key), `type` = the event type, `timestamp` =
  * when it occurred, `correlation-id` when the event has one, and the relay's headers
  * (`chronicle-position`, `-version`, `-stream`, `-event-type`, metadata).
  */
@@ -16,15 +16,15 @@ export function toOutgoingMessage(message: RelayMessage, options: ResolvedTransp
   assertShortString(message.messageId, 'message.messageId');
   return {
     routingKey,
-    body: Buffer.from(JSON.stringify(event.eventData)),
+    body: Buffer.from(message.body),
     properties: {
       messageId: message.messageId,
       persistent: true,
       contentType: 'application/json',
       type: event.eventType,
       timestamp: Math.floor(event.occurredAt.getTime() / 1000),
-      // The AMQP user-id property is checked against the connection's user by RabbitMQ, so the event's
-      // userId travels in the headers only.
+      // RabbitMQ checks the AMQP user-id property against the connection's user, so the event's userId
+      // travels in the headers only.
       ...(event.correlationId === undefined ? {} : { correlationId: event.correlationId }),
       headers: { ...message.headers },
     },

@@ -1,17 +1,17 @@
 /**
- * TEMPORARY: the relay transport interface and configuration error exactly as the team brief fixes
- * them, until `@chronicle/core/relay` (branch natsrelay) is merged; then this file goes.
+ * TEMPORARY: the relay transport interface and configuration error as branch natsrelay defines them
+ * in `@chronicle/core/relay`, until that branch is merged; then this file goes.
  */
 import type { DomainEvent } from '@chronicle/core';
 
-/** One event as the relay hands it to a transport. */
 export interface RelayMessage {
   readonly event: DomainEvent;
   readonly messageId: string;
   readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  readonly previousMessageId: string | undefined;
 }
 
-/** What a relay needs from a broker client. */
 export interface RelayTransport {
   readonly name: string;
   open(signal: AbortSignal): Promise<void>;
@@ -20,11 +20,14 @@ export interface RelayTransport {
   close(): Promise<void>;
 }
 
-/** Bad relay configuration, found before any event is marked as relayed. */
 export class RelayConfigurationError extends Error {
   readonly code = 'RELAY_CONFIGURATION';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly transport: string;
+  readonly setting: string;
+  constructor(transport: string, setting: string, problem: string, options?: { cause?: unknown }) {
+    super(`${transport} relay: ${setting}: ${problem}`, options);
     this.name = 'RelayConfigurationError';
+    this.transport = transport;
+    this.setting = setting;
   }
 }

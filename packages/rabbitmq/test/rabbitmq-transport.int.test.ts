@@ -3,16 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '@chronicle/core';
 import { isInvalidArgumentError } from '@chronicle/core';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createRabbitMqTransport } from '../src/index';
 import type { RelayMessage, RelayTransport } from '../src/relay-contract';
-import {
-  BROKER_URL,
-  createTestExchange,
-  describeWithBroker,
-  removeNames,
-  uniqueName,
-} from './support/broker';
+import { BROKER_URL, brokerReachable, createTestExchange, removeNames, uniqueName } from './support/broker';
 
 const opened: RelayTransport[] = [];
 const cleanups: (() => Promise<void>)[] = [];
@@ -36,10 +30,12 @@ function event(overrides: Partial<DomainEvent> = {}): DomainEvent {
     ...overrides,
   };
 }
-const message = (e: DomainEvent): RelayMessage => ({
+const message = (e: DomainEvent, previousMessageId?: string): RelayMessage => ({
   event: e,
   messageId: e.eventId,
   headers: { 'chronicle-position': String(e.position), 'chronicle-version': String(e.version) },
+  body: JSON.stringify({ ...e, position: String(e.position) }),
+  previousMessageId,
 });
 const transport = (options: Parameters<typeof createRabbitMqTransport>[0]) => {
   const t = createRabbitMqTransport(options);
@@ -48,7 +44,7 @@ const transport = (options: Parameters<typeof createRabbitMqTransport>[0]) => {
 };
 const abortable = () => new AbortController().signal;
 
-describeWithBroker('RabbitMQ transport', () => {
+describe.skipIf(!brokerReachable)('RabbitMQ transport', () => {
   it('publishes a persistent message with the event id as message-id, resolving on the confirm', async () => {
     const target = await createTestExchange('props');
     cleanups.push(target.remove);
@@ -69,7 +65,27 @@ describeWithBroker('RabbitMQ transport', () => {
       timestamp: Date.parse('2026-11-30T12:00:00Z') / 1000,
       headers: { 'chronicle-position': '17', 'chronicle-version': '3' },
     });
-    expect(JSON.parse(received!.content.toString())).toEqual(e.eventData);
+    expect(JSON.parse(received!.content.toString())).toMatchObject({
+      eventId: e.eventId,
+      eventData: e.eventData,
+    });
+  });
+
+  it('sends a message after its predecessor only on the connection that carried the predecessor', async () => {
+    const target = await createTestExchange('chain');
+    cleanups.push(target.remove);
+    const t = transport({ url: BROKER_URL, exchange: target.exchange });
+    await t.open(abortable());
+    const first = event({ position: 1n });
+    const second = event({ position: 2n });
+    await t.publish(message(first));
+    await t.publish(message(second, first.eventId));
+    // A message whose predecessor this connection did not send may be overtaking a lost one: refused.
+    await expect(t.publish(message(event({ position: 4n }), 'not-sent-here'))).rejects.toThrow(
+      /connection lost after message not-sent-here; the relay re-sends/,
+    );
+    await target.until((r) => r.length === 2, 'both chained messages arrive');
+    expect(target.received.map((m) => m.properties.messageId)).toEqual([first.eventId, second.eventId]);
   });
 
   it('takes the routing key from the routingKey option', async () => {
