@@ -1,8 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // One entry per subpath export: `@chronicle/core`, `@chronicle/core/adapter`, `@chronicle/core/testing`.
-  entry: { index: 'src/index.ts', adapter: 'src/adapter/index.ts', testing: 'src/testing/index.ts' },
+  // One entry per subpath export: `@chronicle/core`, `@chronicle/core/adapter`, `@chronicle/core/testing`, `@chronicle/core/relay`.
+  entry: {
+    index: 'src/index.ts',
+    adapter: 'src/adapter/index.ts',
+    testing: 'src/testing/index.ts',
+    relay: 'src/relay/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -12,6 +12,7 @@ const ERROR_CODES = [
   'INVALID_DECISION',
   'CHECKPOINT_CONFLICT',
   'PROCESSING_TIMEOUT',
+  'RELAY_CONFIGURATION',
 ] as const;
 
 /** The `code` of every error Chronicle throws. Guards match on it, so they work across two installed copies. */
@@ -215,6 +216,24 @@ export class ProcessingTimeoutError extends EventStoreError {
   }
 }
 
+/**
+ * A relay cannot work with the broker as configured: it is unreachable, refuses the credentials, a
+ * subject or routing key is not valid, the destination is missing or configured against the options.
+ * Thrown when the relay starts, before any event is marked as relayed; the message says what to fix.
+ */
+export class RelayConfigurationError extends EventStoreError {
+  /** The transport that refused (`'nats'`, `'rabbitmq'`, …). */
+  readonly transport: string;
+  /** Which setting to fix, as an option path: `'servers'`, `'stream.replicas'`, `'subjectPrefix'`. */
+  readonly setting: string;
+
+  constructor(transport: string, setting: string, problem: string, options?: { cause?: unknown }) {
+    super('RELAY_CONFIGURATION', `${transport} relay: ${setting}: ${problem}`, options);
+    this.transport = transport;
+    this.setting = setting;
+  }
+}
+
 /** Whether `error` carries `code`; internal, shared by every guard. */
 export const hasCode = (error: unknown, code: EventStoreErrorCode): boolean =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
@@ -246,3 +265,6 @@ export const isCheckpointConflictError = (error: unknown): error is CheckpointCo
 /** True when `error` is a {@link ProcessingTimeoutError}. */
 export const isProcessingTimeoutError = (error: unknown): error is ProcessingTimeoutError =>
   hasCode(error, 'PROCESSING_TIMEOUT');
+/** True when `error` is a {@link RelayConfigurationError}. */
+export const isRelayConfigurationError = (error: unknown): error is RelayConfigurationError =>
+  hasCode(error, 'RELAY_CONFIGURATION');

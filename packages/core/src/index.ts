@@ -78,9 +78,11 @@ export {
   isEventValidationError,
   isInvalidArgumentError,
   isProcessingTimeoutError,
+  isRelayConfigurationError,
   isStoreUnavailableError,
   isUpcastError,
   ProcessingTimeoutError,
+  RelayConfigurationError,
   StoreUnavailableError,
   UpcastError,
 } from './errors';
