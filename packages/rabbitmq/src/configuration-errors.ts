@@ -1,4 +1,4 @@
-import { RelayConfigurationError } from './relay-contract';
+import { RelayConfigurationError } from '@chronicle/core/relay';
 
 /** The transport's name, as `RelayConfigurationError.transport` and in `status()`. */
 export const TRANSPORT_NAME = 'rabbitmq';

@@ -1,6 +1,6 @@
+import type { RelayMessage } from '@chronicle/core/relay';
 import type { OutgoingMessage } from './confirm-session';
 import type { ResolvedTransportOptions } from './rabbitmq-options';
-import type { RelayMessage } from './relay-contract';
 import { assertShortString } from './resolve-options';
 
 /**

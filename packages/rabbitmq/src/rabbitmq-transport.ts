@@ -1,8 +1,8 @@
+import type { RelayMessage, RelayTransport } from '@chronicle/core/relay';
 import { TRANSPORT_NAME } from './configuration-errors';
 import { type ConfirmSession, openConfirmSession } from './confirm-session';
 import { toOutgoingMessage } from './outgoing-message';
 import type { RabbitMqTransportOptions } from './rabbitmq-options';
-import type { RelayMessage, RelayTransport } from './relay-contract';
 import { resolveTransportOptions } from './resolve-options';
 
 /**

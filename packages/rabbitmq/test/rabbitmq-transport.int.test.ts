@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '@chronicle/core';
 import { isInvalidArgumentError } from '@chronicle/core';
+import { type RelayMessage, type RelayTransport, toRelayMessage } from '@chronicle/core/relay';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRabbitMqTransport } from '../src/index';
-import type { RelayMessage, RelayTransport } from '../src/relay-contract';
 import { BROKER_URL, brokerReachable, createTestExchange, removeNames, uniqueName } from './support/broker';
 
 const opened: RelayTransport[] = [];
@@ -30,13 +30,8 @@ function event(overrides: Partial<DomainEvent> = {}): DomainEvent {
     ...overrides,
   };
 }
-const message = (e: DomainEvent, previousMessageId?: string): RelayMessage => ({
-  event: e,
-  messageId: e.eventId,
-  headers: { 'chronicle-position': String(e.position), 'chronicle-version': String(e.version) },
-  body: JSON.stringify({ ...e, position: String(e.position) }),
-  previousMessageId,
-});
+const message = (e: DomainEvent, previousMessageId?: string): RelayMessage =>
+  toRelayMessage(e, previousMessageId);
 const transport = (options: Parameters<typeof createRabbitMqTransport>[0]) => {
   const t = createRabbitMqTransport(options);
   opened.push(t);
@@ -63,7 +58,14 @@ describe.skipIf(!brokerReachable)('RabbitMQ transport', () => {
       type: 'OrderPlaced',
       correlationId: 'req-9',
       timestamp: Date.parse('2026-11-30T12:00:00Z') / 1000,
-      headers: { 'chronicle-position': '17', 'chronicle-version': '3' },
+      headers: {
+        'chronicle-event-id': e.eventId,
+        'chronicle-position': '17',
+        'chronicle-version': '3',
+        'chronicle-stream': 'Order/o-1',
+        'chronicle-event-type': 'OrderPlaced',
+        'chronicle-correlation-id': 'req-9',
+      },
     });
     expect(JSON.parse(received!.content.toString())).toMatchObject({
       eventId: e.eventId,

@@ -35,7 +35,10 @@ export const brokerReachable = reachable;
 /** A fresh name for an exchange or queue of this test run. */
 export const uniqueName = (topic: string) => `rabbitrelay-${topic}-${randomUUID().slice(0, 8)}`;
 
-/** A test's own topic exchange with one durable queue bound to `#`, collecting every message it receives. */
+/**
+ * A test's own durable topic exchange and durable queue bound to `#`. With `consume` (the default) it
+ * collects every message as it arrives; without, messages stay in the queue for `drainQueue`.
+ */
 export interface TestExchange {
   readonly exchange: string;
   readonly queue: string;
@@ -53,7 +56,7 @@ export interface TestExchange {
 
 export async function createTestExchange(
   topic: string,
-  options: { bind?: boolean } = {},
+  options: { bind?: boolean; consume?: boolean } = {},
 ): Promise<TestExchange> {
   const exchange = uniqueName(topic);
   const queue = `${exchange}-q`;
@@ -67,12 +70,13 @@ export async function createTestExchange(
   if (options.bind !== false) await channel.bindQueue(queue, exchange, '#');
   const received: ConsumeMessage[] = [];
   const watchers = new Set<() => void>();
-  await channel.consume(queue, (message) => {
-    if (message === null) return;
-    received.push(message);
-    channel.ack(message);
-    for (const watcher of watchers) watcher();
-  });
+  if (options.consume !== false)
+    await channel.consume(queue, (message) => {
+      if (message === null) return;
+      received.push(message);
+      channel.ack(message);
+      for (const watcher of watchers) watcher();
+    });
   return {
     exchange,
     queue,
