@@ -10,4 +10,5 @@ export {
   type ExchangeDeclaration,
   type RabbitMqTransportOptions,
 } from './rabbitmq-options';
+export { createRabbitMqRelay, type RabbitMqRelayOptions } from './rabbitmq-relay';
 export { createRabbitMqTransport } from './rabbitmq-transport';
