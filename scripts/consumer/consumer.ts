@@ -12,7 +12,9 @@ import {
   isConcurrencyError,
 } from '@chronicle/core';
 import { decodeEventRow, prepareAppend } from '@chronicle/core/adapter';
+import { isRelayConfigurationError, RelayConfigurationError } from '@chronicle/core/relay';
 import { deciderSpecification } from '@chronicle/core/testing';
+import { createJetStreamRelay } from '@chronicle/nats';
 import { createPostgresEventStore } from '@chronicle/postgres';
 import { createSqliteEventStore } from '@chronicle/sqlite';
 import pg from 'pg';
@@ -75,6 +77,20 @@ deciderSpecification(counter)
   .when('count')
   .then([{ eventType: 'Counted', eventData: null }]);
 console.log('ok @chronicle/core/testing: a decider specification passed');
+
+// The NATS relay refuses an unreachable server with core's RelayConfigurationError (one shared class).
+const relayError = await createJetStreamRelay(createInMemoryEventStore(), {
+  id: 'smoke',
+  servers: 'nats://127.0.0.1:1',
+  stream: { name: 'SMOKE' },
+  connectTimeoutMs: 1_000,
+}).catch((error: unknown) => error);
+if (!(relayError instanceof RelayConfigurationError) || !isRelayConfigurationError(relayError)) {
+  throw new Error(`@chronicle/nats: expected a RelayConfigurationError, got ${String(relayError)}`);
+}
+console.log(
+  'ok @chronicle/nats: an unreachable server is a RelayConfigurationError from @chronicle/core/relay',
+);
 const sqliteFile = join(tmpdir(), `chronicle-consumer-${process.pid}.db`);
 try {
   await exercise('sqlite', createSqliteEventStore({ filename: sqliteFile }));

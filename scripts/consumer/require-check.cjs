@@ -4,6 +4,8 @@ const checks = {
   '@chronicle/core': 'createInMemoryEventStore',
   '@chronicle/core/adapter': 'decodeEventRow',
   '@chronicle/core/testing': 'deciderSpecification',
+  '@chronicle/core/relay': 'startRelay',
+  '@chronicle/nats': 'createJetStreamRelay',
   '@chronicle/sqlite': 'createSqliteEventStore',
   '@chronicle/postgres': 'createPostgresEventStore',
 };

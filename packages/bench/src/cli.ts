@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { round2 } from './machine';
 import { DEFAULT_PG_URL, defaultDataDir, parseCli, USAGE } from './options';
 import { PROFILE_USAGE, parseProfileCli, renderProfiles, runProfiles } from './profile/profile-command';
+import { relayMain } from './relay/relay-command';
 import { checkGrowth, renderGrowthTable } from './report/growth-table';
 import { checkTargets, renderChecks, renderTable } from './report/table';
 import { type BenchReport, runBench } from './run';
@@ -44,6 +45,7 @@ async function profileMain(argv: readonly string[]): Promise<number> {
 async function main(): Promise<number> {
   const args = process.argv.slice(2).filter((arg) => arg !== '--');
   if (args[0] === 'profile') return profileMain(args.slice(1));
+  if (args[0] === 'relay') return relayMain(args.slice(1));
   let options: ReturnType<typeof parseCli>;
   try {
     options = parseCli(args);

@@ -10,6 +10,7 @@ export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 export const USAGE = `pnpm bench [options]
 pnpm bench profile [options]   CPU profiles per event by category (pnpm bench profile --help)
+pnpm bench relay [options]     relay to NATS JetStream vs the same client in a loop (pnpm bench relay --help)
 
   --adapters a,b     memory, sqlite, postgres (each brings its raw and floor baselines), or
                      sqlite-raw, sqlite-floor, postgres-raw, postgres-floor, postgres-unnamed

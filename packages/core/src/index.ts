@@ -94,8 +94,13 @@ export {
 export type { SnapshotErrorHandler, SnapshotMark } from './persistence/stream-persistence';
 // The consuming side: processors (subscriptions and checkpoints are on the store).
 export type {
+  BatchHandlerContext,
+  BatchProcessorOptions,
+  EventProcessorOptions,
   HandlerContext,
   Processor,
+  ProcessorBatch,
+  ProcessorCommonOptions,
   ProcessorOptions,
   ProcessorRetryOptions,
   ProcessorState,

@@ -16,5 +16,6 @@ export type {
   JetStreamTransportOptions,
   NatsCredentials,
 } from './jetstream-options';
+export { createJetStreamRelay, type JetStreamRelayOptions } from './jetstream-relay';
 export { createJetStreamTransport } from './jetstream-transport';
 export { DEFAULT_SUBJECT_PREFIX, defaultSubject, isPublishSubject } from './subjects';

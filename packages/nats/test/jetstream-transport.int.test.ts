@@ -8,18 +8,23 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJetStreamTransport, type JetStreamTransportOptions } from '../src/index';
 import { messageOf, sampleEvent, uniqueNames } from './support/fixtures';
-import { ensureSharedNatsServer, freePort, startNatsServer, stopAllNatsServers } from './support/nats-server';
-import { deleteStream, readStream } from './support/stream-contents';
+import { freePort, startNatsServer, useSharedNatsServer } from './support/nats-server';
+import { readStream } from './support/stream-contents';
 
-let url: string;
-const created: string[] = [];
-beforeAll(async () => {
-  url = await ensureSharedNatsServer();
-});
-afterAll(async () => {
-  for (const stream of created) await deleteStream(url, stream);
-  await stopAllNatsServers();
-});
+const shared = useSharedNatsServer({ beforeAll, afterAll });
+
+/** An open transport to a new stream on the shared server (the stream is deleted after the file). */
+async function openTransport(label: string) {
+  const { stream, prefix } = uniqueNames(label);
+  shared.track(stream);
+  const transport = createJetStreamTransport({
+    servers: shared.url(),
+    stream: { name: stream, create: true },
+    subjectPrefix: prefix,
+  });
+  await transport.open(new AbortController().signal);
+  return { transport, stream, prefix };
+}
 
 /** What `open()` (or the factory) threw, which must be a RelayConfigurationError. */
 async function configurationError(options: JetStreamTransportOptions): Promise<RelayConfigurationError> {
@@ -39,11 +44,11 @@ async function configurationError(options: JetStreamTransportOptions): Promise<R
 /** A stream on the shared server, created directly (not by the transport). */
 async function existingStream(label: string) {
   const names = uniqueNames(label);
-  const nc = await connect({ servers: url });
+  const nc = await connect({ servers: shared.url() });
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add({ name: names.stream, subjects: [`${names.prefix}.>`], duplicate_window: 120e9 });
   await nc.close();
-  created.push(names.stream);
+  shared.track(names.stream);
   return names;
 }
 
@@ -82,28 +87,32 @@ describe('configuration errors say what to fix', () => {
 
   it('a subject prefix or stream name that is not valid, before connecting', () => {
     for (const subjectPrefix of ['bad prefix', 'a.>', 'a..b', '', 'a.*']) {
-      expect(() => createJetStreamTransport({ servers: url, stream: { name: 'X' }, subjectPrefix })).toThrow(
-        expect.objectContaining({ code: 'RELAY_CONFIGURATION', setting: 'subjectPrefix' }),
-      );
+      expect(() =>
+        createJetStreamTransport({ servers: shared.url(), stream: { name: 'X' }, subjectPrefix }),
+      ).toThrow(expect.objectContaining({ code: 'RELAY_CONFIGURATION', setting: 'subjectPrefix' }));
     }
-    expect(() => createJetStreamTransport({ servers: url, stream: { name: 'a.b' } })).toThrow(
+    expect(() => createJetStreamTransport({ servers: shared.url(), stream: { name: 'a.b' } })).toThrow(
       expect.objectContaining({ setting: 'stream.name' }),
     );
     expect(() =>
-      createJetStreamTransport({ servers: url, stream: { name: 'X', subjects: ['a b.>'] } }),
+      createJetStreamTransport({ servers: shared.url(), stream: { name: 'X', subjects: ['a b.>'] } }),
     ).toThrow(expect.objectContaining({ setting: 'stream.subjects[0]' }));
   });
 
   it('a stream that does not exist, unless asked to create it', async () => {
     const { stream, prefix } = uniqueNames('missing');
-    const error = await configurationError({ servers: url, stream: { name: stream }, subjectPrefix: prefix });
+    const error = await configurationError({
+      servers: shared.url(),
+      stream: { name: stream },
+      subjectPrefix: prefix,
+    });
     expect(error.setting).toBe('stream.name');
     expect(error.message).toContain('does not exist');
   });
 
   it('an existing stream whose subjects, storage, replicas or duplicate window conflict', async () => {
     const { stream, prefix } = await existingStream('conflict');
-    const base = { servers: url, subjectPrefix: prefix };
+    const base = { servers: shared.url(), subjectPrefix: prefix };
     const cases: [JetStreamTransportOptions['stream'], string][] = [
       [{ name: stream, subjects: ['elsewhere.>'] }, 'stream.subjects'],
       [{ name: stream, storage: 'memory' }, 'stream.storage'],
@@ -133,7 +142,7 @@ describe('configuration errors say what to fix', () => {
   it("a stream that does not capture the relay's subjects", async () => {
     const { stream } = await existingStream('uncaptured');
     const error = await configurationError({
-      servers: url,
+      servers: shared.url(),
       stream: { name: stream },
       subjectPrefix: 'elsewhere',
     });
@@ -144,20 +153,13 @@ describe('configuration errors say what to fix', () => {
 
 describe('publishing', () => {
   it('stores the event once under its subject, with Nats-Msg-Id and the Chronicle headers', async () => {
-    const { stream, prefix } = uniqueNames('publish');
-    created.push(stream);
-    const transport = createJetStreamTransport({
-      servers: url,
-      stream: { name: stream, create: true },
-      subjectPrefix: prefix,
-    });
-    await transport.open(new AbortController().signal);
+    const { transport, stream, prefix } = await openTransport('publish');
     const event = sampleEvent({ position: 7n, version: 3 });
     await transport.publish(messageOf(event));
     await transport.publish(messageOf(event)); // a re-send after a lost ack: dropped by the stream
     await transport.close();
 
-    const stored = await readStream(url, stream);
+    const stored = await readStream(shared.url(), stream);
     expect(stored).toHaveLength(1);
     const [message] = stored;
     expect(message?.subject).toBe(`${prefix}.Order.OrderPlaced`);
@@ -174,14 +176,7 @@ describe('publishing', () => {
   });
 
   it('refuses a message whose predecessor is not the last stored one, so a gap is never jumped', async () => {
-    const { stream, prefix } = uniqueNames('chain');
-    created.push(stream);
-    const transport = createJetStreamTransport({
-      servers: url,
-      stream: { name: stream, create: true },
-      subjectPrefix: prefix,
-    });
-    await transport.open(new AbortController().signal);
+    const { transport, stream } = await openTransport('chain');
     const [first, second, third] = [1, 2, 3].map((n) => sampleEvent({ position: BigInt(n), version: n }));
     await transport.publish(messageOf(first!));
     // `second` was lost on the way; `third`, sent after it, must not be stored ahead of it.
@@ -191,24 +186,17 @@ describe('publishing', () => {
     // A re-send of an already stored message is a duplicate, whatever predecessor it names.
     await transport.publish(messageOf(second!, 'not-the-last'));
     await transport.close();
-    expect((await readStream(url, stream)).map((m) => m.msgId)).toEqual(
+    expect((await readStream(shared.url(), stream)).map((m) => m.msgId)).toEqual(
       [first, second, third].map((e) => e!.eventId),
     );
   });
 
   it('rejects an event type that cannot be a subject token with a RelayConfigurationError', async () => {
-    const { stream, prefix } = uniqueNames('token');
-    created.push(stream);
-    const transport = createJetStreamTransport({
-      servers: url,
-      stream: { name: stream, create: true },
-      subjectPrefix: prefix,
-    });
-    await transport.open(new AbortController().signal);
+    const { transport, stream } = await openTransport('token');
     await expect(transport.publish(messageOf(sampleEvent({ eventType: 'order placed' })))).rejects.toThrow(
       expect.objectContaining({ code: 'RELAY_CONFIGURATION', setting: 'subject' }),
     );
     await transport.close();
-    expect(await readStream(url, stream)).toHaveLength(0);
+    expect(await readStream(shared.url(), stream)).toHaveLength(0);
   });
 });

@@ -15,3 +15,4 @@ export type {
 } from './relay-contract';
 export { relayBody, relayHeaders, toRelayMessage } from './relay-message';
 export { DEFAULT_RELAY_BATCH_SIZE, DEFAULT_RELAY_WINDOW, splitRelayOptions } from './relay-options';
+export { startRelay } from './start-relay';

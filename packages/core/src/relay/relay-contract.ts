@@ -25,8 +25,8 @@ export interface RelayMessage {
   readonly body: string;
   /**
    * The message id sent just before this one in the same pipelined run, or `undefined` for the first
-   * message of a run (the first after start, after a retry, or of a batch after a confirmed batch is
-   * not chained). A broker that can reject a message unless its last stored one has this id (JetStream's
+   * message of a run (a run is one batch, or the rest of it after a retry; everything before its
+   * first message is confirmed). A broker that can reject a message unless its last stored one has this id (JetStream's
    * `Nats-Expected-Last-Msg-Id`) keeps the stream in publish order even when a reconnect drops one
    * message and delivers the next; other transports ignore it.
    */
@@ -65,7 +65,7 @@ export interface RelayOptions {
   readonly filter?: EventFilter;
   /** Where to begin when no checkpoint exists yet (exclusive). Default `'start'`. */
   readonly startFrom?: 'start' | 'end' | bigint;
-  /** Events read and checkpointed per batch. Default `256`. */
+  /** Events read and checkpointed per batch (held in memory at once). Default `1000`. */
   readonly batchSize?: number;
   /** Most messages sent and not yet confirmed at once (pipelining), a positive integer. Default `64`. */
   readonly window?: number;

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deleteStream } from './stream-contents';
 
 export const NATS_SERVER_BINARY = '/usr/sbin/nats-server';
 /** The machine's shared server (see /work/shared/TOOLCHAIN.md). */
@@ -75,6 +76,32 @@ export async function ensureSharedNatsServer(): Promise<string> {
     await waitUntil(() => listening(4222), 'the shared nats-server listens on 4222');
   }
   return SHARED_NATS_URL;
+}
+
+/**
+ * For a test file on the shared server: its URL once `beforeAll` ran, and `track(stream)` to have a
+ * stream deleted in `afterAll` (with every server of our own stopped).
+ */
+export function useSharedNatsServer(hooks: {
+  beforeAll(fn: () => Promise<void>): void;
+  afterAll(fn: () => Promise<void>): void;
+}) {
+  let url = '';
+  const streams: string[] = [];
+  hooks.beforeAll(async () => {
+    url = await ensureSharedNatsServer();
+  });
+  hooks.afterAll(async () => {
+    for (const stream of streams) await deleteStream(url, stream);
+    await stopAllNatsServers();
+  });
+  return {
+    url: () => url,
+    track(stream: string): string {
+      streams.push(stream);
+      return stream;
+    },
+  };
 }
 
 /** Options of {@link startNatsServer}. */

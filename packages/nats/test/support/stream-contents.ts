@@ -100,3 +100,13 @@ export function deliveryReport(
     positionInversions,
   };
 }
+
+/** The report of a stream that holds every one of `expected` exactly once, in order. */
+export const everyEventOnceInOrder = (expected: readonly string[]): DeliveryReport => ({
+  expected: expected.length,
+  stored: expected.length,
+  duplicates: 0,
+  missing: 0,
+  outOfOrder: 0,
+  positionInversions: 0,
+});

@@ -1,0 +1,22 @@
+// docs/relays.md's example is compiled here (the package's typecheck covers this file), and the
+// test checks the guide still quotes it line for line, so the guide cannot drift from the API.
+import type { SubscribableEventStore } from '@chronicle/core';
+import { it } from 'vitest';
+import { expectGuideBlocksIn } from '../../core/test/support/guide-blocks';
+import { createJetStreamRelay } from '../src/index';
+
+/** The guide's NATS JetStream example (not run: it names a three-node cluster with credentials). */
+export async function relayToCluster(store: SubscribableEventStore) {
+  const relay = await createJetStreamRelay(store, {
+    id: 'orders-to-nats',
+    servers: ['nats://10.0.0.1:4222', 'nats://10.0.0.2:4222', 'nats://10.0.0.3:4222'],
+    credentials: { user: 'relay', pass: process.env.NATS_PASSWORD ?? '' },
+    stream: { name: 'ORDERS', create: true, replicas: 3, duplicateWindowMs: 30 * 60_000 },
+    subjectPrefix: 'orders',
+  });
+  return relay;
+}
+
+it('docs/relays.md quotes the compiled example', () => {
+  expectGuideBlocksIn(new URL('../../../docs/relays.md', import.meta.url), new URL(import.meta.url), 1);
+});
