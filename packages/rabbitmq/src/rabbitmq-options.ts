@@ -32,7 +32,8 @@ export interface RabbitMqTransportOptions {
   readonly routingKey?: (event: DomainEvent) => string;
   /**
    * Publish with the `mandatory` flag, so a message no queue receives comes back and the publish fails
-   * with `RelayConfigurationError` (the relay retries it, never skips it) instead of vanishing.
+   * with `RelayConfigurationError` — the relay stops in state `'failed'` before checkpointing it —
+   * instead of vanishing.
    * Default `true`. Set `false` when dropping unroutable events is intended (or the exchange has an
    * alternate exchange).
    */

@@ -65,7 +65,10 @@ describe.skipIf(!brokerReachable)('createRabbitMqRelay', () => {
     try {
       const { lastPosition } = await store.append(order, 'no_stream', [placed(1)]);
       await expect(relay.whenRelayed(lastPosition, { timeoutMs: 10_000 })).rejects.toThrow();
-      expect(relay.status().lastError).toMatchObject({ code: 'RELAY_CONFIGURATION', setting: 'mandatory' });
+      expect(relay.status()).toMatchObject({
+        state: 'failed',
+        lastError: { code: 'RELAY_CONFIGURATION', setting: 'mandatory' },
+      });
       expect(await store.checkpoints.load('r')).toBeUndefined();
     } finally {
       await relay.stop();
