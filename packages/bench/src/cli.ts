@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { round2 } from './machine';
 import { DEFAULT_PG_URL, defaultDataDir, parseCli, USAGE } from './options';
 import { PROFILE_USAGE, parseProfileCli, renderProfiles, runProfiles } from './profile/profile-command';
+import { relayRabbitMqMain } from './relay/rabbitmq-relay-command';
 import { relayMain } from './relay/relay-command';
 import { checkGrowth, renderGrowthTable } from './report/growth-table';
 import { checkTargets, renderChecks, renderTable } from './report/table';
@@ -46,6 +47,7 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2).filter((arg) => arg !== '--');
   if (args[0] === 'profile') return profileMain(args.slice(1));
   if (args[0] === 'relay') return relayMain(args.slice(1));
+  if (args[0] === 'relay-rabbitmq') return relayRabbitMqMain(args.slice(1), RESULTS_DIR);
   let options: ReturnType<typeof parseCli>;
   try {
     options = parseCli(args);
