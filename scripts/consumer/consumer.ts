@@ -135,7 +135,11 @@ if (rabbit instanceof Error) {
     const { queue } = await channel.assertQueue('', { exclusive: true });
     await channel.bindQueue(queue, exchange, '#');
     const store = createInMemoryEventStore();
-    const missing = await createRabbitMqRelay(store, { id: 'smoke', url: rabbitUrl, exchange: `${exchange}-missing` }).then(
+    const missing = await createRabbitMqRelay(store, {
+      id: 'smoke',
+      url: rabbitUrl,
+      exchange: `${exchange}-missing`,
+    }).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -147,9 +151,15 @@ if (rabbit instanceof Error) {
     await relay.whenRelayed(lastPosition);
     await relay.stop();
     const message = await channel.get(queue, { noAck: true });
-    if (message === false || message.properties.messageId !== 'smoke-event-1' || message.fields.routingKey !== 'Order.OrderPlaced')
+    if (
+      message === false ||
+      message.properties.messageId !== 'smoke-event-1' ||
+      message.fields.routingKey !== 'Order.OrderPlaced'
+    )
       throw new Error('@chronicle/rabbitmq: the relayed message did not arrive as expected');
-    console.log('ok @chronicle/rabbitmq: relayed an event to a queue; a missing exchange is a RelayConfigurationError');
+    console.log(
+      'ok @chronicle/rabbitmq: relayed an event to a queue; a missing exchange is a RelayConfigurationError',
+    );
   } finally {
     await channel.deleteExchange(exchange).catch(() => undefined);
     await rabbit.close();
