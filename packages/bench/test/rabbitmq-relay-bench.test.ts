@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 import { expect, it } from 'vitest';
+import { withBrokerTurn } from '../../rabbitmq/test/support/broker-turns';
 import { runRabbitMqRelayBench } from '../src/relay/rabbitmq-relay-bench';
 
 const url = process.env.CHRONICLE_RABBITMQ_URL || 'amqp://guest:guest@127.0.0.1:5672';
@@ -14,21 +15,24 @@ it('pnpm bench relay-rabbitmq measures throughput against amqplib and latency, a
   const dataDir = mkdtempSync(join(tmpdir(), 'rabbitmq-relay-bench-'));
   let exchange = '';
   try {
-    const report = await runRabbitMqRelayBench({
-      url,
-      messages: 300,
-      rounds: 1,
-      window: 16,
-      batchSize: 100,
-      synchronous: 'normal',
-      latencyEvents: 20,
-      latencyRatePerSec: 200,
-      dataDir,
-      log: () => {},
-      onExchange: (name) => {
-        exchange = name;
-      },
-    });
+    // The RabbitMQ outage test (another project, in parallel) stops the broker's app during its turn.
+    const report = await withBrokerTurn(() =>
+      runRabbitMqRelayBench({
+        url,
+        messages: 300,
+        rounds: 1,
+        window: 16,
+        batchSize: 100,
+        synchronous: 'normal',
+        latencyEvents: 20,
+        latencyRatePerSec: 200,
+        dataDir,
+        log: () => {},
+        onExchange: (name) => {
+          exchange = name;
+        },
+      }),
+    );
     expect(report.relayMessagesPerSec).toBeGreaterThan(0);
     expect(report.baselineMessagesPerSec).toBeGreaterThan(0);
     expect(report.latencyEvents).toBe(20);

@@ -9,6 +9,7 @@ import { createSqliteEventStore } from '@chronicle/sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRabbitMqRelay } from '../src/index';
 import { BROKER_URL, brokerOutage, brokerReachable, createTestExchange } from './support/broker';
+import { withBrokerTurn } from './support/broker-turns';
 import { allEvents, checkDeliveries, drainQueue, queueDepth } from './support/deliveries';
 import { appendRound } from './support/seed';
 
@@ -54,9 +55,11 @@ describe.skipIf(!brokerReachable)('the broker stopped mid-relay', () => {
         await until(() => relay.status().inFlight > 0, 'the relay publishes the burst');
         const depth = await queueDepth(target.queue);
         before.push({ checkpoint: relay.status().checkpoint ?? 0n, depth });
-        await brokerOutage(OUTAGE_MS, async () => {
-          sawDisconnected ||= !relay.status().connected;
-        });
+        await withBrokerTurn(() =>
+          brokerOutage(OUTAGE_MS, async () => {
+            sawDisconnected ||= !relay.status().connected;
+          }),
+        );
       }
       writing = false;
       await writer;
