@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs every publishable package, installs the tarballs into a scratch project outside the
 # workspace, compiles a TypeScript consumer (and each README's quick start) with NodeNext and Bundler
-# resolution, and runs it: ESM and CommonJS, SQLite and PostgreSQL.
+# resolution, and runs it: ESM and CommonJS, SQLite and PostgreSQL, the RabbitMQ relay.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -23,7 +23,7 @@ for (const file of readdirSync(tarballs)) {
 }
 writeFileSync(manifest, JSON.stringify({
   name: 'chronicle-consumer', private: true, type: 'module',
-  dependencies: { ...local, 'better-sqlite3': '^12.11.0', pg: '^8.16.0', vitest: '^4.1.0', 'fast-check': '^4.10.0' },
+  dependencies: { ...local, 'better-sqlite3': '^12.11.0', pg: '^8.16.0', amqplib: '^2.3.1', vitest: '^4.1.0', 'fast-check': '^4.10.0' },
   devDependencies: { typescript: '~5.9.3', '@types/node': '^20.19.0', '@types/pg': '^8.15.0', '@types/better-sqlite3': '^7.6.13' },
   pnpm: { overrides: local, onlyBuiltDependencies: ['better-sqlite3', 'esbuild'] },
 }, null, 2));

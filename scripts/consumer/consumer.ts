@@ -16,7 +16,9 @@ import { isRelayConfigurationError, RelayConfigurationError } from '@chronicle/c
 import { deciderSpecification } from '@chronicle/core/testing';
 import { createJetStreamRelay } from '@chronicle/nats';
 import { createPostgresEventStore } from '@chronicle/postgres';
+import { createRabbitMqRelay } from '@chronicle/rabbitmq';
 import { createSqliteEventStore } from '@chronicle/sqlite';
+import amqp from 'amqplib';
 import pg from 'pg';
 
 async function exercise(name: string, store: EventStore): Promise<void> {
@@ -116,4 +118,50 @@ if (url !== undefined) {
   throw new Error('CHRONICLE_PG_URL is not set: the PostgreSQL consumer check cannot run');
 } else {
   console.log('skipped postgres: CHRONICLE_PG_URL is not set');
+}
+
+// The RabbitMQ relay as installed: one event reaches a bound queue with its id as message-id, and a
+// missing exchange is a RelayConfigurationError from @chronicle/core/relay.
+const rabbitUrl = process.env.CHRONICLE_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const rabbit = await amqp.connect(rabbitUrl).catch((error: unknown) => error as Error);
+if (rabbit instanceof Error) {
+  if (process.env.CI === 'true') throw new Error(`RabbitMQ is unreachable: ${rabbit.message}`);
+  console.log(`skipped rabbitmq: ${rabbit.message}`);
+} else {
+  const exchange = `rabbitrelay-consumer-${process.pid}`;
+  const channel = await rabbit.createChannel();
+  try {
+    await channel.assertExchange(exchange, 'topic', { durable: false, autoDelete: false });
+    const { queue } = await channel.assertQueue('', { exclusive: true });
+    await channel.bindQueue(queue, exchange, '#');
+    const store = createInMemoryEventStore();
+    const missing = await createRabbitMqRelay(store, {
+      id: 'smoke',
+      url: rabbitUrl,
+      exchange: `${exchange}-missing`,
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    if (!isRelayConfigurationError(missing)) throw new Error(`a missing exchange gave ${String(missing)}`);
+    const relay = await createRabbitMqRelay(store, { id: 'smoke', url: rabbitUrl, exchange });
+    const { lastPosition } = await store.append({ aggregateType: 'Order', aggregateId: 'o-1' }, 'any', [
+      { eventId: 'smoke-event-1', eventType: 'OrderPlaced', eventData: { total: 42 } },
+    ]);
+    await relay.whenRelayed(lastPosition);
+    await relay.stop();
+    const message = await channel.get(queue, { noAck: true });
+    if (
+      message === false ||
+      message.properties.messageId !== 'smoke-event-1' ||
+      message.fields.routingKey !== 'Order.OrderPlaced'
+    )
+      throw new Error('@chronicle/rabbitmq: the relayed message did not arrive as expected');
+    console.log(
+      'ok @chronicle/rabbitmq: relayed an event to a queue; a missing exchange is a RelayConfigurationError',
+    );
+  } finally {
+    await channel.deleteExchange(exchange).catch(() => undefined);
+    await rabbit.close();
+  }
 }

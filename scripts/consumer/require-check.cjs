@@ -8,6 +8,7 @@ const checks = {
   '@chronicle/nats': 'createJetStreamRelay',
   '@chronicle/sqlite': 'createSqliteEventStore',
   '@chronicle/postgres': 'createPostgresEventStore',
+  '@chronicle/rabbitmq': 'createRabbitMqRelay',
 };
 for (const [name, member] of Object.entries(checks)) {
   if (typeof require(name)[member] !== 'function')

@@ -15,6 +15,7 @@ import {
 import { round2 } from './machine';
 import { DEFAULT_PG_URL, defaultDataDir, parseCli, USAGE } from './options';
 import { PROFILE_USAGE, parseProfileCli, renderProfiles, runProfiles } from './profile/profile-command';
+import { relayRabbitMqMain } from './relay/rabbitmq-relay-command';
 import { relayMain } from './relay/relay-command';
 import { checkGrowth, renderGrowthTable } from './report/growth-table';
 import { checkTargets, renderChecks, renderTable } from './report/table';
@@ -74,6 +75,7 @@ async function main(): Promise<number> {
   if (args[0] === 'profile') return profileMain(args.slice(1));
   if (args[0] === 'relay') return relayMain(args.slice(1));
   if (args[0] === 'inspection') return inspectionMain(args.slice(1));
+  if (args[0] === 'relay-rabbitmq') return relayRabbitMqMain(args.slice(1), RESULTS_DIR);
   let options: ReturnType<typeof parseCli>;
   try {
     options = parseCli(args);
