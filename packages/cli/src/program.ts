@@ -218,9 +218,13 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     )
     .requiredOption('--projection <module#Export>', 'the projection definition (defineProjection) to build')
     .option('--keep-old', "keep the older versions' documents (retired) instead of dropping them")
+    .option('--batch-size <n>', 'events per transaction', positiveInt('--batch-size'), 500)
     .action(
       action((command) =>
-        rebuildCommand(context(command), command.opts<{ projection: string; keepOld?: boolean }>()),
+        rebuildCommand(
+          context(command),
+          command.opts<{ projection: string; keepOld?: boolean; batchSize: number }>(),
+        ),
       ),
     );
 

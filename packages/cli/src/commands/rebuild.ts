@@ -11,6 +11,8 @@ export interface RebuildCommandOptions {
   readonly projection: string;
   /** `--keep-old`: keep the older versions' documents (retired) instead of dropping them after the switch. */
   readonly keepOld?: boolean | undefined;
+  /** `--batch-size`: events per batch, one transaction each (a stop waits for the batch in hand). */
+  readonly batchSize?: number | undefined;
 }
 
 /** Thrown when the projection has no stored version yet: there is nothing to rebuild beside. Exits 1. */
@@ -62,6 +64,7 @@ export async function rebuildCommand(
       const result = await rebuildProjection(store, definition, {
         onProgress,
         keepOldVersions: options.keepOld === true,
+        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
         signal: stop.signal,
       });
       const outcome: RebuildSummary['outcome'] = result.switched
