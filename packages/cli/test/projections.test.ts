@@ -227,7 +227,9 @@ describe('a store whose schema predates projections: exit 1, saying what to do',
     expect(JSON.parse(run.stderr)).toMatchObject({
       error: {
         name: 'NotMigratedError',
-        message: expect.stringContaining('is at schema version 2, this release needs 3: run `chronicle migrate'),
+        message: expect.stringContaining(
+          'is at schema version 2, this release needs 3: run `chronicle migrate',
+        ),
       },
     });
   });
