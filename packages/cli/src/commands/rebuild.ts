@@ -93,7 +93,7 @@ export async function rebuildCommand(
     io.out.write(`${label} is already the active version: nothing to rebuild\n`);
   } else {
     io.err.write(
-      `${colour.yellow('stopped')}: ${label} built through ${summary.done} more positions; run the same command again to resume\n`,
+      `${colour.yellow('stopped')}: ${label} is still building (${summary.done} positions examined by this run); run the same command again to resume\n`,
     );
   }
   return summary.outcome === 'stopped' ? 1 : 0;

@@ -292,7 +292,7 @@ async function loadProjections(): Promise<void> {
     for (const collection of p.collections) {
       list.append(
         item(
-          `  ${collection}`,
+          `↳ ${collection}`,
           () => void openCollection(p.name, p.version, collection),
           `collection-${p.name}-${p.version}-${collection}`,
         ),
