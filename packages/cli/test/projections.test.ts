@@ -65,6 +65,16 @@ async function balances(file: string): Promise<Record<string, unknown>> {
   }
 }
 
+/** `chronicle rebuild` of balances v2 on `file`, with `more` options. */
+const rebuildArgs = (file: string, ...more: string[]) => [
+  'rebuild',
+  '--db',
+  file,
+  '--projection',
+  `${fixture}#balancesV2`,
+  ...more,
+];
+
 const lines = (text: string) =>
   text
     .trim()
@@ -92,16 +102,7 @@ describe('chronicle rebuild and projections on a SQLite file', () => {
     // Version 1 ignored deposits: every balance is 0.
     expect(await balances(file)).toEqual({ 'owner-0': 0, 'owner-1': 0, 'owner-2': 0 });
 
-    const run = await chronicle([
-      'rebuild',
-      '--db',
-      file,
-      '--projection',
-      `${fixture}#balancesV2`,
-      '--json',
-      '--batch-size',
-      '4',
-    ]);
+    const run = await chronicle(rebuildArgs(file, '--json', '--batch-size', '4'));
     expect(run.code, run.stderr).toBe(0);
     const printed = lines(run.stdout);
     const progress = printed.filter((l) => l.type === 'progress');
@@ -122,21 +123,14 @@ describe('chronicle rebuild and projections on a SQLite file', () => {
       { version: 2, status: 'active', collections: ['balances'] },
     ]);
 
-    const again = await chronicle(['rebuild', '--db', file, '--projection', `${fixture}#balancesV2`]);
+    const again = await chronicle(rebuildArgs(file));
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('balances v2 is already the active version: nothing to rebuild');
   });
 
   it("--keep-old keeps the retired version's documents", async () => {
     const file = await projectedStore('keep-old.db', 2);
-    const run = await chronicle([
-      'rebuild',
-      '--db',
-      file,
-      '--projection',
-      `${fixture}#balancesV2`,
-      '--keep-old',
-    ]);
+    const run = await chronicle(rebuildArgs(file, '--keep-old'));
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('balances v2 is active: 9 positions examined');
     expect(run.stdout).toContain('(older versions kept, retired)');
@@ -147,16 +141,7 @@ describe('chronicle rebuild and projections on a SQLite file', () => {
 
   it('Ctrl+C stops after the batch in hand (exit 1); the same command resumes and switches', async () => {
     const file = await projectedStore('interrupted.db', 10);
-    const args = [
-      'rebuild',
-      '--db',
-      file,
-      '--projection',
-      `${fixture}#balancesV2`,
-      '--json',
-      '--batch-size',
-      '5',
-    ];
+    const args = rebuildArgs(file, '--json', '--batch-size', '5');
     const slow = { BALANCES_SLOW_MS: '20' };
     const first = startChronicle(args, slow);
     await first.waitFor('stdout', /"type":"progress"/);
@@ -189,7 +174,7 @@ describe('chronicle rebuild and projections on a SQLite file', () => {
     const store = createSqliteEventStore({ filename: file });
     await seed(store, 1, 2);
     await store.close();
-    const run = await chronicle(['rebuild', '--db', file, '--projection', `${fixture}#balancesV2`]);
+    const run = await chronicle(rebuildArgs(file));
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toContain(
       'projection balances has no stored version yet: start it in your application',
@@ -215,7 +200,7 @@ describe('a store whose schema predates projections: exit 1, saying what to do',
   });
 
   it('rebuild names the migration', async () => {
-    const run = await chronicle(['rebuild', '--db', file, '--projection', `${fixture}#balancesV2`]);
+    const run = await chronicle(rebuildArgs(file));
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toContain('run `chronicle migrate --db');
   });
