@@ -187,6 +187,23 @@ describeBrowser(title('the web inspector in chromium'), () => {
       [2, ['acc-0', 'acc-1'], 'acc-1'],
       [2, ['acc-2'], null],
     ]);
+    const refused = await page.evaluate(async () =>
+      Promise.all(
+        [
+          'collection=balances',
+          'projection=nope&collection=balances',
+          'projection=balances&collection=balances&limit=501',
+        ].map(async (query) => {
+          const response = await fetch(`/api/documents?${query}`);
+          return [response.status, ((await response.json()) as { error: string }).error];
+        }),
+      ),
+    );
+    expect(refused).toEqual([
+      [400, 'projection is required'],
+      [404, 'projection nope has no active version'],
+      [400, 'limit must be an integer from 1 to 500'],
+    ]);
     await page.screenshot({ path: join(ARTIFACTS, 'inspector-projections.png') });
   });
 });
