@@ -1,4 +1,10 @@
-import type { EventStore, SubscribableEventStore, Upcaster, UpcasterPipeline } from '@chronicle/core';
+import type {
+  EventStore,
+  ProjectableEventStore,
+  SubscribableEventStore,
+  Upcaster,
+  UpcasterPipeline,
+} from '@chronicle/core';
 import { createPostgresEventStore } from '@chronicle/postgres';
 import { createSqliteEventStore, LATEST_SCHEMA_VERSION } from '@chronicle/sqlite';
 import Database from 'better-sqlite3';
@@ -124,4 +130,19 @@ export function requireSubscribable(store: EventStore, what: string): Subscribab
     );
   }
   return store;
+}
+
+/**
+ * The store as a {@link ProjectableEventStore} (the capability `projections`).
+ *
+ * @throws NotSupportedError naming the command and what to do when the adapter has no projections
+ */
+export function requireProjectable(store: EventStore, what: string): ProjectableEventStore {
+  const candidate = store as Partial<ProjectableEventStore>;
+  if (!isSubscribable(store) || typeof candidate.projections?.transaction !== 'function') {
+    throw new NotSupportedError(
+      `${what} needs a store with projections, which this release of the store's adapter does not offer: upgrade @chronicle/sqlite or @chronicle/postgres to a release with projections, then run \`chronicle migrate\``,
+    );
+  }
+  return store as ProjectableEventStore;
 }

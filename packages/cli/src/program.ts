@@ -5,6 +5,8 @@ import { eventsCommand } from './commands/events';
 import { inspectCommand } from './commands/inspect';
 import { migrateCommand } from './commands/migrate';
 import { type ProcessorAction, processorCommand, processorsCommand } from './commands/processors';
+import { projectionsCommand } from './commands/projections';
+import { rebuildCommand } from './commands/rebuild';
 import { statusCommand } from './commands/status';
 import { streamCommand } from './commands/stream';
 import { streamsCommand } from './commands/streams';
@@ -201,6 +203,28 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     .action(
       action((command, id: string, kind: ProcessorAction['kind']) =>
         processorCommand(context(command), id, processorAction(kind, command.opts())),
+      ),
+    );
+
+  program
+    .command('projections')
+    .description('every stored projection version: status (active, building, retired) and checkpoint lag')
+    .action(action((command) => projectionsCommand(context(command))));
+
+  program
+    .command('rebuild')
+    .description(
+      "build a projection's version side by side from the log, then switch readers to it (writes; Ctrl+C stops, a rerun resumes)",
+    )
+    .requiredOption('--projection <module#Export>', 'the projection definition (defineProjection) to build')
+    .option('--keep-old', "keep the older versions' documents (retired) instead of dropping them")
+    .option('--batch-size <n>', 'events per transaction', positiveInt('--batch-size'), 500)
+    .action(
+      action((command) =>
+        rebuildCommand(
+          context(command),
+          command.opts<{ projection: string; keepOld?: boolean; batchSize: number }>(),
+        ),
       ),
     );
 

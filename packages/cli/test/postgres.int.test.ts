@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { startProjection } from '@chronicle/core';
 import { createPostgresEventStore } from '@chronicle/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { balancesV1 } from './fixtures/balances-projection';
 import { chronicle, json, startChronicle } from './run-cli';
 import { seed } from './seed';
 import { storeCommandTests } from './store-commands';
@@ -207,6 +209,53 @@ describePg(title('chronicle processors on PostgreSQL'), () => {
         name: 'NotSupportedError',
         message: expect.stringContaining('processors needs subscriptions and checkpoints'),
       });
+    }
+  });
+
+  it('rebuild builds balances v2 beside v1 and switches; projections and the documents API show it', async () => {
+    const schema = await seededSchema('rebuild');
+    const store = createPostgresEventStore({ connectionString: url!, schema });
+    try {
+      const v1 = startProjection(store, balancesV1);
+      const { rows } = await raw.query(`SELECT max(position)::text AS head FROM "${schema}".events`);
+      await v1.whenProcessed(BigInt(rows[0].head));
+      await v1.stop();
+    } finally {
+      await store.close();
+    }
+    const db = ['--db', url!, '--schema', schema];
+    const projection = `${import.meta.dirname}/fixtures/balances-projection.ts#balancesV2`;
+    const run = await chronicle([
+      'rebuild',
+      ...db,
+      '--projection',
+      projection,
+      '--json',
+      '--batch-size',
+      '5',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const last = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    expect(last).toMatchObject({ type: 'done', version: 2, outcome: 'switched' });
+    const listed = json<{ projections: unknown[] }>(await chronicle(['projections', ...db, '--json']));
+    expect(listed.projections).toMatchObject([
+      { name: 'balances', version: 1, status: 'retired', collections: [] },
+      { name: 'balances', version: 2, status: 'active', collections: ['balances'] },
+    ]);
+    const inspector = startChronicle(['inspect', ...db, '--port', '0', '--json']);
+    try {
+      const { url: base } = JSON.parse((await inspector.waitFor('stdout', /\{.*\}\n/))[0]);
+      const page = (await (
+        await fetch(`${base}api/documents?projection=balances&collection=balances&limit=2&after=acc-0`)
+      ).json()) as { documents: { id: string; data: unknown }[]; next: string | null };
+      expect(page.documents).toEqual([
+        { id: 'acc-1', data: { owner: 'owner-1', balance: 60 }, updatedAt: expect.any(String) },
+        { id: 'acc-2', data: { owner: 'owner-2', balance: 60 }, updatedAt: expect.any(String) },
+      ]);
+      expect(page.next).toBeNull();
+    } finally {
+      inspector.child.kill('SIGTERM');
+      await inspector.exited;
     }
   });
 });

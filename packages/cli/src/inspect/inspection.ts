@@ -3,6 +3,7 @@
  * schema version and integrity checks. One implementation per adapter reads that adapter's own tables
  * with its driver (inspect/sqlite.ts, inspect/postgres.ts).
  */
+import type { ProjectionReads } from './projection-reads';
 
 /** A stored event as the log holds it (no upcasting: operators see what is on disk). */
 export interface StoredEvent {
@@ -107,6 +108,8 @@ export interface Inspection {
     readonly type?: string | undefined;
     readonly limit: number;
   }): Promise<StoredEvent[]>;
+  /** The projections' versions and documents (check `supported()` first). */
+  readonly projections: ProjectionReads;
   /** Runs every integrity check; resolves with what is wrong (empty when nothing is). */
   verify(progress: ProgressSink): Promise<Finding[]>;
   close(): Promise<void>;

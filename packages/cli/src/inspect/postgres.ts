@@ -5,6 +5,7 @@ import { EVENT_COLUMN_NAMES, type EventRow, toStoredEvent } from './event-row';
 import type { Finding, HorizonHolder, Inspection, StoredEvent, StreamSummary } from './inspection';
 import { SCAN_PAGE } from './inspection';
 import { NotMigratedError, StoreMissingError } from './open-errors';
+import { postgresProjectionReads } from './projections-postgres';
 import { scanLog } from './scan-log';
 
 // The migrations table is being renamed; read whichever this schema has.
@@ -80,6 +81,7 @@ function postgresInspection(
     adapter: 'postgres',
     location,
     schemaVersion,
+    projections: postgresProjectionReads(client, q),
     async status() {
       const counts = await one<{ events: string; streams: string; head: string | null; size: string }>(
         `SELECT (SELECT count(*) FROM ${q}.events) AS events,

@@ -5,6 +5,7 @@ import { EVENT_COLUMN_NAMES, type EventRow, toStoredEvent } from './event-row';
 import type { Finding, Inspection, StoredEvent, StreamSummary } from './inspection';
 import { SCAN_PAGE } from './inspection';
 import { NotMigratedError, StoreMissingError } from './open-errors';
+import { sqliteProjectionReads } from './projections-sqlite';
 import { scanLog } from './scan-log';
 
 /** The triggers migration 1 installs to keep `events` append-only. */
@@ -58,6 +59,7 @@ export function openSqliteInspection(filename: string): Inspection {
     adapter: 'sqlite',
     location: filename,
     schemaVersion,
+    projections: sqliteProjectionReads(db),
     async status() {
       const head = db.prepare('SELECT max(position) AS p FROM events').get() as { p: number | bigint | null };
       const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);

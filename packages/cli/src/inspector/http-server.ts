@@ -56,6 +56,10 @@ export function createInspectorServer(
         return send(response, 200, await api.state(url.searchParams));
       case 'GET /api/processors':
         return send(response, 200, await api.processors());
+      case 'GET /api/projections':
+        return send(response, 200, await api.projections());
+      case 'GET /api/documents':
+        return send(response, 200, await api.documents(url.searchParams));
       case 'POST /api/processors/reset':
         // A JSON body: a cross-site form cannot send one without a preflight, which we never grant.
         if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {

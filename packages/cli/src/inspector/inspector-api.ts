@@ -1,5 +1,6 @@
 import type { DomainEvent, EventStore, UpcasterPipeline } from '@chronicle/core';
 import { listProcessors } from '../commands/processors';
+import { listProjections } from '../commands/projections';
 import type { Inspection, StoredEvent } from '../inspect/inspection';
 import { type StateModel, stateAt } from '../model/state-at-version';
 import { isSubscribable } from '../open-store';
@@ -148,6 +149,50 @@ export function inspectorApi(sources: InspectorSources) {
       if (!isSubscribable(store)) return { supported: false, head: await inspection.head(), processors: [] };
       const head = await inspection.head();
       return { supported: true, head, processors: await listProcessors(store, head) };
+    },
+
+    /** `GET /api/projections`: every stored projection version, its collections, checkpoint and lag. */
+    async projections() {
+      if (!(await inspection.projections.supported())) {
+        return { supported: false, head: await inspection.head(), projections: [] };
+      }
+      return { supported: true, ...(await listProjections(inspection, store)) };
+    },
+
+    /**
+     * `GET /api/documents?projection=&version=&collection=&after=ID&limit=`: a keyset page of one
+     * collection's documents in id order (`version` defaults to the active one).
+     */
+    async documents(query: URLSearchParams) {
+      if (!(await inspection.projections.supported()))
+        throw new ApiError(501, 'this store has no projections');
+      const projection = required(query, 'projection');
+      const collection = required(query, 'collection');
+      const limit = limitOf(query, 50);
+      const asked = nonNegative(query.get('version'), 'version');
+      const version =
+        asked === undefined
+          ? (await inspection.projections.versions()).find(
+              (v) => v.name === projection && v.status === 'active',
+            )?.version
+          : Number(asked);
+      if (version === undefined) throw new ApiError(404, `projection ${projection} has no active version`);
+      const rows = await inspection.projections.documents({
+        projection,
+        version,
+        collection,
+        after: query.get('after') || undefined,
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        projection,
+        version,
+        collection,
+        documents: page,
+        next: rows.length > limit && last ? last.id : null,
+      };
     },
 
     /** `POST /api/processors/reset { processorId, to }`: only with `--allow-writes`. */

@@ -22,6 +22,19 @@ interface Processor {
   parked: number;
   updatedAt: string;
 }
+interface ProjectionVersion {
+  name: string;
+  version: number;
+  status: 'building' | 'active' | 'retired';
+  checkpoint: string | null;
+  lag: string | null;
+  collections: string[];
+}
+interface StoredDocument {
+  id: string;
+  data: unknown;
+  updatedAt: string;
+}
 interface Overview {
   location: string;
   head: string | null;
@@ -67,6 +80,7 @@ function showTab(tab: string): void {
   for (const section of document.querySelectorAll<HTMLElement>('section.tab'))
     section.hidden = section.id !== tab;
   if (tab === 'processors') void refreshProcessors();
+  if (tab === 'projections') void loadProjections();
 }
 
 // ---- streams: keyset pages, never the whole list
@@ -257,6 +271,62 @@ async function resetProcessor(processorId: string): Promise<void> {
 setInterval(() => {
   if (!$('processors').hidden) void refreshProcessors();
 }, 1000);
+
+// ---- projections: versions and their collections; a collection's documents in keyset pages (read-only)
+let documentsCursor:
+  | { projection: string; version: number; collection: string; next: string | null }
+  | undefined;
+
+async function loadProjections(): Promise<void> {
+  const { supported, projections } = await api<{ supported: boolean; projections: ProjectionVersion[] }>(
+    '/api/projections',
+  );
+  const hint = $('projections-hint');
+  hint.hidden = supported && projections.length > 0;
+  hint.textContent = supported ? 'No projections are stored yet.' : 'This store has no projections tables.';
+  const list = $('projection-list');
+  list.replaceChildren();
+  for (const p of projections) {
+    const lag = p.lag === null ? '' : `, lag ${p.lag}`;
+    list.append(item(`${p.name} v${p.version} — ${p.status}${lag}`, undefined, 'projection'));
+    for (const collection of p.collections) {
+      list.append(
+        item(
+          `↳ ${collection}`,
+          () => void openCollection(p.name, p.version, collection),
+          `collection-${p.name}-${p.version}-${collection}`,
+        ),
+      );
+    }
+  }
+}
+async function openCollection(projection: string, version: number, collection: string): Promise<void> {
+  $('documents-title').textContent = `${projection} v${version} / ${collection}`;
+  $('document-list').replaceChildren();
+  documentsCursor = { projection, version, collection, next: null };
+  await moreDocuments(true);
+}
+async function moreDocuments(first = false): Promise<void> {
+  if (documentsCursor === undefined) return;
+  const { projection, version, collection, next } = documentsCursor;
+  const query = new URLSearchParams({ projection, version: String(version), collection, limit: '50' });
+  if (!first && next !== null) query.set('after', next);
+  const page = await api<{ documents: StoredDocument[]; next: string | null }>(`/api/documents?${query}`);
+  for (const d of page.documents) {
+    $('document-list').append(
+      item(
+        d.id,
+        () => {
+          $('document-json').textContent = JSON.stringify(d, null, 2);
+        },
+        'document',
+      ),
+    );
+  }
+  documentsCursor.next = page.next;
+  $('more-documents').hidden = page.next === null;
+}
+$('more-documents').addEventListener('click', () => void moreDocuments());
 
 // ---- start
 overview = await api<Overview>('/api/overview');
