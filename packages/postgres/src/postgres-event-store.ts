@@ -36,6 +36,7 @@ import { createSchemaGate } from './schema/schema-gate';
 import { assertSchemaName, notificationChannel, quoteIdentifier } from './schema/schema-name';
 import { createAppender } from './sql/append';
 import { createPostgresCheckpointStore } from './sql/checkpoint-store';
+import { createCommitNotifier } from './sql/commit-notifier';
 import { decodeEvent, type EventReads } from './sql/event-columns';
 import { createEventsOfTypeReader } from './sql/events-by-type';
 import { createQueryRunner } from './sql/query-runner';
@@ -91,6 +92,12 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     throw new InvalidArgumentError('options', 'must have exactly one of pool and connectionString');
   }
   if (options.readReplicas !== undefined) assertReadReplicas(options.readReplicas);
+  for (const flag of ['listen', 'notify'] as const) {
+    const value: unknown = options[flag];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new InvalidArgumentError(flag, `must be true or false, got ${typeof value}`);
+    }
+  }
   const pipeline = createEventPipeline(options);
   const quoted = quoteIdentifier(schema);
   const poolSource = createPoolSource(options);
@@ -128,6 +135,11 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   const snapshots = createSnapshotStatements(quoted, db);
   /** This store's appends wake its own subscribers at once; other connections' arrive by NOTIFY. */
   const appended = createWakeUpEmitter();
+  /** …and other processes' subscribers by a NOTIFY sent after the commit. */
+  const notifier =
+    options.notify === false
+      ? undefined
+      : createCommitNotifier(db, notificationChannel(schema), closing.signal);
 
   /**
    * Runs one call through the error rule. Every statement waits at the gate, which refuses after
@@ -215,6 +227,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
             ),
       );
       appended.wake();
+      notifier?.notify();
       return result;
     },
 

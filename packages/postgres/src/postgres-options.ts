@@ -94,6 +94,13 @@ export interface PostgresStoreSettings extends EventStoreOptions {
    * then poll every `pollIntervalMs` and no connection is spent on listening.
    */
   readonly listen?: boolean;
+  /**
+   * After each append commits, send a payload-free `NOTIFY` (in a statement of its own, shared with
+   * appends committing meanwhile) so subscribers in other processes wake at once. Default: `true`.
+   * Set `false` when no subscriber runs in another process, or all of them poll: it saves one small
+   * statement per append (fewer under load). This store's own subscribers wake either way.
+   */
+  readonly notify?: boolean;
 }
 
 /**

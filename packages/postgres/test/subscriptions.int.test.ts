@@ -57,35 +57,36 @@ describePostgres('postgres subscriptions: NOTIFY, polling, stalls', () => {
     return rows.map((row) => Number(row.pid));
   };
 
-  it('append_events notifies once per committed transaction, with no payload, and never on rollback', async () => {
-    const store = stores.create();
-    await store.migrate();
+  it("a store's appends notify after they commit, sharing notifications under load, never for a failed append", async () => {
+    const writer = stores.create();
+    await writer.migrate();
     const client = new pg.Client({ connectionString: stores.url });
     client.on('error', () => {});
     await client.connect();
     cleanups.push(() => client.end());
     const received: string[] = [];
     client.on('notification', (message) => received.push(message.payload ?? ''));
-    await client.query(`LISTEN "${notificationChannel(store.schema)}"`);
-    const writer = await raw.connect();
-    try {
-      await writer.query('BEGIN');
-      // Three appends to one stream (a transaction's positions are its own block: one stream per transaction).
-      for (let i = 0; i < 3; i++) await rawAppend(writer, store.schema, stream('n'), 'any', [`n-${i}`]);
-      await writer.query('COMMIT');
-      await writer.query('BEGIN');
-      await rawAppend(writer, store.schema, stream('r'), 'any', ['r-1']);
-      await writer.query('ROLLBACK');
-      // A marker after both: once it arrives, anything the two transactions sent has arrived.
-      await rawAppend(writer, store.schema, stream('marker'), 'any', ['marker']);
-    } finally {
-      writer.release();
-    }
-    await waitFor(async () => received.length >= 2, 'the marker notification');
-    expect(received, 'one empty notification for the 3-append transaction, none for the rollback').toEqual([
-      '',
-      '',
-    ]);
+    await client.query(`LISTEN "${notificationChannel(writer.schema)}"`);
+
+    // 20 appends at once: each is followed by a notification sent after its commit, shared with the
+    // appends that commit while one is in flight — at least one, at most one per append.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => writer.append(stream(`burst-${i}`), 'no_stream', [deposit(i)])),
+    );
+    await waitFor(async () => received.length >= 1, 'a notification after the burst');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the shared ones arrive
+    expect(received.length).toBeLessThanOrEqual(20);
+    expect(new Set(received), 'no payload').toEqual(new Set(['']));
+
+    // A failed append sends nothing; the next successful one sends exactly one.
+    const before = received.length;
+    await expect(writer.append(stream('burst-0'), 'no_stream', [deposit(0)])).rejects.toMatchObject({
+      code: 'CONCURRENCY',
+    });
+    await writer.append(stream('after'), 'no_stream', [deposit(1)]);
+    await waitFor(async () => received.length > before, 'the notification after the good append');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(received.length, 'one notification: none for the failed append').toBe(before + 1);
   });
 
   it("a subscriber wakes on another connection's commit by NOTIFY, without waiting for its poll", async () => {

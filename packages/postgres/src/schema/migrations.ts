@@ -8,6 +8,7 @@ import {
 } from './append-function-parts';
 import { consumingTables } from './consuming-tables';
 import { exclusivePositionBlocks } from './exclusive-position-blocks';
+import { notifyAfterCommit } from './notify-after-commit';
 import { POSITION_INDEX_BITS } from './positions';
 import { projectionDocuments } from './projection-documents';
 
@@ -143,4 +144,5 @@ export const MIGRATIONS: readonly Migration[] = [
   exclusivePositionBlocks,
   consumingTables,
   projectionDocuments,
+  notifyAfterCommit,
 ];
