@@ -1,7 +1,16 @@
 export {
+  type Child,
+  type ChildMessage,
+  exerciseModuleUrl,
+  receiveFromParent,
+  sendToParent,
+  startChild,
+} from './child-process';
+export {
   createTestStores,
   openStoreAt,
   postgresUrl,
   type StoreLocation,
   type TestStores,
+  type TestStoresOptions,
 } from './test-stores';
