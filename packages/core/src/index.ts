@@ -25,6 +25,7 @@ export type {
   CheckpointStore,
   EventBatch,
   EventFilter,
+  HorizonHolder,
   Lease,
   ParkEventInput,
   ParkedEvent,

@@ -69,3 +69,16 @@ export interface PostgresPoolConfig {
   readonly application_name?: string;
   readonly [option: string]: unknown;
 }
+
+/**
+ * The dedicated connection a store LISTENs on (a `pg.Client`): it stays open while subscriptions
+ * wait, outside the pool's budget.
+ */
+export interface PostgresListenConnection {
+  query(text: string): Promise<unknown>;
+  on(event: 'notification', listener: (message: { channel: string }) => void): unknown;
+  on(event: 'error' | 'end', listener: (error?: Error) => void): unknown;
+  removeAllListeners?(event: 'notification'): unknown;
+  /** Closes the connection. */
+  end(): Promise<void>;
+}

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { type DomainEvent, InvalidArgumentError, type ReadAllOptions } from '@chronicle/core';
 import {
   assertIdentifier,
@@ -7,32 +8,39 @@ import {
   assertStreamRef,
   assertVersion,
   createEventPipeline,
+  createWakeUpEmitter,
+  mergeWakeUps,
   readEventsByType,
   readStreamPages,
   resolveReadAllOptions,
   type StoreErrorContext,
   storeClosedError,
+  subscribeToSource,
   toEventStoreError,
 } from '@chronicle/core/adapter';
 import { postgresErrorClassifier } from './postgres-errors';
+import { listenForCommits } from './postgres-notifications';
 import {
   DEFAULT_IN_FLIGHT_WAIT_MS,
+  DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_SCHEMA,
   DEFAULT_STREAM_PAGE_SIZE,
   type PostgresEventStore,
   type PostgresEventStoreOptions,
 } from './postgres-options';
-import { createPoolSource } from './postgres-pool';
+import { createPoolSource, openListenConnection } from './postgres-pool';
 import { MAX_EVENTS_PER_APPEND } from './schema/positions';
 import { createSchemaGate } from './schema/schema-gate';
-import { assertSchemaName, quoteIdentifier } from './schema/schema-name';
+import { assertSchemaName, notificationChannel, quoteIdentifier } from './schema/schema-name';
 import { createAppender } from './sql/append';
+import { createPostgresCheckpointStore } from './sql/checkpoint-store';
 import { decodeEvent, type EventReads } from './sql/event-columns';
 import { createEventsOfTypeReader } from './sql/events-by-type';
 import { createQueryRunner } from './sql/query-runner';
 import { createLogReader } from './sql/read-all';
 import { createStreamReader } from './sql/read-stream';
 import { createSnapshotStatements } from './sql/snapshots';
+import { createPostgresSubscriptionSource, readHorizonHolder } from './sql/subscription-source';
 
 /** How the kit's error rule names this adapter. */
 const POSTGRES: StoreErrorContext = { store: 'PostgreSQL' };
@@ -69,6 +77,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   assertSchemaName(schema);
   if (options.inFlightWaitMs !== undefined) assertVersion(options.inFlightWaitMs, 'inFlightWaitMs');
   if (options.streamPageSize !== undefined) assertPositiveInteger(options.streamPageSize, 'streamPageSize');
+  if (options.pollIntervalMs !== undefined) assertPositiveInteger(options.pollIntervalMs, 'pollIntervalMs');
   if ((options.pool === undefined) === (options.connectionString === undefined)) {
     throw new InvalidArgumentError('options', 'must have exactly one of pool and connectionString');
   }
@@ -77,6 +86,9 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   const poolSource = createPoolSource(options);
   const streamPageSize = options.streamPageSize ?? DEFAULT_STREAM_PAGE_SIZE;
   let closed = false;
+  const closing = new AbortController();
+  // Every live subscription listens for the store closing: there is no leak in having many.
+  setMaxListeners(0, closing.signal);
   const classify = postgresErrorClassifier(schema);
   /** The kit's one error rule: whatever a call rejects with is an `EventStoreError` with a code. */
   const toStoreError = (error: unknown, action: string) =>
@@ -97,8 +109,11 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   const appender = createAppender(quoted, db);
   const streams = createStreamReader(quoted, reads);
   const eventsOfType = createEventsOfTypeReader(quoted, reads);
-  const log = createLogReader(quoted, reads, options.inFlightWaitMs ?? DEFAULT_IN_FLIGHT_WAIT_MS);
+  const inFlightWaitMs = options.inFlightWaitMs ?? DEFAULT_IN_FLIGHT_WAIT_MS;
+  const log = createLogReader(quoted, reads, inFlightWaitMs);
   const snapshots = createSnapshotStatements(quoted, db);
+  /** This store's appends wake its own subscribers at once; other connections' arrive by NOTIFY. */
+  const appended = createWakeUpEmitter();
 
   /**
    * Runs one call through the error rule. Every statement waits at the gate, which refuses after
@@ -120,6 +135,28 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     }
   }
   const describe = (aggregateType: string, aggregateId: string) => `${aggregateType}/${aggregateId}`;
+  const checkpoints = createPostgresCheckpointStore(quoted, db, guard);
+  const subscriptions = createPostgresSubscriptionSource({
+    s: quoted,
+    db,
+    // The loop upcasts once, for every adapter: its pages are decoded only.
+    log: createLogReader(quoted, { db, decode: decodeEvent }, inFlightWaitMs),
+    pipeline,
+    wakeUps:
+      options.listen === false
+        ? appended
+        : mergeWakeUps(
+            appended,
+            listenForCommits({
+              connect: async () => openListenConnection(await gate.pool()),
+              channel: notificationChannel(schema),
+              closed: closing.signal,
+            }),
+          ),
+    pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    closed: closing.signal,
+    guard,
+  });
 
   async function* readAll(options?: ReadAllOptions): AsyncGenerator<DomainEvent> {
     const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(options);
@@ -145,9 +182,11 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
           `must hold at most ${MAX_EVENTS_PER_APPEND} events per append on PostgreSQL, got ${prepared.length}`,
         );
       }
-      return guard(`append to ${describe(stream.aggregateType, stream.aggregateId)}`, () =>
+      const result = await guard(`append to ${describe(stream.aggregateType, stream.aggregateId)}`, () =>
         appender.append(stream, expectedVersion, prepared),
       );
+      appended.wake();
+      return result;
     },
 
     async getEvents(aggregateType, aggregateId, fromVersion = 0) {
@@ -208,9 +247,16 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
 
     readAll,
 
+    checkpoints,
+
+    subscribe: (subscribeOptions) => subscribeToSource(subscriptions, subscribeOptions),
+
+    horizonHolder: () => guard('read the horizon holder', () => readHorizonHolder(db)),
+
     async close() {
       if (closed) return;
       closed = true;
+      closing.abort();
       const pool = poolSource.resolved;
       if (pool !== undefined && poolSource.owned) await pool.end();
     },

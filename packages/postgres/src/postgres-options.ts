@@ -1,4 +1,4 @@
-import type { EventStore, EventStoreOptions } from '@chronicle/core';
+import type { EventStoreOptions, HorizonHolder, SubscribableEventStore } from '@chronicle/core';
 import type { PostgresPool, PostgresPoolConfig } from './postgres-driver';
 import type { MigrationReport } from './schema/migrate';
 
@@ -10,6 +10,13 @@ export const DEFAULT_SCHEMA = 'chronicle';
  * can already see to finish (see `docs/postgres.md`, "Ordering").
  */
 export const DEFAULT_IN_FLIGHT_WAIT_MS = 5_000;
+
+/**
+ * How often, by default, a caught-up or stalled subscription reads again without a wake-up, in ms.
+ * NOTIFY normally wakes it at once; the poll is what keeps it moving where NOTIFY cannot arrive
+ * (PgBouncer in transaction mode) or while the LISTEN connection reconnects.
+ */
+export const DEFAULT_POLL_INTERVAL_MS = 500;
 
 /** The page size `readStream` uses when none is configured. */
 export const DEFAULT_STREAM_PAGE_SIZE = 500;
@@ -64,6 +71,19 @@ export interface PostgresStoreSettings extends EventStoreOptions {
    * to unnamed statements by itself and sends the call again.
    */
   readonly prepareStatements?: boolean;
+  /**
+   * How often a caught-up or stalled subscription reads again without a wake-up, in ms (a positive
+   * integer). Default: {@link DEFAULT_POLL_INTERVAL_MS} (500). Behind PgBouncer in transaction mode,
+   * where notifications do not arrive, this is the delivery latency: lower it there if it matters.
+   */
+  readonly pollIntervalMs?: number;
+  /**
+   * Wake subscriptions with LISTEN/NOTIFY on a dedicated connection (opened while any subscription
+   * waits, outside the pool: a `pg.Client` with the pool's settings). Default: `true`. Set `false`
+   * behind a transaction-mode pooler, where LISTEN is accepted but nothing arrives: subscriptions
+   * then poll every `pollIntervalMs` and no connection is spent on listening.
+   */
+  readonly listen?: boolean;
 }
 
 /**
@@ -80,8 +100,11 @@ export interface PostgresStoreSettings extends EventStoreOptions {
  */
 export type PostgresEventStoreOptions = PostgresConnectionOptions & PostgresStoreSettings;
 
-/** An {@link EventStore} on PostgreSQL, with what only it has. */
-export interface PostgresEventStore extends EventStore {
+/**
+ * An event store on PostgreSQL, subscribable (checkpoints, leases and parked events live in its
+ * schema), with what only it has.
+ */
+export interface PostgresEventStore extends SubscribableEventStore {
   /** The schema the store lives in (validated). */
   readonly schema: string;
   /**
@@ -90,6 +113,13 @@ export interface PostgresEventStore extends EventStore {
    * Idempotent.
    */
   migrate(): Promise<MigrationReport>;
+  /**
+   * The session whose open transaction holds the read horizon now: the oldest transaction on the
+   * server that has written. Readers wait on it before returning newer positions (C11). `undefined`
+   * when no other session has a writing transaction open. A subscription reports the same in its
+   * batches' `stalledBy` (and a processor in `status().stalledBy`) while it waits on one.
+   */
+  horizonHolder(): Promise<HorizonHolder | undefined>;
   /**
    * Ends the pool if the store created it (from `connectionString`, or `endPoolOnClose`); a pool you
    * passed in stays open. The store is unusable afterwards.

@@ -1,5 +1,10 @@
 import { StoreUnavailableError } from '@chronicle/core';
-import type { PostgresClient, PostgresPool, PostgresPoolConfig } from './postgres-driver';
+import type {
+  PostgresClient,
+  PostgresListenConnection,
+  PostgresPool,
+  PostgresPoolConfig,
+} from './postgres-driver';
 import type { PostgresConnectionOptions } from './postgres-options';
 
 /** A pool, resolved on first use, and whether the store must end it on close. */
@@ -13,6 +18,24 @@ export interface PoolSource {
 }
 
 type PoolConstructor = new (config: Record<string, unknown>) => PostgresPool;
+type ClientConstructor = new (
+  config: Record<string, unknown>,
+) => PostgresListenConnection & {
+  connect(): Promise<void>;
+};
+
+/** node-postgres, imported on first use (a peer dependency). */
+async function importPg(): Promise<{
+  Pool: PoolConstructor | undefined;
+  Client: ClientConstructor | undefined;
+}> {
+  const pg = (await import('pg')) as unknown as {
+    Pool?: PoolConstructor;
+    Client?: ClientConstructor;
+    default?: { Pool?: PoolConstructor; Client?: ClientConstructor };
+  };
+  return { Pool: pg.Pool ?? pg.default?.Pool, Client: pg.Client ?? pg.default?.Client };
+}
 
 /**
  * Resolves the connection options into a lazily created pool: a given pool as is, a factory on first
@@ -54,11 +77,7 @@ export function createPoolSource(options: PostgresConnectionOptions): PoolSource
 }
 
 async function createPgPool(connectionString: string, config: PostgresPoolConfig): Promise<PostgresPool> {
-  const pg = (await import('pg')) as unknown as {
-    Pool?: PoolConstructor;
-    default?: { Pool: PoolConstructor };
-  };
-  const Pool = pg.Pool ?? pg.default?.Pool;
+  const { Pool } = await importPg();
   if (Pool === undefined) {
     throw new StoreUnavailableError("PostgreSQL: the installed 'pg' package does not export Pool", {
       retriable: false,
@@ -134,4 +153,33 @@ function connectListening(
       );
     }
   });
+}
+
+/**
+ * Opens the connection a store LISTENs on. A `pg.Pool` (the store's own, or one passed in) keeps its
+ * connection settings in `options`: a `pg.Client` with the same settings is opened beside it, outside
+ * the pool's budget. Any other pool lends one of its connections for as long as subscriptions wait.
+ */
+export async function openListenConnection(pool: PostgresPool): Promise<PostgresListenConnection> {
+  const settings = (pool as { options?: Record<string, unknown> }).options;
+  const Client = settings === undefined ? undefined : (await importPg()).Client;
+  if (settings !== undefined && Client !== undefined) {
+    const client = new Client(settings);
+    // Until the caller attaches its own: a connection lost during start-up must not crash the process.
+    client.on('error', () => {});
+    await client.connect();
+    return client;
+  }
+  const ignore = (): void => {};
+  const lent = await connectListening(pool, (client) => client.on?.('error', ignore));
+  const events = lent as unknown as PostgresListenConnection;
+  return {
+    query: (text) => lent.query(text),
+    on: (event: never, listener: never) => events.on(event, listener),
+    removeAllListeners: (event) => events.removeAllListeners?.(event),
+    async end() {
+      // Destroyed, not returned: a connection that LISTENed must not serve the pool's next caller.
+      lent.release(true);
+    },
+  };
 }

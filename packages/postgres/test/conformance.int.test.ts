@@ -53,7 +53,7 @@ for (const via of everyPath) {
           return open((store as PostgresEventStore).schema, optionsOf.get(store));
         },
         rawEventCount,
-        capabilities: { persistent: true, concurrentWriters: true, storeOptions: true },
+        capabilities: { persistent: true, concurrentWriters: true, storeOptions: true, subscriptions: true },
       });
     },
     via,

@@ -35,10 +35,10 @@ describePostgres('postgres store: schema and migrations', () => {
 
   it('migrates once, records the version, and a second migrate applies nothing', async () => {
     const store = stores.create({ autoMigrate: false });
-    expect(await store.migrate()).toMatchObject({ schema: store.schema, version: 2, applied: [1, 2] });
-    expect(await store.migrate()).toMatchObject({ version: 2, applied: [], realigned: false });
+    expect(await store.migrate()).toMatchObject({ schema: store.schema, version: 3, applied: [1, 2, 3] });
+    expect(await store.migrate()).toMatchObject({ version: 3, applied: [], realigned: false });
     const { rows } = await stores.pool.query(`SELECT version FROM "${store.schema}".chronicle_migrations`);
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     const columns = await stores.pool.query(
       "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 AND data_type = 'timestamp with time zone' ORDER BY 1, 2",
       [store.schema],
@@ -57,12 +57,12 @@ describePostgres('postgres store: schema and migrations', () => {
       const [a, b] = await Promise.all([runCli(args), runCli(args)]);
       expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
       const outputs = [a.stdout, b.stdout].sort();
-      expect(outputs[0]).toMatch(/at version 2 \(applied 1, 2\)/);
-      expect(outputs[1]).toMatch(/at version 2 \(nothing to apply\)/);
+      expect(outputs[0]).toMatch(/at version 3 \(applied 1, 2, 3\)/);
+      expect(outputs[1]).toMatch(/at version 3 \(nothing to apply\)/);
       const { rows } = await stores.pool.query(
         `SELECT count(*)::int AS n FROM "${schema}".chronicle_migrations`,
       );
-      expect(rows[0]!.n).toBe(2);
+      expect(rows[0]!.n).toBe(3);
     } finally {
       await stores.drop(schema);
     }
@@ -267,8 +267,8 @@ describePostgres('postgres store: schema and migrations', () => {
     try {
       expect(await migratePostgres({ pool: stores.pool, schema })).toMatchObject({
         schema,
-        version: 2,
-        applied: [1, 2],
+        version: 3,
+        applied: [1, 2, 3],
       });
       expect((await stores.pool.query(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]!.n).toBe(
         0,

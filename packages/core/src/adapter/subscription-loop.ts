@@ -3,7 +3,7 @@
  * caught up wait for a wake-up or the fallback poll. An adapter supplies only a page reader, its
  * head, and a wake-up source.
  */
-import type { EventBatch, SubscribeOptions } from '../contract/consuming';
+import type { EventBatch, HorizonHolder, SubscribeOptions } from '../contract/consuming';
 import type { DomainEvent } from '../contract/types';
 import { isStoreUnavailableError } from '../errors';
 import type { EventPipeline } from '../store-options';
@@ -40,6 +40,8 @@ export interface SubscriptionPage {
   readonly through: bigint;
   /** The newest committed position the read could see (`>= through`); caught up when `through >= head`. */
   readonly head: bigint;
+  /** The open transaction elsewhere that holds the read back, when one does (C11; PostgreSQL). */
+  readonly stalledBy?: HorizonHolder;
 }
 
 /** An adapter's storage, as the loop sees it. */
@@ -109,6 +111,7 @@ async function* follow(
     if (start === undefined) return;
     let after = start;
     let wasCaughtUp = false;
+    let stalledBy: number | undefined;
     while (!ended()) {
       waiter.clear();
       const page = await withRetries(source, ended, () =>
@@ -128,8 +131,14 @@ async function* follow(
       const through = later(page.through, after);
       const caughtUp = through >= page.head;
       const progressed = through > after;
-      if (events.length > 0 || progressed || (caughtUp && !wasCaughtUp)) {
-        yield { events, through, caughtUp, head: later(page.head, through) };
+      // A stall that begins (or moves to another backend) is worth a batch: status() then explains it.
+      const stallBegins = page.stalledBy !== undefined && page.stalledBy.pid !== stalledBy;
+      stalledBy = page.stalledBy?.pid;
+      if (events.length > 0 || progressed || (caughtUp && !wasCaughtUp) || stallBegins) {
+        const head = later(page.head, through);
+        yield page.stalledBy === undefined
+          ? { events, through, caughtUp, head }
+          : { events, through, caughtUp, head, stalledBy: page.stalledBy };
       }
       after = through;
       wasCaughtUp = caughtUp;

@@ -47,6 +47,30 @@ export interface EventBatch {
   readonly caughtUp: boolean;
   /** The newest position visible when the batch was read (`through` when caught up): what lag is measured against. */
   readonly head: bigint;
+  /**
+   * Set while the subscription waits on another connection's open transaction (C11, PostgreSQL):
+   * a newer event is committed, but an older transaction could still write below it, so delivery
+   * pauses until that transaction ends. A batch is yielded when a stall begins, so consumers see it.
+   */
+  readonly stalledBy?: HorizonHolder;
+}
+
+/**
+ * The database session whose open transaction holds a reader back (C11): every position above the
+ * point where it could still write waits until it commits or rolls back. What an operator needs to
+ * find it (`pg_stat_activity`) and end it (`pg_terminate_backend(pid)`).
+ */
+export interface HorizonHolder {
+  /** The backend's process id. */
+  readonly pid: number;
+  /** Its `application_name` (`''` when none was set). */
+  readonly applicationName: string;
+  /** Its state: `'active'`, `'idle in transaction'`, … */
+  readonly state: string;
+  /** When its transaction began: how long it has held readers back. */
+  readonly transactionStartedAt: Date;
+  /** The start of its last statement's text (at most 200 characters). */
+  readonly query: string;
 }
 
 /** A processor's stored place in the log. */

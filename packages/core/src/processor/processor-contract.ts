@@ -2,7 +2,7 @@
  * The processor's contract: one handler per id across processes, checkpointed, leased, retried.
  * Names fixed by `docs/contract.md` ("Consuming", C6–C10).
  */
-import type { EventFilter } from '../contract/consuming';
+import type { EventFilter, HorizonHolder } from '../contract/consuming';
 import type { DomainEvent } from '../contract/types';
 
 /** What a handler receives besides the event. */
@@ -81,6 +81,11 @@ export interface ProcessorStatus {
   readonly parked: number;
   /** This instance's lease owner id (unique per instance). */
   readonly owner: string;
+  /**
+   * The open transaction elsewhere that holds this processor back, while one does (C11, PostgreSQL):
+   * the lag is not idleness, it is waiting for that session to commit or roll back.
+   */
+  readonly stalledBy?: HorizonHolder;
 }
 
 /** A running processor. */

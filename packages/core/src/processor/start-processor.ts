@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Lease, SubscribableEventStore } from '../contract/consuming';
+import type { HorizonHolder, Lease, SubscribableEventStore } from '../contract/consuming';
 import { isCheckpointConflictError, isStoreUnavailableError } from '../errors';
 import { asError, handleWithRetries, interrupted } from './handle-with-retries';
 import type { Processor, ProcessorOptions, ProcessorState, ProcessorStatus } from './processor-contract';
@@ -49,6 +49,7 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
   let state: ProcessorState = 'starting';
   let checkpoint: bigint | undefined;
   let head: bigint | undefined;
+  let stalledBy: HorizonHolder | undefined;
   let lastError: Error | undefined;
   let parked = 0;
   const stopping = new AbortController();
@@ -118,6 +119,7 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
       });
       for await (const batch of batches) {
         head = batch.head;
+        stalledBy = batch.stalledBy;
         let handledThrough = saved ?? 0n;
         let complete = true;
         for (const event of batch.events) {
@@ -177,7 +179,8 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
             ? head - checkpoint
             : 0n
           : undefined;
-      return { state, checkpoint, head, lag, lastError, parked, owner };
+      const status = { state, checkpoint, head, lag, lastError, parked, owner };
+      return stalledBy === undefined ? status : { ...status, stalledBy };
     },
     whenProcessed: (position, options) => waiters.wait(position, options),
     async stop() {

@@ -34,7 +34,14 @@ const MULTIPLIER = 2 ** POSITION_INDEX_BITS;
 export const exclusivePositionBlocks: Migration = {
   version: 2,
   name: 'append function: every append writes positions in a block of its own (no position collisions)',
-  sql: (s) => `
+  sql: (s) => appendEventsInOwnBlocks(s, ''),
+};
+
+/**
+ * The `append_events` of version 2, with `beforeReturn` spliced in after the insert (version 3 adds
+ * its NOTIFY there). With `''` it is exactly the text version 2 was released with.
+ */
+export const appendEventsInOwnBlocks = (s: string, beforeReturn: string): string => `
 CREATE OR REPLACE FUNCTION ${s}.append_events(
 ${APPEND_EVENTS_PARAMETERS}DECLARE
   v_count   integer := cardinality(p_event_ids);
@@ -76,5 +83,4 @@ ${reportUnmetExpectation(s)}
   END IF;
 
 ${insertEvents(s)}
-${RETURN_APPENDED}`,
-};
+${beforeReturn}${RETURN_APPENDED}`;

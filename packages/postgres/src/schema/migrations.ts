@@ -6,6 +6,7 @@ import {
   RETURN_APPENDED,
   reportUnmetExpectation,
 } from './append-function-parts';
+import { consumingTables } from './consuming-tables';
 import { exclusivePositionBlocks } from './exclusive-position-blocks';
 import { POSITION_INDEX_BITS } from './positions';
 
@@ -136,4 +137,4 @@ CREATE TRIGGER events_append_only
 };
 
 /** Every migration, oldest first. Append new ones; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, exclusivePositionBlocks];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, exclusivePositionBlocks, consumingTables];

@@ -27,3 +27,13 @@ export function assertSchemaName(schema: unknown): asserts schema is string {
 export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+/**
+ * The NOTIFY channel appends to `schema` signal on: `chronicle_<schema>`, cut at PostgreSQL's 63-byte
+ * identifier limit (`pg_notify` refuses a longer one). Two long schema names that share their first
+ * 53 characters share a channel: a subscriber of one then wakes for the other's commits too, which
+ * costs one read and nothing else.
+ */
+export function notificationChannel(schema: string): string {
+  return `chronicle_${schema}`.slice(0, 63);
+}

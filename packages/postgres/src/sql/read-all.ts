@@ -32,6 +32,12 @@ export interface LogPage {
    * `0n` when there is none (nothing matching is waiting behind the horizon).
    */
   readonly head: bigint;
+  /**
+   * The highest position below the horizon, whatever the filters; `0n` when there is none. A
+   * subscription that has seen every matching event below the horizon has examined the log up to
+   * here, so its `through` reaches the last settled event even when nothing matched (C2).
+   */
+  readonly settled: bigint;
 }
 
 /** Reads the log in position order, never above the read horizon. */
@@ -64,7 +70,8 @@ function pageStatement(s: string, byAggregateTypes: boolean, byEventTypes: boole
   // same snapshot as the rows. The head is the highest visible position at or above the horizon *that
   // this reader would return* (same filters): only such an event is worth waiting for, so a filtered
   // reader that is caught up returns at once however many other events sit above the horizon.
-  // Searching only at or above the horizon keeps it a short scan of the newest rows. MATERIALIZED
+  // Searching only at or above the horizon keeps it a short scan of the newest rows; the settled
+  // position (the last one below the horizon) is one probe down the position key. MATERIALIZED
   // computes both once: inlined, the horizon function would run again for every row returned.
   // The page is the first `$2` rows after `$1`, cut at the horizon afterwards: the same rows as
   // filtering by the horizon first (those below it are a prefix of the page), but the planner sees a
@@ -75,18 +82,21 @@ function pageStatement(s: string, byAggregateTypes: boolean, byEventTypes: boole
   return (
     `WITH h AS MATERIALIZED (SELECT ${s}.read_horizon() AS horizon), ` +
     `hh AS MATERIALIZED (SELECT h.horizon, (SELECT max(hd.position) FROM ${s}.events hd ` +
-    `WHERE hd.position >= h.horizon${headFilters}) AS head FROM h) ` +
-    `SELECT hh.horizon AS "readHorizon", hh.head AS "readHead", e.* FROM hh LEFT JOIN LATERAL (` +
+    `WHERE hd.position >= h.horizon${headFilters}) AS head, ` +
+    `(SELECT max(st.position) FROM ${s}.events st WHERE st.position < h.horizon) AS settled FROM h) ` +
+    `SELECT hh.horizon AS "readHorizon", hh.head AS "readHead", hh.settled AS "readSettled", e.* ` +
+    `FROM hh LEFT JOIN LATERAL (` +
     `SELECT * FROM (SELECT ${EVENT_COLUMNS} FROM ${s}.events ev WHERE ev.position > $1::int8` +
     `${filters} ORDER BY ev.position LIMIT $2) p WHERE p.position < hh.horizon) e ON true`
   );
 }
 
-/** A page row: the horizon and head, then the event's columns (all null when no event matched). */
-type PageRow = { readonly readHorizon: string; readonly readHead: string | null } & (
-  | EventRow
-  | { readonly position: null }
-);
+/** A page row: the horizon, head and settled position, then the event's columns (all null when no event matched). */
+type PageRow = {
+  readonly readHorizon: string;
+  readonly readHead: string | null;
+  readonly readSettled: string | null;
+} & (EventRow | { readonly position: null });
 
 /** The log reader for the quoted schema `s`. */
 export function createLogReader(s: string, { db, decode }: EventReads, inFlightWaitMs: number): LogReader {
@@ -104,6 +114,7 @@ export function createLogReader(s: string, { db, decode }: EventReads, inFlightW
     const first = rows[0]!; // the LEFT JOIN always returns the horizon row
     const horizon = BigInt(first.readHorizon);
     const head = first.readHead === null ? 0n : BigInt(first.readHead);
+    const settled = first.readSettled === null ? 0n : BigInt(first.readSettled);
     const found = first.position === null ? [] : (rows as readonly EventRow[]);
     const full = found.length === limit;
     const events: DomainEvent[] = [];
@@ -114,7 +125,7 @@ export function createLogReader(s: string, { db, decode }: EventReads, inFlightW
     // A short page saw every matching row below the horizon; a full one stops at its last row.
     const last = found.length === 0 ? after : BigInt(found[found.length - 1]!.position);
     const through = full ? last : horizon - 1n > after ? horizon - 1n : after;
-    return { events, full, through, horizon, head };
+    return { events, full, through, horizon, head, settled };
   }
 
   return {
