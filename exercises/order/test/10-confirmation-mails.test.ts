@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Processor, SubscribableEventStore } from '@chronicle/core';
-import { createTestStores, startChild, type TestStores } from '@chronicle/exercise-support';
+import { createTestStores, postgresUrl, startChild, type TestStores } from '@chronicle/exercise-support';
 import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -14,9 +14,7 @@ import {
 import { confirmationMail, openMailOutbox } from '#exercise/mail-outbox';
 import { cancelConfirmed, confirmedOrder, consumable, draftOrder } from './support/shop';
 
-// The consuming side (subscribe, checkpoints) exists on SQLite; the PostgreSQL track's adapter does
-// not offer it yet, so this step stays on SQLite on both tracks.
-const STORE_OPTIONS = { sqliteOnly: true } as const;
+const TRACK = postgresUrl() === undefined ? 'sqlite' : 'postgres';
 // A short lease, so a restarted mailer takes over from a killed one in well under a second.
 const FAST = { leaseTtlMs: 300 } as const;
 
@@ -32,7 +30,7 @@ const running: Processor[] = [];
 
 /** A fresh store and a fresh, empty mail outbox for one test. */
 async function openShop(): Promise<Shop> {
-  const stores = createTestStores('order-10', STORE_OPTIONS);
+  const stores = createTestStores('order-10');
   const dir = mkdtempSync(join(tmpdir(), 'chronicle-exercise-outbox-'));
   const outboxFile = join(dir, 'outbox.sqlite');
   const shop = {
@@ -99,7 +97,7 @@ async function processed(mailer: Processor, position: bigint): Promise<void> {
 
 const sorted = (ids: string[]): string[] => [...ids].sort();
 
-describe('10-confirmation-mails: an idempotent reactor on the log (sqlite)', () => {
+describe(`10-confirmation-mails: an idempotent reactor on the log (${TRACK})`, () => {
   it('queues the mail of an event once: a repeat inserts nothing and returns false', async () => {
     const { store, outbox } = await openShop();
     const { id } = await confirmedOrder(store);

@@ -12,5 +12,4 @@ export {
   postgresUrl,
   type StoreLocation,
   type TestStores,
-  type TestStoresOptions,
 } from './test-stores';

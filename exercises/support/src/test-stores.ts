@@ -55,23 +55,14 @@ export async function openStoreAt(
   });
 }
 
-/** Options of {@link createTestStores}. */
-export interface TestStoresOptions {
-  /**
-   * Stay on SQLite on the PostgreSQL track too, for a step that needs what the PostgreSQL adapter
-   * does not offer yet (the consuming side: `subscribe`, `checkpoints`). Default `false`.
-   */
-  readonly sqliteOnly?: boolean;
-}
-
 /**
  * The store of one test file: a fresh SQLite file in the OS temp dir, or — with CHRONICLE_PG_URL —
  * a fresh PostgreSQL schema of its own, dropped again by `cleanup()`.
  *
  * @param label - names the file or schema, e.g. the step id
  */
-export function createTestStores(label: string, options: TestStoresOptions = {}): TestStores {
-  const url = options.sqliteOnly === true ? undefined : postgresUrl();
+export function createTestStores(label: string): TestStores {
+  const url = postgresUrl();
   const suffix = randomBytes(4).toString('hex');
   let location: StoreLocation;
   let removeData: () => Promise<void>;
