@@ -70,7 +70,7 @@ try {
     openMailOutbox(args.outboxFile),
     args.options,
   );
-  await mailer.whenProcessed(BigInt(args.head), { timeoutMs: 10_000 });
+  await mailer.whenProcessed(BigInt(args.head), { timeoutMs: 30_000 });
   await mailer.stop();
   await sendToParent({ type: 'finished' });
 } catch (error) {

@@ -1,0 +1,11 @@
+import type { SubscribableEventStore } from '@chronicle/core';
+import type { Subject, SubjectFactory } from '../subject';
+
+/** The consuming workloads (W9–W11) run on adapters only: baselines have no subscriptions. */
+export const isAdapter = (factory: SubjectFactory): boolean => factory.kind === 'adapter';
+
+/** The subject's Chronicle store; throws when the subject is not an adapter. */
+export function storeOf(subject: Subject): SubscribableEventStore {
+  if (subject.store === undefined) throw new Error(`${subject.location} is not a Chronicle adapter`);
+  return subject.store;
+}
