@@ -21,8 +21,8 @@ async function main(): Promise<void> {
   });
   const subject = await factory.reopen(location);
   try {
-    const appended = await runLiveWriters(storeOf(subject), JSON.parse(planJson) as LiveWritersPlan);
-    process.stdout.write(`${JSON.stringify({ appended })}\n`);
+    const report = await runLiveWriters(storeOf(subject), JSON.parse(planJson) as LiveWritersPlan);
+    process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
     await subject.close();
   }

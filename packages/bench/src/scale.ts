@@ -39,8 +39,11 @@ export interface Scale {
   readonly growthAppendBatch: number;
   /** W8: events of the stream replayed at each level (written first, so it ages with the log). */
   readonly growthReplayEvents: number;
-  /** W10: probes each writer appends, one at a time, pausing about `w10IntervalMs` before each. */
-  readonly w10ProbesPerWriter: number;
+  /**
+   * W10: probes per writer count, shared by the writers; together they append one about every
+   * `w10IntervalMs` (each writer pauses `writers` times as long before each of its appends).
+   */
+  readonly w10Probes: number;
   readonly w10IntervalMs: number;
   /**
    * W11: the backlog a slow processor works through, seeded in appends of `w7SeedBatch`; its handler
@@ -74,8 +77,8 @@ export const FULL: Scale = {
   growthAppends: 200,
   growthAppendBatch: 10,
   growthReplayEvents: 1000,
-  w10ProbesPerWriter: 200,
-  w10IntervalMs: 10,
+  w10Probes: 400,
+  w10IntervalMs: 5,
   w11Events: 1_000_000,
   w11PauseEvery: 100,
   w11PauseMs: 1,
@@ -105,7 +108,7 @@ export const QUICK: Scale = {
   growthAppends: 5,
   growthAppendBatch: 10,
   growthReplayEvents: 100,
-  w10ProbesPerWriter: 10,
+  w10Probes: 16,
   w10IntervalMs: 2,
   w11Events: 3000,
   w11PauseEvery: 100,
