@@ -12,6 +12,7 @@ const ERROR_CODES = [
   'INVALID_DECISION',
   'CHECKPOINT_CONFLICT',
   'PROCESSING_TIMEOUT',
+  'PROJECTION',
 ] as const;
 
 /** The `code` of every error Chronicle throws. Guards match on it, so they work across two installed copies. */
@@ -215,6 +216,39 @@ export class ProcessingTimeoutError extends EventStoreError {
   }
 }
 
+/**
+ * A projection handler threw (or wrote a bad document) while applying an event. For an inline
+ * projection the append was rolled back: neither its events nor any document were written. The
+ * handler's error is the `cause`.
+ */
+export class ProjectionError extends EventStoreError {
+  /** The projection's name. */
+  readonly projection: string;
+  /** The projection's version. */
+  readonly version: number;
+  /** The event being applied. */
+  readonly eventId: string;
+  /** Its type. */
+  readonly eventType: string;
+
+  constructor(
+    projection: { readonly name: string; readonly version: number },
+    event: { readonly eventId: string; readonly eventType: string },
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'PROJECTION',
+      `Projection '${projection.name}' v${projection.version} failed on ${event.eventType} (event ${event.eventId}): ${reason}`,
+      { cause },
+    );
+    this.projection = projection.name;
+    this.version = projection.version;
+    this.eventId = event.eventId;
+    this.eventType = event.eventType;
+  }
+}
+
 /** Whether `error` carries `code`; internal, shared by every guard. */
 export const hasCode = (error: unknown, code: EventStoreErrorCode): boolean =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
@@ -246,3 +280,5 @@ export const isCheckpointConflictError = (error: unknown): error is CheckpointCo
 /** True when `error` is a {@link ProcessingTimeoutError}. */
 export const isProcessingTimeoutError = (error: unknown): error is ProcessingTimeoutError =>
   hasCode(error, 'PROCESSING_TIMEOUT');
+/** True when `error` is a {@link ProjectionError}. */
+export const isProjectionError = (error: unknown): error is ProjectionError => hasCode(error, 'PROJECTION');

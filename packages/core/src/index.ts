@@ -79,9 +79,11 @@ export {
   isEventValidationError,
   isInvalidArgumentError,
   isProcessingTimeoutError,
+  isProjectionError,
   isStoreUnavailableError,
   isUpcastError,
   ProcessingTimeoutError,
+  ProjectionError,
   StoreUnavailableError,
   UpcastError,
 } from './errors';
@@ -93,8 +95,13 @@ export {
 export type { SnapshotErrorHandler, SnapshotMark } from './persistence/stream-persistence';
 // The consuming side: processors (subscriptions and checkpoints are on the store).
 export type {
+  BatchHandlerContext,
+  BatchProcessorOptions,
+  EventProcessorOptions,
   HandlerContext,
   Processor,
+  ProcessorBatch,
+  ProcessorCommonOptions,
   ProcessorOptions,
   ProcessorRetryOptions,
   ProcessorState,
@@ -104,6 +111,29 @@ export { DEFAULT_LEASE_TTL_MS } from './processor/processor-options';
 export { DEFAULT_WHEN_PROCESSED_TIMEOUT_MS } from './processor/progress-waiters';
 export { type ReplayParkedResult, replayParked } from './processor/replay-parked';
 export { startProcessor } from './processor/start-processor';
+// Projections: read models built from events, inline or async (storage port: '@chronicle/core/adapter').
+export { defineProjection, MAX_NAME_LENGTH } from './projection/define-projection';
+export type {
+  AnyProjectionDefinition,
+  DocumentCollection,
+  DocumentFilter,
+  DocumentReader,
+  FindOptions,
+  JsonDocument,
+  ProjectedEvent,
+  ProjectionContext,
+  ProjectionDefinition,
+  ProjectionDefinitionInput,
+  ProjectionHandler,
+  ProjectionHandlers,
+  ProjectionVersion,
+  ProjectionVersionStatus,
+  RebuildProgress,
+} from './projection/projection-contract';
+export type { ProjectableEventStore } from './projection/projection-storage';
+export { readDocuments } from './projection/read-documents';
+export { type RebuildOptions, type RebuildResult, rebuildProjection } from './projection/rebuild-projection';
+export { type ProjectionProcessorOptions, startProjection } from './projection/start-projection';
 export {
   createEventTypeRegistry,
   type EventTypeRegistryOptions,

@@ -1,5 +1,8 @@
 import type { EventTypeRegistry } from './contract/registry';
 import type { DomainEvent, NewEvent, StreamRef } from './contract/types';
+import { createInlineProjections } from './projection/inline-projections';
+import type { AnyProjectionDefinition } from './projection/projection-contract';
+import type { InlineProjections } from './projection/projection-storage';
 import type { Upcaster } from './upcasting/upcaster';
 import { UpcasterPipeline } from './upcasting/upcaster-pipeline';
 import { type PreparedEvent, prepareAppend } from './validation/arguments';
@@ -15,6 +18,12 @@ export interface EventStoreOptions {
   readonly registry?: EventTypeRegistry;
   /** The clock that stamps `occurredAt` when an event has none. Default: `() => new Date()`. */
   readonly clock?: () => Date;
+  /**
+   * Projections run inside every append's transaction (see `docs/projections.md`): the append and
+   * their documents commit together, and a throwing handler rolls the append back with a
+   * `ProjectionError`. Only stores with the `projections` capability accept them. Default: none.
+   */
+  readonly inlineProjections?: readonly AnyProjectionDefinition[];
 }
 
 /**
@@ -35,6 +44,8 @@ export interface EventPipeline {
   eventTypeFilter(eventTypes: readonly string[]): EventTypeFilter;
   /** The registry, if one is configured (persisting adapters store its definitions). */
   readonly registry: EventTypeRegistry | undefined;
+  /** The inline projections: an adapter's append runs them as {@link InlineProjections} describes. */
+  readonly inline: InlineProjections;
 }
 
 /** See {@link EventPipeline.eventTypeFilter}. */
@@ -59,8 +70,10 @@ export function createEventPipeline(options: EventStoreOptions = {}): EventPipel
     ? (event: DomainEvent) => event
     : (event: DomainEvent) => pipeline.upcast(event);
   const renames = pipeline.renamesTypes;
+  const inline = createInlineProjections(options.inlineProjections);
   return {
     registry,
+    inline,
     upcast,
     eventTypeFilter(eventTypes) {
       if (!renames) return { storedTypes: eventTypes, matches: matchesAll };

@@ -14,6 +14,9 @@
  * - **subscriptions**: `subscribeToSource` (the one subscription loop: an adapter gives it a page
  *   reader, its head and a wake-up source), `createWakeUpEmitter`, `pollForChanges`, `mergeWakeUps`;
  *   checkpoint-store validation (`assertSaveOptions`, `assertLease`, `assertTtl`, `assertParkEvent`);
+ * - **projections**: the storage port an adapter implements (`ProjectionStorage`,
+ *   `ProjectionTransaction`, `DocumentWrites`) and `pipeline.inline` (`InlineProjections`), which its
+ *   append runs inside its transaction;
  * - **errors**: `toEventStoreError` (the one mapping rule, with the adapter's driver classifier) and
  *   `storeClosedError`.
  *
@@ -27,6 +30,21 @@ export {
   type StoredEventLocation,
   satisfiesExpectedVersion,
 } from '../append/append-rules';
+export { applyEvents, setUpVersion, switchToVersion } from '../projection/apply-events';
+export { assertName } from '../projection/define-projection';
+export { createInlineProjections } from '../projection/inline-projections';
+export type {
+  CollectionAddress,
+  DocumentFieldFilter,
+  DocumentReads,
+  DocumentScalar,
+  DocumentWrites,
+  InlineProjections,
+  ProjectableEventStore,
+  ProjectionStorage,
+  ProjectionTransaction,
+  ProjectionTransactionOptions,
+} from '../projection/projection-storage';
 export {
   createEventPipeline,
   type EventPipeline,

@@ -1,8 +1,7 @@
-import type { DomainEvent } from '../contract/types';
-import type { HandlerContext } from './processor-contract';
+import { isCheckpointConflictError, isStoreUnavailableError } from '../errors';
 import type { ResolvedProcessorOptions } from './processor-options';
 
-/** How one event's handling ended. */
+/** How handling one event (or one batch) ended. */
 export type HandlingOutcome =
   | { readonly kind: 'handled' }
   | { readonly kind: 'failed'; readonly error: Error; readonly attempts: number }
@@ -24,25 +23,29 @@ export function asError(thrown: unknown): Error {
 }
 
 /**
- * Runs the handler on one event with the retry policy: up to `maxAttempts` tries, waiting
- * `baseDelayMs · 2^(attempt-1)` (at most `maxDelayMs`) in between. `abandon` (a stop or a lost lease)
- * cuts the waiting short: the event is then neither handled nor failed, and is not checkpointed.
+ * Runs `attemptOnce` with the retry policy: up to `maxAttempts` tries (`Infinity`: until it succeeds
+ * or is abandoned), waiting `baseDelayMs · 2^(attempt-1)` (at most `maxDelayMs`) in between. `abandon`
+ * (a stop or a lost lease) cuts the waiting short: the work is then neither handled nor failed, and
+ * is not checkpointed. A `CheckpointConflictError` or a closed store's error is rethrown at once.
  */
 export async function handleWithRetries(
-  event: DomainEvent,
-  options: ResolvedProcessorOptions,
-  signal: AbortSignal,
+  attemptOnce: (attempt: number) => Promise<void> | void,
+  options: Pick<ResolvedProcessorOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>,
   abandon: AbortSignal,
 ): Promise<HandlingOutcome> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const context: HandlerContext = { attempt, signal };
-      await options.handle(event, context);
+      await attemptOnce(attempt);
       return { kind: 'handled' };
     } catch (thrown) {
+      // Retrying cannot help once another instance holds the checkpoint or the store is closed:
+      // the processor's turn ends on these (standby, or stopped).
+      if (isCheckpointConflictError(thrown) || (isStoreUnavailableError(thrown) && thrown.closed))
+        throw thrown;
       if (attempt >= options.maxAttempts)
         return { kind: 'failed', error: asError(thrown), attempts: attempt };
-      const delay = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+      // 2 ** attempt overflows to Infinity after ~1000 attempts; Math.min keeps the delay bounded.
+      const delay = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(attempt - 1, 64));
       if (await interrupted(delay, abandon)) return { kind: 'abandoned' };
     }
   }

@@ -2,7 +2,7 @@
  * The processor's contract: one handler per id across processes, checkpointed, leased, retried.
  * Names fixed by `docs/contract.md` ("Consuming", C6–C10).
  */
-import type { EventFilter, HorizonHolder } from '../contract/consuming';
+import type { EventFilter, HorizonHolder, Lease } from '../contract/consuming';
 import type { DomainEvent } from '../contract/types';
 
 /** What a handler receives besides the event. */
@@ -16,9 +16,15 @@ export interface HandlerContext {
   readonly signal: AbortSignal;
 }
 
-/** Per-event retries of a throwing handler. Delays double from `baseDelayMs` up to `maxDelayMs`. */
+/**
+ * Retries of a throwing handler (per event with `handle`, per batch with `handleBatch`). Delays
+ * double from `baseDelayMs` up to `maxDelayMs`.
+ */
 export interface ProcessorRetryOptions {
-  /** Attempts in all, the first included. Default `3`. */
+  /**
+   * Attempts in all, the first included: a positive integer, or `Infinity` to retry until it
+   * succeeds or the processor stops (a relay waiting out a broker outage). Default `3`.
+   */
   readonly maxAttempts?: number;
   /** The wait before the first retry, in ms. Default `100`. */
   readonly baseDelayMs?: number;
@@ -26,25 +32,42 @@ export interface ProcessorRetryOptions {
   readonly maxDelayMs?: number;
 }
 
-/** Options of `startProcessor`. */
-export interface ProcessorOptions {
+/** What {@link BatchProcessorOptions.handleBatch} receives: one step of the log. */
+export interface ProcessorBatch {
+  /** The events matching the filter, in position order; may be empty (only filtered-out positions passed). */
+  readonly events: readonly DomainEvent[];
+  /** Every position `<= through` has been examined: the checkpoint to save for this batch (C2). */
+  readonly through: bigint;
+  /** The batch reached the head visible when it was read (a projection switches versions then). */
+  readonly caughtUp: boolean;
+}
+
+/** What a batch handler receives besides the batch. */
+export interface BatchHandlerContext extends HandlerContext {
+  /**
+   * The lease this instance holds now. A handler that saves the checkpoint itself
+   * (`checkpoint: 'by-handler'`) passes it to the compare-and-set, so a deposed instance writes nothing.
+   */
+  readonly lease: Lease;
+  /**
+   * The checkpoint stored before this batch (`undefined`: none yet): the `expected` value of the
+   * compare-and-set that moves it to `batch.through`.
+   */
+  readonly checkpoint: bigint | undefined;
+}
+
+/** Options shared by both kinds of processor. */
+export interface ProcessorCommonOptions {
   /** The checkpoint key; at most one instance per id handles events at a time, across processes (C7). */
   readonly id: string;
-  /**
-   * Handles one event. Delivery is at-least-once (C8): after a crash an event may come again, so make
-   * it idempotent (key its effects on `event.eventId` or `event.position`).
-   */
-  handle(event: DomainEvent, context: HandlerContext): Promise<void> | void;
   /** Which events to handle; the checkpoint still advances past the others (C2). Default: all. */
   readonly filter?: EventFilter;
   /** Where to begin when no checkpoint exists yet (exclusive). Default `'start'`. */
   readonly startFrom?: 'start' | 'end' | bigint;
   /** Events per batch; the checkpoint is saved after each batch. Default `100`. */
   readonly batchSize?: number;
-  /** Per-event retries. */
+  /** Retries of a throwing handler. */
   readonly retry?: ProcessorRetryOptions;
-  /** After the last attempt: `'stop'` (default; state `'failed'`) or `'park'` the event and go on. */
-  readonly onFailure?: 'stop' | 'park';
   /**
    * How long a lease lasts without renewal, in ms (renewed every third of it). A standby takes over
    * within about this long after the active instance dies. Default `15000`.
@@ -53,6 +76,51 @@ export interface ProcessorOptions {
   /** Aborting it stops the processor, as `stop()` does. */
   readonly signal?: AbortSignal;
 }
+
+/** A processor that handles one event at a time. */
+export interface EventProcessorOptions extends ProcessorCommonOptions {
+  /**
+   * Handles one event. Delivery is at-least-once (C8): after a crash an event may come again, so make
+   * it idempotent (key its effects on `event.eventId` or `event.position`).
+   */
+  handle(event: DomainEvent, context: HandlerContext): Promise<void> | void;
+  /** Not with `handle`. */
+  readonly handleBatch?: never;
+  /** After the last attempt: `'stop'` (default; state `'failed'`) or `'park'` the event and go on. */
+  readonly onFailure?: 'stop' | 'park';
+  /** Not with `handle`: the processor saves the checkpoint. */
+  readonly checkpoint?: never;
+}
+
+/**
+ * A processor that handles a whole batch at a time: relays (publish a window of messages, then
+ * checkpoint) and projections (write a batch's documents and the checkpoint in one transaction).
+ */
+export interface BatchProcessorOptions extends ProcessorCommonOptions {
+  /**
+   * Handles one batch (possibly empty). A throw retries the **whole** batch per `retry`; after the
+   * last attempt the processor stops in state `'failed'` and the batch is not checkpointed.
+   * Delivery is at-least-once unless the handler saves the checkpoint with its own effects
+   * (`checkpoint: 'by-handler'`), which makes it exactly-once (C8).
+   */
+  handleBatch(batch: ProcessorBatch, context: BatchHandlerContext): Promise<void> | void;
+  /** Not with `handleBatch`. */
+  readonly handle?: never;
+  /** Only `'stop'` (the default): a batch cannot be parked. */
+  readonly onFailure?: 'stop';
+  /**
+   * Who saves the checkpoint after a batch:
+   * - `'by-processor'` (default): the processor, once `handleBatch` resolves;
+   * - `'by-handler'`: the handler itself, in the same transaction as its effects, by compare-and-set
+   *   from `context.checkpoint` to `batch.through` under `context.lease`. When `handleBatch` resolves,
+   *   the processor takes `batch.through` as stored. A `CheckpointConflictError` thrown by the handler
+   *   means another instance took over: this one returns to standby.
+   */
+  readonly checkpoint?: 'by-processor' | 'by-handler';
+}
+
+/** Options of `startProcessor`: exactly one of `handle` ({@link EventProcessorOptions}) or `handleBatch` ({@link BatchProcessorOptions}). */
+export type ProcessorOptions = EventProcessorOptions | BatchProcessorOptions;
 
 /**
  * Where a processor is:

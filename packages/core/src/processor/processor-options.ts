@@ -12,13 +12,29 @@ import {
   resolveEventFilter,
   resolveStartPosition,
 } from '../validation/subscribe-options';
-import type { ProcessorOptions } from './processor-contract';
+import type {
+  BatchProcessorOptions,
+  EventProcessorOptions,
+  ProcessorCommonOptions,
+} from './processor-contract';
+
+/** The options as given, before we know which kind of processor they describe. */
+type UncheckedOptions = ProcessorCommonOptions & {
+  readonly handle?: unknown;
+  readonly handleBatch?: unknown;
+  readonly onFailure?: unknown;
+  readonly checkpoint?: unknown;
+};
 
 /** {@link ProcessorOptions} validated, with every default. */
 export interface ResolvedProcessorOptions {
   readonly id: string;
-  readonly handle: ProcessorOptions['handle'];
-  readonly filter: NonNullable<ProcessorOptions['filter']>;
+  /** Exactly one of `handle` and `handleBatch` is set. */
+  readonly handle: EventProcessorOptions['handle'] | undefined;
+  readonly handleBatch: BatchProcessorOptions['handleBatch'] | undefined;
+  /** Who saves the checkpoint after a batch (`'handler'` only with `handleBatch`). */
+  readonly checkpointBy: 'processor' | 'handler';
+  readonly filter: NonNullable<ProcessorCommonOptions['filter']>;
   readonly startFrom: bigint | 'end';
   readonly batchSize: number;
   readonly maxAttempts: number;
@@ -35,6 +51,8 @@ export const DEFAULT_LEASE_TTL_MS = 15_000;
 const KEYS = new Set([
   'id',
   'handle',
+  'handleBatch',
+  'checkpoint',
   'filter',
   'startFrom',
   'batchSize',
@@ -61,13 +79,30 @@ export function resolveProcessorOptions(store: unknown, options: unknown): Resol
     throw new InvalidArgumentError('store', 'must be a store with subscribe() and checkpoints');
   }
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError('options', `must be { id, handle, … }, got ${describe(options)}`);
+    throw new InvalidArgumentError(
+      'options',
+      `must be { id, handle | handleBatch, … }, got ${describe(options)}`,
+    );
   }
   assertKnownKeys(options, KEYS, 'options');
-  const o = options as ProcessorOptions;
+  const o = options as UncheckedOptions;
   assertIdentifier(o.id, 'options.id');
-  if (typeof o.handle !== 'function') {
-    throw new InvalidArgumentError('options.handle', `must be a function, got ${describe(o.handle)}`);
+  if ((o.handle === undefined) === (o.handleBatch === undefined)) {
+    throw new InvalidArgumentError('options', 'must have exactly one of handle and handleBatch');
+  }
+  const handlerKey = o.handle === undefined ? 'handleBatch' : 'handle';
+  if (typeof o[handlerKey] !== 'function') {
+    throw new InvalidArgumentError(
+      `options.${handlerKey}`,
+      `must be a function, got ${describe(o[handlerKey])}`,
+    );
+  }
+  const { checkpoint = 'by-processor' } = o;
+  if (checkpoint !== 'by-processor' && !(checkpoint === 'by-handler' && o.handleBatch !== undefined)) {
+    throw new InvalidArgumentError(
+      'options.checkpoint',
+      `must be 'by-processor' or (with handleBatch) 'by-handler', got ${describe(checkpoint)}`,
+    );
   }
   const filter = resolveEventFilter(o.filter, 'options.filter');
   const startFrom = resolveStartPosition(o.startFrom, 'options.startFrom');
@@ -79,19 +114,26 @@ export function resolveProcessorOptions(store: unknown, options: unknown): Resol
       `must be 'stop' or 'park', got ${describe(onFailure)}`,
     );
   }
+  if (onFailure === 'park' && o.handleBatch !== undefined) {
+    // A batch has no single event to park, and skipping a whole batch would hide every event in it.
+    throw new InvalidArgumentError('options.onFailure', "cannot be 'park' with handleBatch");
+  }
   assertPositiveInteger(leaseTtlMs, 'options.leaseTtlMs');
   if (typeof retry !== 'object' || retry === null) {
     throw new InvalidArgumentError('options.retry', `must be an object, got ${describe(retry)}`);
   }
   assertKnownKeys(retry, RETRY_KEYS, 'options.retry');
   const { maxAttempts = 3, baseDelayMs = 100, maxDelayMs = 5_000 } = retry;
-  assertPositiveInteger(maxAttempts, 'options.retry.maxAttempts');
+  if (maxAttempts !== Number.POSITIVE_INFINITY)
+    assertPositiveInteger(maxAttempts, 'options.retry.maxAttempts');
   assertNonNegativeInteger(baseDelayMs, 'options.retry.baseDelayMs');
   assertNonNegativeInteger(maxDelayMs, 'options.retry.maxDelayMs');
   assertSignal(o.signal, 'options.signal');
   return {
     id: o.id,
-    handle: o.handle,
+    handle: o.handle as EventProcessorOptions['handle'] | undefined,
+    handleBatch: o.handleBatch as BatchProcessorOptions['handleBatch'] | undefined,
+    checkpointBy: checkpoint === 'by-handler' ? 'handler' : 'processor',
     filter,
     startFrom,
     batchSize,

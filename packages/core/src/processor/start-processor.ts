@@ -76,9 +76,12 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
           continue;
         }
         const end = await turn(lease);
-        backoff = 0;
         if (end === 'stopped' || end === 'closed') return 'stopped';
         if (end === 'failed') return 'failed';
+        // Deposed: pause before claiming again, growing while it repeats, so a checkpoint that keeps
+        // conflicting (an operator's reset, a handler saving a stale position) cannot spin the loop.
+        backoff = Math.min(MAX_ERROR_BACKOFF_MS, Math.max(50, backoff * 2));
+        await interrupted(backoff, stopping.signal);
       } catch (error) {
         lastError = asError(error);
         if (isStoreUnavailableError(error) && error.closed) return 'stopped';
@@ -120,6 +123,35 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
       for await (const batch of batches) {
         head = batch.head;
         stalledBy = batch.stalledBy;
+        if (o.handleBatch !== undefined) {
+          const handleBatch = o.handleBatch;
+          const expected = saved;
+          const outcome = await handleWithRetries(
+            (attempt) =>
+              handleBatch(
+                { events: batch.events, through: batch.through, caughtUp: batch.caughtUp },
+                { attempt, signal: deposed.signal, lease: keeper.current(), checkpoint: expected },
+              ),
+            o,
+            ended,
+          );
+          if (outcome.kind === 'failed') {
+            lastError = outcome.error;
+            return 'failed';
+          }
+          if (deposed.signal.aborted) return 'deposed';
+          if (outcome.kind === 'abandoned') break;
+          state = batch.caughtUp ? 'live' : 'catching-up';
+          if (o.checkpointBy === 'handler') {
+            // The handler stored `through` in its own transaction; only our view of it moves here.
+            saved = batch.through;
+            seeCheckpoint(batch.through);
+          } else {
+            await save(batch.through);
+          }
+          if (ended.aborted) break;
+          continue;
+        }
         let handledThrough = saved ?? 0n;
         let complete = true;
         for (const event of batch.events) {
@@ -127,7 +159,12 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
             complete = false;
             break;
           }
-          const outcome = await handleWithRetries(event, o, deposed.signal, ended);
+          const handle = o.handle!;
+          const outcome = await handleWithRetries(
+            (attempt) => handle(event, { attempt, signal: deposed.signal }),
+            o,
+            ended,
+          );
           if (outcome.kind === 'abandoned') {
             complete = false;
             break;
