@@ -29,6 +29,7 @@ import {
   type PostgresEventStoreOptions,
 } from './postgres-options';
 import { createPoolSource, openListenConnection } from './postgres-pool';
+import { createPostgresProjectionStorage } from './projection-storage';
 import { MAX_EVENTS_PER_APPEND } from './schema/positions';
 import { createSchemaGate } from './schema/schema-gate';
 import { assertSchemaName, notificationChannel, quoteIdentifier } from './schema/schema-name';
@@ -136,6 +137,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   }
   const describe = (aggregateType: string, aggregateId: string) => `${aggregateType}/${aggregateId}`;
   const checkpoints = createPostgresCheckpointStore(quoted, db, guard);
+  const projections = createPostgresProjectionStorage(quoted, gate.pool, db);
   const subscriptions = createPostgresSubscriptionSource({
     s: quoted,
     db,
@@ -182,8 +184,14 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
           `must hold at most ${MAX_EVENTS_PER_APPEND} events per append on PostgreSQL, got ${prepared.length}`,
         );
       }
+      const { inline } = pipeline;
       const result = await guard(`append to ${describe(stream.aggregateType, stream.aggregateId)}`, () =>
-        appender.append(stream, expectedVersion, prepared),
+        // Only a store with inline projections pays for a transaction; others keep the one round trip.
+        inline.isEmpty
+          ? appender.append(stream, expectedVersion, prepared)
+          : projections.appendProjected(stream, expectedVersion, prepared, (tx, stored) =>
+              inline.apply(tx, stored.map(pipeline.upcast)),
+            ),
       );
       appended.wake();
       return result;
@@ -248,6 +256,8 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     readAll,
 
     checkpoints,
+
+    projections,
 
     subscribe: (subscribeOptions) => subscribeToSource(subscriptions, subscribeOptions),
 

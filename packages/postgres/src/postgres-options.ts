@@ -1,4 +1,5 @@
-import type { EventStoreOptions, HorizonHolder, SubscribableEventStore } from '@chronicle/core';
+import type { EventStoreOptions, HorizonHolder } from '@chronicle/core';
+import type { ProjectableEventStore } from '@chronicle/core/adapter';
 import type { PostgresPool, PostgresPoolConfig } from './postgres-driver';
 import type { MigrationReport } from './schema/migrate';
 
@@ -104,7 +105,7 @@ export type PostgresEventStoreOptions = PostgresConnectionOptions & PostgresStor
  * An event store on PostgreSQL, subscribable (checkpoints, leases and parked events live in its
  * schema), with what only it has.
  */
-export interface PostgresEventStore extends SubscribableEventStore {
+export interface PostgresEventStore extends ProjectableEventStore {
   /** The schema the store lives in (validated). */
   readonly schema: string;
   /**

@@ -1,4 +1,4 @@
-import { type DomainEvent, InvalidArgumentError, type SubscribableEventStore } from '@chronicle/core';
+import { type CheckpointStore, type DomainEvent, InvalidArgumentError } from '@chronicle/core';
 import {
   assertIdentifier,
   assertPosition,
@@ -7,6 +7,7 @@ import {
   assertVersion,
   createEventPipeline,
   decodeSnapshotRow,
+  type ProjectableEventStore,
   readEventsByType,
   readStreamPages,
   resolveReadAllOptions,
@@ -16,6 +17,8 @@ import {
   toEventStoreError,
 } from '@chronicle/core/adapter';
 import Database from 'better-sqlite3';
+import { createConnectionGate } from './projection-gate';
+import { createSqliteProjectionStorage } from './projection-storage';
 import { upsertEventTypes } from './schema/event-types';
 import { migrate } from './schema/migrate';
 import { appendEvents } from './sql/append';
@@ -37,7 +40,7 @@ import { resolveConnectionOptions, type SqliteEventStoreOptions } from './sqlite
  * A Chronicle event store on SQLite, subscribable (checkpoints, leases and parked events live in the
  * same file), plus what only SQLite has.
  */
-export interface SqliteEventStore extends SubscribableEventStore {
+export interface SqliteEventStore extends ProjectableEventStore {
   /**
    * The underlying better-sqlite3 connection, for inspection and backups. Writing to the store's
    * tables through it bypasses the store's checks (the events table still refuses UPDATE and DELETE).
@@ -96,6 +99,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     ...(options.upcasters !== undefined && { upcasters: options.upcasters }),
     ...(options.registry !== undefined && { registry: options.registry }),
     ...(options.clock !== undefined && { clock: options.clock }),
+    ...(options.inlineProjections !== undefined && { inlineProjections: options.inlineProjections }),
   });
   const ownsDatabase = options.database === undefined;
   const database = openDatabase(options, busyTimeoutMs);
@@ -129,7 +133,10 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       throw toStoreError(error);
     }
   };
-  const checkpoints = createSqliteCheckpointStore(database, run);
+  // Every call waits while a projection transaction holds the connection (see projection-gate.ts).
+  const gate = createConnectionGate();
+  const projections = createSqliteProjectionStorage({ database, statements, run, toStoreError, gate });
+  const checkpoints = gatedMethods(createSqliteCheckpointStore(database, run), gate.turn);
   const subscriptions = createSqliteSubscriptionSource({
     database,
     statements,
@@ -146,7 +153,13 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
 
     async append(stream, expectedVersion, events) {
       const prepared = pipeline.prepare(stream, expectedVersion, events);
-      const result = run(() => appendEvents(database, statements, stream, expectedVersion, prepared));
+      const { inline } = pipeline;
+      await gate.turn();
+      const result = inline.isEmpty
+        ? run(() => appendEvents(database, statements, stream, expectedVersion, prepared))
+        : await projections.appendProjected(stream, expectedVersion, prepared, (tx, stored) =>
+            inline.apply(tx, stored.map(pipeline.upcast)),
+          );
       // This connection's own commits wake its subscribers at once; other processes' are polled for.
       subscriptions.appended.wake();
       return result;
@@ -156,11 +169,13 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       assertIdentifier(aggregateType, 'aggregateType');
       assertIdentifier(aggregateId, 'aggregateId');
       assertVersion(fromVersion, 'fromVersion');
+      await gate.turn();
       return read(run(() => statements.streamForward.all(aggregateType, aggregateId, fromVersion, -1)));
     },
 
     readStream(stream, options) {
-      return readStreamPages(stream, options, streamPageSize, ({ direction, fromVersion, limit }) => {
+      return readStreamPages(stream, options, streamPageSize, async ({ direction, fromVersion, limit }) => {
+        await gate.turn();
         const statement = direction === 'forward' ? statements.streamForward : statements.streamBackward;
         return read(run(() => statement.all(stream.aggregateType, stream.aggregateId, fromVersion, limit)));
       });
@@ -168,6 +183,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
 
     async getStreamVersion(stream) {
       assertStreamRef(stream);
+      await gate.turn();
       const head = run(() => statements.streamHead.get(stream.aggregateType, stream.aggregateId)) as
         | { version: bigint }
         | undefined;
@@ -177,6 +193,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     async getSnapshot(aggregateType, aggregateId) {
       assertIdentifier(aggregateType, 'aggregateType');
       assertIdentifier(aggregateId, 'aggregateId');
+      await gate.turn();
       const row = run(() => statements.getSnapshot.get(aggregateType, aggregateId)) as
         | SnapshotRow
         | undefined;
@@ -187,6 +204,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
 
     async saveSnapshot(snapshot) {
       assertSnapshot(snapshot);
+      await gate.turn();
       run(() =>
         statements.saveSnapshot.run(
           snapshot.aggregateType,
@@ -200,14 +218,16 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     },
 
     getEventsByType(eventType, fromDate) {
-      return readEventsByType(pipeline, eventType, fromDate, (type, from) =>
-        read(run(() => statements.eventsByType.all(type, from?.getTime() ?? EARLIEST_MILLIS))),
-      );
+      return readEventsByType(pipeline, eventType, fromDate, async (type, from) => {
+        await gate.turn();
+        return read(run(() => statements.eventsByType.all(type, from?.getTime() ?? EARLIEST_MILLIS)));
+      });
     },
 
     async getAllEvents(aggregateType, fromPosition = 0n) {
       if (aggregateType !== undefined) assertIdentifier(aggregateType, 'aggregateType');
       assertPosition(fromPosition, 'fromPosition');
+      await gate.turn();
       return read(
         run(() =>
           aggregateType === undefined
@@ -234,6 +254,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       for (;;) {
         // One page per query, resuming after the last position seen (keyset): memory stays bounded by
         // `batchSize`, and events committed meanwhile are seen by a later page.
+        await gate.turn();
         const rows = run(() => statement.all(params)) as EventRow[];
         if (rows.length === 0) return;
         for (const event of read(rows))
@@ -244,6 +265,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     },
 
     async checkpoint() {
+      await gate.turn();
       return run(() => {
         if (database.memory) return true;
         const [result] = database.pragma('wal_checkpoint(TRUNCATE)') as { busy: number | bigint }[];
@@ -253,7 +275,17 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
 
     checkpoints,
 
-    subscribe: (subscribeOptions) => subscribeToSource(subscriptions.source, subscribeOptions),
+    projections,
+
+    subscribe: (subscribeOptions) =>
+      subscribeToSource(
+        {
+          ...subscriptions.source,
+          readHead: async () => (await gate.turn(), subscriptions.source.readHead()),
+          readPage: async (request) => (await gate.turn(), subscriptions.source.readPage(request)),
+        },
+        subscribeOptions,
+      ),
 
     async close() {
       if (closed) return;
@@ -262,6 +294,22 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       if (ownsDatabase && database.open) database.close();
     },
   };
+}
+
+/**
+ * `store` with each method waiting for its turn on the connection first. The checkpoint store's
+ * methods do all their storage work synchronously once called, so a turn taken before the call holds
+ * for all of it.
+ */
+function gatedMethods(store: CheckpointStore, turn: () => Promise<void> | undefined): CheckpointStore {
+  const gated = {} as Record<string, unknown>;
+  for (const [name, method] of Object.entries(store) as [string, (...args: unknown[]) => unknown][]) {
+    gated[name] = async (...args: unknown[]) => {
+      await turn();
+      return method(...args);
+    };
+  }
+  return gated as unknown as CheckpointStore;
 }
 
 function openDatabase(options: SqliteEventStoreOptions, busyTimeoutMs: number): SqliteDatabase {

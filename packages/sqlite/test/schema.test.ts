@@ -15,7 +15,7 @@ const names = (database: Database.Database, type: string): string[] =>
   ).map((row) => row.name);
 
 describe('migrations', () => {
-  it('create the events, snapshots, event_types, checkpoint, lease and parked-event tables and record each migration once', async () => {
+  it('create the events, snapshots, event_types, checkpoint, lease, parked-event and projection tables and record each migration once', async () => {
     const filename = temp.file();
     const store = createSqliteEventStore({ filename });
     expect(names(store.database as Database.Database, 'table')).toEqual([
@@ -25,6 +25,8 @@ describe('migrations', () => {
       'events',
       'leases',
       'parked_events',
+      'projection_documents',
+      'projection_versions',
       'snapshots',
     ]);
     await store.close();

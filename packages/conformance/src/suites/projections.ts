@@ -74,11 +74,15 @@ export const projectionsTests = defineSuite('projections', [
     requires,
     timeout: 120_000,
     async run({ openStore }) {
+      // One store for every generated case (a schema per case would cost a database adapter seconds):
+      // each case writes to streams of its own, and the documents must equal the fold of the whole log.
+      const store = await openStore({ inlineProjections: [ledgerProjection()] });
+      let run = 0;
       await assertProperty(
         fc.asyncProperty(appendsArbitrary, async (appends) => {
-          const store = await openStore({ inlineProjections: [ledgerProjection()] });
+          run++;
           for (const [i, append] of appends.entries()) {
-            const stream = ledgerAccount(append.account);
+            const stream = ledgerAccount(`${append.account}-${run}`);
             const version = await store.getStreamVersion(stream);
             const poisoned = append.events.some((e) => e.type === 'Credited' && e.amount < 0);
             try {
@@ -128,6 +132,8 @@ export const projectionsTests = defineSuite('projections', [
     requires,
     timeout: 120_000,
     async run({ openStore }) {
+      const store = projectable(await openStore());
+      let run = 0;
       await assertProperty(
         fc.asyncProperty(
           safeEvents,
@@ -135,20 +141,23 @@ export const projectionsTests = defineSuite('projections', [
           fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 4 }),
           fc.integer({ min: 0, max: 30 }),
           async (events, batchSize, failures, restartAt) => {
-            const store = projectable(await openStore());
+            // One store for every case; each case runs a projection of its own over the whole log.
+            run++;
             const versions = new Map<string, number>();
             for (const { account, event } of events) {
               const v = versions.get(account) ?? 0;
-              await store.append(ledgerAccount(account), v, [toNewEvent(event)]);
+              await store.append(ledgerAccount(`${account}-${run}`), v, [toNewEvent(event)]);
               versions.set(account, v + 1);
             }
             const all = await store.getAllEvents();
             const head = all.at(-1)!.position;
-            const failOnce = new Set(failures.map((f) => all[(f - 1) % all.length]!.position));
+            const fresh = all.slice(-events.length);
+            const failOnce = new Set(failures.map((f) => fresh[(f - 1) % fresh.length]!.position));
             const options = { batchSize, retry: { maxAttempts: 5, baseDelayMs: 0 } };
-            const definition = ledgerProjection({ failOnce });
+            const name = `ledger_${run}`;
+            const definition = ledgerProjection({ name, failOnce });
             const first = startProjection(store, definition, options);
-            const stopAt = all[Math.min(restartAt, all.length - 1)]!.position;
+            const stopAt = fresh[Math.min(restartAt, fresh.length - 1)]!.position;
             await first.whenProcessed(stopAt);
             await first.stop();
             // A second instance (a restart) resumes from the checkpoint saved with the documents.
@@ -156,7 +165,7 @@ export const projectionsTests = defineSuite('projections', [
             await second.whenProcessed(head);
             await second.stop();
             expect(second.status().lastError, 'no failure outlives its retries').toBeUndefined();
-            await expectLedger(store, foldLedger(all), 'every event applied exactly once');
+            await expectLedger(store, foldLedger(all), 'every event applied exactly once', name);
           },
         ),
         'async projection equals the fold',

@@ -87,6 +87,7 @@ export {
   storeClosedError,
   toEventStoreError,
 } from './store-errors';
+export { asStoredEvents } from './stored-events';
 export type { StoredInstant, StoredInteger } from './stored-values';
 export {
   DEFAULT_SUBSCRIPTION_POLL_MS,

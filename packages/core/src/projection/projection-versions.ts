@@ -32,6 +32,18 @@ export async function registerVersion(
   return status;
 }
 
+/**
+ * Throws `InvalidArgumentError` when `status` is `'retired'`: a retired version's checkpoint no
+ * longer matches its (dropped) documents, so it cannot be run or rebuilt again — bump the version.
+ */
+export function assertNotRetired(definition: ProjectionDefinition, status: ProjectionVersionStatus): void {
+  if (status !== 'retired') return;
+  throw new InvalidArgumentError(
+    'projection.version',
+    `${definition.version} of '${definition.name}' was retired; bump the version to build it again`,
+  );
+}
+
 /** Throws `InvalidArgumentError` unless `store` offers the projections port. */
 export function assertProjectable(store: unknown): asserts store is ProjectableEventStore {
   const s = store as Partial<ProjectableEventStore> | null;

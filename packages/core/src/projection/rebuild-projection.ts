@@ -5,6 +5,7 @@ import type { AnyProjectionDefinition, RebuildProgress } from './projection-cont
 import type { ProjectableEventStore } from './projection-storage';
 import {
   assertDefinition,
+  assertNotRetired,
   assertProjectable,
   projectionFilter,
   projectionProcessorId,
@@ -59,12 +60,7 @@ export async function rebuildProjection(
   }
   const id = projectionProcessorId(definition);
   const status = await store.projections.transaction((tx) => registerVersion(definition, tx));
-  if (status === 'retired') {
-    throw new InvalidArgumentError(
-      'projection.version',
-      `${definition.version} of '${definition.name}' was retired; bump the version to build it again`,
-    );
-  }
+  assertNotRetired(definition, status);
   if (status === 'active') return { switched: false, done: 0n };
 
   let checkpoint = (await store.checkpoints.load(id))?.position;

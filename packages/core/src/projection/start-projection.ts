@@ -6,6 +6,7 @@ import type { AnyProjectionDefinition } from './projection-contract';
 import type { ProjectableEventStore } from './projection-storage';
 import {
   assertDefinition,
+  assertNotRetired,
   assertProjectable,
   projectionFilter,
   projectionProcessorId,
@@ -64,12 +65,7 @@ export function startProjection(
         // The compare-and-set first: a deposed instance fails here, before any handler runs.
         await tx.saveCheckpoint(id, batch.through, { expected: context.checkpoint, lease: context.lease });
         const status = await registerVersion(definition, tx);
-        if (status === 'retired') {
-          throw new InvalidArgumentError(
-            'projection.version',
-            `${definition.version} of '${definition.name}' was retired; bump the version to build it again`,
-          );
-        }
+        assertNotRetired(definition, status);
         await applyEvents(definition, tx, batch.events);
         if (status === 'building' && batch.caughtUp) await switchToVersion(definition, tx, keepOldVersions);
       }),

@@ -9,6 +9,7 @@ import {
 import { consumingTables } from './consuming-tables';
 import { exclusivePositionBlocks } from './exclusive-position-blocks';
 import { POSITION_INDEX_BITS } from './positions';
+import { projectionDocuments } from './projection-documents';
 
 /** One step of the schema's history. Applied once, in `version` order, inside one transaction. */
 export interface Migration {
@@ -137,4 +138,9 @@ CREATE TRIGGER events_append_only
 };
 
 /** Every migration, oldest first. Append new ones; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, exclusivePositionBlocks, consumingTables];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchema,
+  exclusivePositionBlocks,
+  consumingTables,
+  projectionDocuments,
+];

@@ -4,6 +4,7 @@ import {
   type CheckpointStore,
   type Lease,
   type ParkedEvent,
+  type SaveCheckpointOptions,
 } from '@chronicle/core';
 import {
   assertIdentifier,
@@ -109,6 +110,44 @@ function statements(s: string) {
   };
 }
 
+const text = (value: bigint | undefined): string | null => (value === undefined ? null : value.toString());
+
+/**
+ * The checkpoint's compare-and-set (`CheckpointStore.save`'s rule) on the runner given: the store's
+ * pool for `save`, or a projection's transaction, which moves the checkpoint first (locking its row
+ * until commit) and then writes the batch's documents.
+ *
+ * @throws CheckpointConflictError when the stored checkpoint is not `expected` or the lease is stale
+ */
+export function createCheckpointCompareAndSet(s: string) {
+  const sql = statements(s);
+  return async (
+    db: QueryRunner,
+    processorId: string,
+    position: bigint,
+    { expected, lease }: SaveCheckpointOptions,
+  ): Promise<void> => {
+    const values = [
+      processorId,
+      position.toString(),
+      text(expected),
+      lease?.processorId ?? null,
+      text(lease?.token),
+    ];
+    const saved = await db.rows(expected === undefined ? sql.saveFirst : sql.saveOver, values);
+    if (saved.length > 0) return;
+    const [met] = await db.rows<{ position: string | null; token: string | null }>(sql.conflict, [
+      processorId,
+      lease?.processorId ?? processorId,
+    ]);
+    const actual = met?.position == null ? undefined : BigInt(met.position);
+    if (lease !== undefined && (lease.processorId !== processorId || met?.token !== lease.token.toString())) {
+      throw new CheckpointConflictError(processorId, { expected, actual, leaseToken: lease.token });
+    }
+    throw new CheckpointConflictError(processorId, { expected, actual });
+  };
+}
+
 /**
  * The PostgreSQL {@link CheckpointStore}: tables `checkpoints`, `leases` and `parked_events`
  * (migration 3) in the store's schema, with the semantics of SQLite's (`packages/sqlite`), each
@@ -125,7 +164,7 @@ export function createPostgresCheckpointStore(
   guard: <T>(action: string, call: () => Promise<T>) => Promise<T>,
 ): CheckpointStore {
   const sql = statements(s);
-  const text = (value: bigint | undefined): string | null => (value === undefined ? null : value.toString());
+  const compareAndSet = createCheckpointCompareAndSet(s);
 
   return {
     async load(processorId) {
@@ -140,30 +179,9 @@ export function createPostgresCheckpointStore(
       assertIdentifier(processorId, 'processorId');
       assertPosition(position, 'position');
       assertSaveOptions(options);
-      const { expected, lease } = options;
-      const values = [
-        processorId,
-        position.toString(),
-        text(expected),
-        lease?.processorId ?? null,
-        text(lease?.token),
-      ];
-      await guard(`save checkpoint of ${processorId}`, async () => {
-        const saved = await db.rows(expected === undefined ? sql.saveFirst : sql.saveOver, values);
-        if (saved.length > 0) return;
-        const [met] = await db.rows<{ position: string | null; token: string | null }>(sql.conflict, [
-          processorId,
-          lease?.processorId ?? processorId,
-        ]);
-        const actual = met?.position == null ? undefined : BigInt(met.position);
-        if (
-          lease !== undefined &&
-          (lease.processorId !== processorId || met?.token !== lease.token.toString())
-        ) {
-          throw new CheckpointConflictError(processorId, { expected, actual, leaseToken: lease.token });
-        }
-        throw new CheckpointConflictError(processorId, { expected, actual });
-      });
+      await guard(`save checkpoint of ${processorId}`, () =>
+        compareAndSet(db, processorId, position, options),
+      );
     },
 
     async claim(processorId, owner, ttlMs) {

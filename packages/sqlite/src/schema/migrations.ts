@@ -128,6 +128,34 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: 'projection versions, projection documents',
+    sql: `
+      -- Each stored version of a projection: 'building' (from the log, not read yet), 'active' (the
+      -- one readers see; at most one per name) or 'retired' (replaced; documents kept on request).
+      -- A rebuild's switch is two status updates in the transaction of its last batch.
+      CREATE TABLE projection_versions (
+        name        TEXT    NOT NULL,
+        version     INTEGER NOT NULL CHECK (version >= 1),
+        status      TEXT    NOT NULL CHECK (status IN ('building', 'active', 'retired')),
+        updated_at  INTEGER NOT NULL,  -- milliseconds since 1970-01-01 UTC
+        PRIMARY KEY (name, version)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Read-model documents, keyed by the projection's version so two versions live side by side.
+      -- Writes go through the same BEGIN IMMEDIATE transaction as the checkpoint they belong to.
+      CREATE TABLE projection_documents (
+        projection  TEXT    NOT NULL,
+        version     INTEGER NOT NULL CHECK (version >= 1),
+        collection  TEXT    NOT NULL,
+        id          TEXT    NOT NULL,
+        data        TEXT    NOT NULL,  -- JSON object
+        updated_at  INTEGER NOT NULL,  -- milliseconds since 1970-01-01 UTC
+        PRIMARY KEY (projection, version, collection, id)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this release of the store writes and reads. */

@@ -38,47 +38,95 @@ export function appendEvents(
   expectedVersion: ExpectedVersion,
   events: readonly PreparedEvent[],
 ): AppendResult {
-  const { aggregateType, aggregateId } = stream;
-  if (events.length === 0) {
-    // A read on its own is consistent: no transaction, no write lock.
-    const head = statements.streamHead.get(aggregateType, aggregateId) as StreamHeadRow | undefined;
-    const lastPosition = head?.position ?? 0n;
-    return { nextExpectedVersion: Number(head?.version ?? 0n), firstPosition: lastPosition, lastPosition };
-  }
-
+  if (events.length === 0) return emptyAppend(statements, stream);
   statements.begin.run();
-  let result: AppendResult;
   try {
-    const head = statements.streamHead.get(aggregateType, aggregateId) as StreamHeadRow | undefined;
-    const currentVersion = Number(head?.version ?? 0n);
-    if (!satisfiesExpectedVersion(expectedVersion, currentVersion)) {
-      // A repeat of an earlier append fails the version check too: it is answered with the original
-      // result, not a conflict. Nothing was written yet, so the look-up sees only committed events.
-      const stored = locate(statements, events);
-      if (stored.some((location) => location !== undefined)) {
-        result = repeated(stream, expectedVersion, events, stored);
-      } else {
-        throw new ConcurrencyError(stream, expectedVersion, currentVersion);
-      }
-    } else {
-      result = insert(statements, stream, currentVersion, events);
-    }
+    const { result } = writeInTransaction(statements, stream, expectedVersion, events);
     statements.commit.run();
+    return result;
   } catch (error) {
-    // SQLite may already have rolled back (e.g. on a full disk): only roll back what is still open.
-    if (database.inTransaction) statements.rollback.run();
-    if (error instanceof EventIdTaken) {
-      return repeated(stream, expectedVersion, events, locate(statements, events));
-    }
-    if (error instanceof VersionTaken) {
-      const head = statements.streamHead.get(aggregateType, aggregateId) as StreamHeadRow | undefined;
-      throw new ConcurrencyError(stream, expectedVersion, Number(head?.version ?? 0n), {
-        cause: error.cause,
-      });
-    }
-    throw error;
+    return afterRollback(error, database, statements, stream, expectedVersion, events);
   }
-  return result;
+}
+
+/**
+ * {@link appendEvents} with inline projections: `project` runs inside the transaction once the events
+ * are written (never for a repeated or refused append), and its writes commit with them; a throw
+ * rolls everything back. The caller holds the connection (the projection gate) meanwhile.
+ */
+export async function appendEventsProjected(
+  database: SqliteDatabase,
+  statements: Statements,
+  stream: StreamRef,
+  expectedVersion: ExpectedVersion,
+  events: readonly PreparedEvent[],
+  project: (written: AppendResult) => Promise<void>,
+): Promise<AppendResult> {
+  if (events.length === 0) return emptyAppend(statements, stream);
+  statements.begin.run();
+  try {
+    const { result, written } = writeInTransaction(statements, stream, expectedVersion, events);
+    if (written) await project(result);
+    statements.commit.run();
+    return result;
+  } catch (error) {
+    return afterRollback(error, database, statements, stream, expectedVersion, events);
+  }
+}
+
+/** An append of no events: a read on its own is consistent (no transaction, no write lock). */
+function emptyAppend(statements: Statements, stream: StreamRef): AppendResult {
+  const head = statements.streamHead.get(stream.aggregateType, stream.aggregateId) as
+    | StreamHeadRow
+    | undefined;
+  const lastPosition = head?.position ?? 0n;
+  return { nextExpectedVersion: Number(head?.version ?? 0n), firstPosition: lastPosition, lastPosition };
+}
+
+/** The append's work inside its open transaction; `written` is false for a repeat answered as such. */
+function writeInTransaction(
+  statements: Statements,
+  stream: StreamRef,
+  expectedVersion: ExpectedVersion,
+  events: readonly PreparedEvent[],
+): { result: AppendResult; written: boolean } {
+  const head = statements.streamHead.get(stream.aggregateType, stream.aggregateId) as
+    | StreamHeadRow
+    | undefined;
+  const currentVersion = Number(head?.version ?? 0n);
+  if (satisfiesExpectedVersion(expectedVersion, currentVersion)) {
+    return { result: insert(statements, stream, currentVersion, events), written: true };
+  }
+  // A repeat of an earlier append fails the version check too: it is answered with the original
+  // result, not a conflict. Nothing was written yet, so the look-up sees only committed events.
+  const stored = locate(statements, events);
+  if (stored.some((location) => location !== undefined)) {
+    return { result: repeated(stream, expectedVersion, events, stored), written: false };
+  }
+  throw new ConcurrencyError(stream, expectedVersion, currentVersion);
+}
+
+/** Rolls back what is still open, then answers a taken id or version by the contract's rules. */
+function afterRollback(
+  error: unknown,
+  database: SqliteDatabase,
+  statements: Statements,
+  stream: StreamRef,
+  expectedVersion: ExpectedVersion,
+  events: readonly PreparedEvent[],
+): AppendResult {
+  // SQLite may already have rolled back (e.g. on a full disk): only roll back what is still open.
+  if (database.inTransaction) statements.rollback.run();
+  if (error instanceof EventIdTaken) {
+    return repeated(stream, expectedVersion, events, locate(statements, events));
+  }
+  if (error instanceof VersionTaken) {
+    const head = statements.streamHead.get(stream.aggregateType, stream.aggregateId) as
+      | StreamHeadRow
+      | undefined;
+    throw new ConcurrencyError(stream, expectedVersion, Number(head?.version ?? 0n), { cause: error.cause });
+  }
+  throw error;
 }
 
 function insert(

@@ -4,6 +4,7 @@ import {
   type CheckpointStore,
   type Lease,
   type ParkedEvent,
+  type SaveCheckpointOptions,
 } from '@chronicle/core';
 import {
   assertIdentifier,
@@ -42,6 +43,36 @@ const toCheckpoint = (row: CheckpointRow): Checkpoint => ({
 });
 
 /**
+ * The checkpoint's compare-and-set (`CheckpointStore.save`'s rule), for a caller that already holds
+ * the write lock (`BEGIN IMMEDIATE`): the checkpoint store's own `save`, and a projection's batch,
+ * which moves the checkpoint in the transaction that writes its documents.
+ *
+ * @throws CheckpointConflictError when the stored checkpoint is not `expected` or the lease is stale
+ */
+export function prepareCheckpointCompareAndSet(
+  database: SqliteDatabase,
+): (processorId: string, position: bigint, options: SaveCheckpointOptions) => void {
+  const prepare = (sql: string): SqliteStatement => database.prepare(sql).safeIntegers(true);
+  const load = prepare('SELECT position FROM checkpoints WHERE processor_id = ?');
+  const leaseToken = prepare('SELECT token FROM leases WHERE processor_id = ?');
+  const upsert = prepare(
+    `INSERT INTO checkpoints (processor_id, position, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (processor_id) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+  );
+  return (processorId, position, { expected, lease }) => {
+    const actual = (load.get(processorId) as { position: bigint } | undefined)?.position;
+    if (lease !== undefined) {
+      const current = leaseToken.get(lease.processorId) as { token: bigint } | undefined;
+      if (lease.processorId !== processorId || current?.token !== lease.token) {
+        throw new CheckpointConflictError(processorId, { expected, actual, leaseToken: lease.token });
+      }
+    }
+    if (actual !== expected) throw new CheckpointConflictError(processorId, { expected, actual });
+    upsert.run(processorId, position, Date.now());
+  };
+}
+
+/**
  * The SQLite {@link CheckpointStore}: tables `checkpoints`, `leases` and `parked_events` (migration 2)
  * in the store's own file. Every read-check-write runs in one `BEGIN IMMEDIATE` transaction, so
  * compare-and-set and leases hold across every process that opens the file. Lease expiry is by each
@@ -54,6 +85,7 @@ export function createSqliteCheckpointStore(
   run: <T>(operation: () => T) => T,
 ): CheckpointStore {
   const prepare = (sql: string): SqliteStatement => database.prepare(sql).safeIntegers(true);
+  const compareAndSet = prepareCheckpointCompareAndSet(database);
   const sql = {
     begin: database.prepare('BEGIN IMMEDIATE'),
     commit: database.prepare('COMMIT'),
@@ -115,18 +147,7 @@ export function createSqliteCheckpointStore(
       assertIdentifier(processorId, 'processorId');
       assertPosition(position, 'position');
       assertSaveOptions(options);
-      const { expected, lease } = options;
-      locked(() => {
-        const actual = (sql.load.get(processorId) as CheckpointRow | undefined)?.position;
-        if (lease !== undefined) {
-          const current = leaseOf(lease.processorId);
-          if (lease.processorId !== processorId || current?.token !== lease.token) {
-            throw new CheckpointConflictError(processorId, { expected, actual, leaseToken: lease.token });
-          }
-        }
-        if (actual !== expected) throw new CheckpointConflictError(processorId, { expected, actual });
-        sql.upsert.run(processorId, position, Date.now());
-      });
+      locked(() => compareAndSet(processorId, position, options));
     },
 
     async claim(processorId, owner, ttlMs) {

@@ -1,0 +1,177 @@
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { inlineParameters, inProjectionTransaction } from '../src/projection-transaction';
+import { projectionDocuments } from '../src/schema/projection-documents';
+import { quoteIdentifier } from '../src/schema/schema-name';
+import type { EncodedFilter } from '../src/sql/documents';
+import { createDocumentStatements } from '../src/sql/documents';
+import { createQueryRunner } from '../src/sql/query-runner';
+import { describePostgres, everyPath, freshSchemaName, type Via } from './support/postgres';
+
+const scope = { projection: 'orders', version: 1 };
+const encode = (filter: Record<string, unknown>): EncodedFilter =>
+  Object.entries(filter).map(([field, value]) => [field, JSON.stringify(value)] as const);
+
+for (const via of everyPath) {
+  describePostgres(
+    'projection documents on PostgreSQL',
+    () => {
+      const schema = freshSchemaName('projsql_docs');
+      const quoted = quoteIdentifier(schema);
+      let pool: pg.Pool;
+      /** Counts the statements sent on checked-out connections: one per round trip. */
+      let roundTrips = 0;
+      const sql = createDocumentStatements(quoted);
+      const db = () => createQueryRunner(async () => pool, via.settings.prepareStatements ?? true);
+      const countingPool = () =>
+        ({
+          query: pool.query.bind(pool),
+          end: pool.end.bind(pool),
+          async connect() {
+            const client = await pool.connect();
+            return new Proxy(client, {
+              get(target, property) {
+                if (property !== 'query') return Reflect.get(target, property);
+                return (...args: unknown[]) => {
+                  roundTrips++;
+                  return (target.query as (...a: unknown[]) => unknown)(...args);
+                };
+              },
+            });
+          },
+        }) as unknown as pg.Pool;
+
+      beforeAll(async () => {
+        pool = new pg.Pool({ connectionString: via.target.url!, max: 3 });
+        pool.on('error', () => {});
+        await pool.query(`CREATE SCHEMA ${quoted}`);
+        await pool.query(projectionDocuments.sql(quoted));
+      });
+      afterAll(async () => {
+        await pool.query(`DROP SCHEMA IF EXISTS ${quoted} CASCADE`);
+        await pool.end();
+      });
+
+      it('find and count match top-level fields exactly: type matters, a missing field is not null', async () => {
+        const docs: Record<string, unknown> = {
+          a: { status: 'open', n: 1, flag: true, note: null },
+          b: { status: 'open', n: 1.5, flag: false },
+          c: { status: 'closed', n: '1', flag: 'true' },
+          d: { status: 'ÖPEN\u2028"x\\y\'', n: -3 },
+        };
+        await sql.write(
+          db(),
+          Object.entries(docs).map(([id, data]) => [scope, ['items', id, JSON.stringify(data)]] as const),
+        );
+        const ids = async (filter: Record<string, unknown>) =>
+          (await sql.find(db(), scope, 'items', encode(filter), { after: '', limit: 100 })).map((r) => r.id);
+        expect(await ids({ status: 'open' })).toEqual(['a', 'b']);
+        expect(await ids({ n: 1 })).toEqual(['a']);
+        expect(await ids({ n: '1' })).toEqual(['c']);
+        expect(await ids({ flag: true })).toEqual(['a']);
+        expect(await ids({ flag: 'true' })).toEqual(['c']);
+        expect(await ids({ note: null })).toEqual(['a']);
+        expect(await ids({ status: 'ÖPEN\u2028"x\\y\'' })).toEqual(['d']);
+        expect(await ids({ status: 'open', n: 1.5 })).toEqual(['b']);
+        expect(await sql.count(db(), scope, 'items', encode({ status: 'open' }))).toBe(2);
+        expect(await sql.count(db(), { ...scope, version: 2 }, 'items', [])).toBe(0);
+        expect(JSON.parse((await sql.get(db(), scope, 'items', 'd'))!)).toEqual(docs.d);
+        await sql.dropVersion(db(), scope);
+        expect(await sql.count(db(), scope, 'items', [])).toBe(0);
+      });
+
+      it('one write statement puts and deletes; find pages by id in bytewise order', async () => {
+        const ids = ['b', 'B', 'a', 'é', 'a-1', 'a_1', 'Z'];
+        await sql.write(
+          db(),
+          ids.map((id) => [scope, ['items', id, JSON.stringify({ k: 1 })]] as const),
+        );
+        await sql.write(db(), [
+          [scope, ['items', 'Z', null]],
+          [scope, ['items', 'B', JSON.stringify({ k: 2 })]],
+          [{ ...scope, version: 2 }, ['items', 'v2', JSON.stringify({ k: 1 })]],
+        ]);
+        const seen: string[] = [];
+        for (let after = ''; ; ) {
+          const page = await sql.find(db(), scope, 'items', encode({ k: 1 }), { after, limit: 2 });
+          seen.push(...page.map((row) => row.id));
+          if (page.length < 2) break;
+          after = page.at(-1)!.id;
+        }
+        expect(seen).toEqual(['a', 'a-1', 'a_1', 'b', 'é']);
+        expect(await sql.count(db(), { ...scope, version: 2 }, 'items', [])).toBe(1);
+        await sql.dropVersion(db(), scope);
+        await sql.dropVersion(db(), { ...scope, version: 2 });
+      });
+
+      it('the index hint builds an expression index the planner uses for equality', async () => {
+        await pool.query(sql.indexDefinition('status'));
+        await pool.query(sql.indexDefinition('status'));
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          await client.query('SET LOCAL enable_seqscan = off');
+          const { rows } = await client.query(
+            `EXPLAIN SELECT id FROM ${quoted}.projection_documents WHERE projection = 'p' AND version = 1 AND collection = 'c' AND (data -> 'status') = '"open"'::jsonb`,
+          );
+          expect(rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('projection_documents_by_status');
+        } finally {
+          await client.query('ROLLBACK');
+          client.release();
+        }
+      });
+
+      it('a transaction of a read and a write costs two round trips and commits both', async () => {
+        await sql.write(db(), [[scope, ['items', 'r', JSON.stringify({ n: 1 })]]]);
+        roundTrips = 0;
+        await inProjectionTransaction(countingPool(), async (tx) => {
+          const current = JSON.parse((await sql.get(tx.db, scope, 'items', 'r'))!) as { n: number };
+          await sql.write(tx.db, [[scope, ['items', 'r', JSON.stringify({ n: current.n + 1 })]]]);
+          await tx.commit({ text: 'SELECT 1 AS one', values: [] });
+        });
+        // BEGIN + read, write, COMMIT + the last statement.
+        expect(roundTrips).toBe(3);
+        roundTrips = 0;
+        await inProjectionTransaction(countingPool(), async (tx) => {
+          await sql.get(tx.db, scope, 'items', 'r');
+          const [row] = await tx.commit<{ one: string }>({ text: 'SELECT $1::int + 1 AS one', values: [1] });
+          expect(row?.one).toBe('2');
+        });
+        expect(roundTrips).toBe(2);
+        expect(JSON.parse((await sql.get(db(), scope, 'items', 'r'))!)).toEqual({ n: 2 });
+      });
+
+      it('a throw rolls back every write of the transaction, and the connection is reusable', async () => {
+        await expect(
+          inProjectionTransaction(pool, async (tx) => {
+            await sql.write(tx.db, [[scope, ['items', 'gone', JSON.stringify({ n: 1 })]]]);
+            throw new Error('handler failed');
+          }),
+        ).rejects.toThrow('handler failed');
+        await expect(
+          inProjectionTransaction(pool, async (tx) => {
+            await sql.write(tx.db, [[scope, ['items', 'gone', JSON.stringify({ n: 1 })]]]);
+            await tx.commit({ text: 'SELECT 1/0', values: [] });
+          }),
+        ).rejects.toThrow(/division by zero/);
+        expect(await sql.get(db(), scope, 'items', 'gone')).toBeUndefined();
+        const results = await Promise.all(
+          [1, 2, 3, 4].map(() =>
+            inProjectionTransaction(
+              pool,
+              async (tx) => (await tx.db.rows<{ x: string }>('SELECT 1 AS x', []))[0],
+            ),
+          ),
+        );
+        expect(results).toEqual([{ x: '1' }, { x: '1' }, { x: '1' }, { x: '1' }]);
+      });
+    },
+    via as Via,
+  );
+}
+
+it('inlined parameters survive quotes, backslashes, arrays and NULL', () => {
+  expect(
+    inlineParameters('SELECT $1, $2, $3, $10', ["it's \\", ['a"b', null, 'c\\'], null, 7, 0, 0, 0, 0, 0, 1]),
+  ).toBe(`SELECT E'it''s \\\\', E'{"a\\\\"b",NULL,"c\\\\\\\\"}', NULL, E'1'`);
+});

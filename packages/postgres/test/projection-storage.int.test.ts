@@ -1,0 +1,191 @@
+import {
+  type AggregateEvent,
+  defineProjection,
+  isCheckpointConflictError,
+  isConcurrencyError,
+  isProjectionError,
+  type ProjectionDefinition,
+} from '@chronicle/core';
+import type pg from 'pg';
+import { expect, it } from 'vitest';
+import { createPostgresEventStore } from '../src/index';
+import type { PostgresPool } from '../src/postgres-driver';
+import { describePostgres, everyPath, freshSchemaName, useStores } from './support/postgres';
+
+type AccountEvent = AggregateEvent<'Deposited', { amount: number }>;
+type Balance = { total: number; version: number };
+const stream = { aggregateType: 'Account', aggregateId: 'a-1' };
+const at = { projection: 'balances', version: 1, collection: 'balances' };
+const deposit = (amount: number, eventId?: string) => [
+  { eventType: 'Deposited', eventData: { amount }, ...(eventId && { eventId }) },
+];
+
+/** A pool whose checked-out connections count their statements: one per round trip. */
+function counting(pool: pg.Pool) {
+  const counter = { roundTrips: 0 };
+  const wrapped = {
+    query: (...args: unknown[]) => {
+      counter.roundTrips++;
+      return (pool.query as (...a: unknown[]) => unknown)(...args);
+    },
+    end: async () => {},
+    async connect() {
+      const client = await pool.connect();
+      return new Proxy(client, {
+        get(target, property) {
+          if (property !== 'query') return Reflect.get(target, property);
+          return (...args: unknown[]) => {
+            counter.roundTrips++;
+            return (target.query as (...a: unknown[]) => unknown)(...args);
+          };
+        },
+      });
+    },
+  } as unknown as PostgresPool;
+  return { counter, pool: wrapped };
+}
+
+/** A balance per account; `read: false` writes without reading (the fixed cost of the path). */
+function balances(options: { seen?: string[]; failOn?: number; read?: boolean } = {}): ProjectionDefinition {
+  return defineProjection<AccountEvent>({
+    name: 'balances',
+    version: 1,
+    handlers: {
+      async Deposited(event, { documents, raw }) {
+        options.seen?.push(event.eventId);
+        const collection = documents<Balance>('balances');
+        const current = options.read === false ? undefined : await collection.get(event.aggregateId);
+        await collection.put(event.aggregateId, {
+          total: (current?.total ?? 0) + event.eventData.amount,
+          version: event.version,
+        });
+        if (event.eventData.amount === options.failOn) {
+          // The raw escape hatch is the connection inside the same transaction.
+          await (raw as pg.ClientBase).query('SELECT 1');
+          throw new Error('projection bug');
+        }
+      },
+    },
+  }) as unknown as ProjectionDefinition;
+}
+
+for (const via of everyPath) {
+  describePostgres(
+    'projections on PostgreSQL',
+    () => {
+      const stores = useStores('projsql_proj', via);
+      const stored = async (store: {
+        projections: { documents: { get(a: typeof at, id: string): Promise<string | undefined> } };
+      }) => {
+        const json = await store.projections.documents.get(at, 'a-1');
+        return json === undefined ? undefined : (JSON.parse(json) as Balance);
+      };
+
+      it('inline: commit with the append, one round trip more than a plain append; a throw leaves nothing', async () => {
+        const schema = freshSchemaName('projsql_inline');
+        await stores.create({ schema }).migrate();
+        const { counter, pool } = counting(stores.pool);
+        const plain = createPostgresEventStore({ ...via.settings, pool, schema });
+        const store = createPostgresEventStore({
+          ...via.settings,
+          pool,
+          schema,
+          inlineProjections: [balances({ read: false, failOn: 13 })],
+        });
+        await store.append(stream, 0, deposit(5)); // starts the projection (its version row)
+        counter.roundTrips = 0;
+        await store.append(stream, 1, deposit(7));
+        const inline = counter.roundTrips;
+        await plain.append({ aggregateType: 'Other', aggregateId: 'o' }, 0, deposit(1)); // its schema gate
+        counter.roundTrips = 0;
+        await plain.append({ aggregateType: 'Other', aggregateId: 'o' }, 1, deposit(1));
+        expect({ inline, plain: counter.roundTrips }).toEqual({ inline: 2, plain: 1 });
+        expect(await stored(store)).toEqual({ total: 7, version: 2 });
+        await expect(store.append(stream, 2, deposit(13))).rejects.toSatisfy(isProjectionError);
+        expect(await store.getStreamVersion(stream)).toBe(2);
+        expect(await stored(store)).toEqual({ total: 7, version: 2 });
+        await plain.close();
+        await store.close();
+      });
+
+      it('inline: a repeated append answers as before and applies nothing; a refused one neither', async () => {
+        const seen: string[] = [];
+        const schema = freshSchemaName('projsql_repeat');
+        await stores.create({ schema }).migrate();
+        const store = createPostgresEventStore({
+          ...via.settings,
+          pool: stores.pool,
+          schema,
+          inlineProjections: [balances({ seen })],
+        });
+        const first = await store.append(stream, 0, deposit(5, 'e-1'));
+        expect(await store.append(stream, 0, deposit(5, 'e-1'))).toEqual(first);
+        // 'any' passes the version check: the id collides inside the transaction (a unique
+        // violation), and the appender still answers by the idempotency rule, with the original.
+        expect(await store.append(stream, 'any', deposit(5, 'e-1'))).toEqual(first);
+        await expect(store.append(stream, 0, deposit(5, 'e-2'))).rejects.toSatisfy(isConcurrencyError);
+        expect(seen).toEqual(['e-1']);
+        expect(await stored(store)).toEqual({ total: 5, version: 1 });
+        await store.close();
+      });
+
+      it('async: the checkpoint moves with the documents or not at all; a stale lease writes nothing', async () => {
+        const store = stores.create();
+        const { checkpoints, projections } = store;
+        const id = 'projection:balances:1';
+        const lease = (await checkpoints.claim(id, 'me', 10_000))!;
+        const batch = (total: number, expected: bigint | undefined, through: bigint, use = lease) =>
+          projections.transaction(async (tx) => {
+            await tx.documents.put(at, 'a-1', JSON.stringify({ total, version: 1 }));
+            expect(await tx.documents.get(at, 'a-1')).toBe(JSON.stringify({ total, version: 1 }));
+            await tx.saveCheckpoint(id, through, { expected, lease: use });
+          });
+        await batch(1, undefined, 10n);
+        await expect(batch(2, 5n, 20n)).rejects.toSatisfy(isCheckpointConflictError);
+        await checkpoints.release(lease);
+        const taken = (await checkpoints.claim(id, 'other', 10_000))!;
+        await expect(batch(3, 10n, 20n)).rejects.toSatisfy(isCheckpointConflictError);
+        await expect(
+          projections.transaction(async (tx) => {
+            await tx.documents.put(at, 'a-1', JSON.stringify({ total: 4, version: 1 }));
+            await tx.setVersionStatus('balances', 1, 'active');
+            throw new Error('handler failed');
+          }),
+        ).rejects.toThrow('handler failed');
+        expect(await stored(store)).toEqual({ total: 1, version: 1 });
+        expect(await projections.versions('balances')).toEqual([]);
+        await batch(5, 10n, 20n, taken);
+        expect((await checkpoints.load(id))?.position).toBe(20n);
+        expect(await stored(store)).toEqual({ total: 5, version: 1 });
+      });
+
+      it('a transaction reads its own writes; delete, find and count see them; drop removes one version', async () => {
+        const store = stores.create();
+        const { projections } = store;
+        await projections.transaction(async (tx) => {
+          await tx.setVersionStatus('balances', 1, 'active');
+          await tx.setVersionStatus('balances', 2, 'building');
+          await tx.documents.put(at, 'x', '{"s":"open"}');
+          await tx.documents.put(at, 'y', '{"s":"open"}');
+          await tx.documents.put({ ...at, version: 2 }, 'x', '{"s":"open"}');
+        });
+        await projections.transaction(async (tx) => {
+          expect(await tx.documents.delete(at, 'x')).toBe(true);
+          expect(await tx.documents.delete(at, 'nope')).toBe(false);
+          await tx.documents.put(at, 'z', '{"s":"open"}');
+          expect(
+            await tx.documents.find(at, { s: 'open' }, { limit: undefined, index: undefined }),
+          ).toHaveLength(2);
+          expect(await tx.documents.count(at, { s: 'open' })).toBe(2);
+          await tx.setVersionStatus('balances', 1, 'retired');
+          await tx.setVersionStatus('balances', 2, 'active');
+          await tx.documents.drop('balances', 1);
+        });
+        expect((await projections.versions('balances')).map((v) => v.status)).toEqual(['retired', 'active']);
+        expect(await projections.documents.count(at, {})).toBe(0);
+        expect(await projections.documents.get({ ...at, version: 2 }, 'x')).toBe('{"s": "open"}');
+      });
+    },
+    via,
+  );
+}

@@ -1,0 +1,178 @@
+import {
+  type AggregateEvent,
+  defineProjection,
+  isCheckpointConflictError,
+  isConcurrencyError,
+  isProjectionError,
+  type ProjectionDefinition,
+} from '@chronicle/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSqliteEventStore } from '../src/index';
+import { createTempDirectory } from './support/temp-database';
+
+const temp = createTempDirectory('projection-storage');
+afterAll(() => temp.cleanup());
+
+type AccountEvent = AggregateEvent<'Deposited', { amount: number }>;
+type Balance = { total: number; version: number };
+const stream = { aggregateType: 'Account', aggregateId: 'a-1' };
+const at = { projection: 'balances', version: 1, collection: 'balances' };
+const deposit = (amount: number, eventId?: string) => [
+  { eventType: 'Deposited', eventData: { amount }, ...(eventId && { eventId }) },
+];
+
+/** Counts the events each run of its handler saw, so a test can tell a repeat from a skip. */
+function balances(seen: string[] = [], failOn?: number): ProjectionDefinition {
+  return defineProjection<AccountEvent>({
+    name: 'balances',
+    version: 1,
+    handlers: {
+      async Deposited(event, { documents, raw }) {
+        seen.push(event.eventId);
+        const collection = documents<Balance>('balances');
+        const current = await collection.get(event.aggregateId);
+        await collection.put(event.aggregateId, {
+          total: (current?.total ?? 0) + event.eventData.amount,
+          version: event.version,
+        });
+        // The raw escape hatch is the connection inside the same transaction.
+        (raw as { exec(sql: string): void }).exec(
+          `CREATE TABLE IF NOT EXISTS audit (position INTEGER); INSERT INTO audit VALUES (${event.position})`,
+        );
+        if (event.eventData.amount === failOn) throw new Error('projection bug');
+      },
+    },
+  }) as unknown as ProjectionDefinition;
+}
+
+const stored = async (store: ReturnType<typeof createSqliteEventStore>) => {
+  const json = await store.projections.documents.get(at, 'a-1');
+  return json === undefined ? undefined : (JSON.parse(json) as Balance);
+};
+
+describe('inline projections on SQLite', () => {
+  it('commit with the append; a throwing handler leaves neither event, document nor raw write', async () => {
+    const store = createSqliteEventStore({
+      filename: temp.file(),
+      inlineProjections: [balances([], 13)],
+    });
+    await store.append(stream, 0, deposit(5));
+    await store.append(stream, 1, deposit(7));
+    expect(await stored(store)).toEqual({ total: 12, version: 2 });
+    const failed = await store.append(stream, 2, deposit(13)).catch((error: unknown) => error);
+    expect(failed).toSatisfy(isProjectionError);
+    expect(await store.getStreamVersion(stream)).toBe(2);
+    expect(await stored(store)).toEqual({ total: 12, version: 2 });
+    expect(store.database.prepare('SELECT count(*) AS n FROM audit').get()).toEqual({ n: 2 });
+    await store.close();
+  });
+
+  it('a repeated append answers as before and applies nothing; a refused one neither', async () => {
+    const seen: string[] = [];
+    const store = createSqliteEventStore({ filename: temp.file(), inlineProjections: [balances(seen)] });
+    const first = await store.append(stream, 0, deposit(5, 'e-1'));
+    expect(await store.append(stream, 0, deposit(5, 'e-1'))).toEqual(first);
+    expect(await store.append(stream, 'any', deposit(5, 'e-1'))).toEqual(first);
+    await expect(store.append(stream, 0, deposit(5, 'e-2'))).rejects.toSatisfy(isConcurrencyError);
+    expect(seen).toEqual(['e-1']);
+    expect(await stored(store)).toEqual({ total: 5, version: 1 });
+    await store.close();
+  });
+
+  it('reads, appends and checkpoint calls wait while a handler awaits inside its transaction', async () => {
+    const filename = temp.file();
+    let release!: () => void;
+    const paused = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const slow = defineProjection<AccountEvent>({
+      name: 'slow',
+      version: 1,
+      handlers: {
+        async Deposited(event, { documents }) {
+          await documents('marks').put(event.eventId, { at: event.version });
+          entered();
+          await paused;
+        },
+      },
+    });
+    const store = createSqliteEventStore({
+      filename,
+      inlineProjections: [slow as unknown as ProjectionDefinition],
+    });
+    const appending = store.append(stream, 0, deposit(1));
+    await inside;
+    // Issued while the append's transaction is open: none may see it, none may fail on it.
+    const order: string[] = [];
+    const reads = [
+      store.getStreamVersion(stream).then((version) => order.push(`version ${version}`)),
+      store
+        .append({ aggregateType: 'Account', aggregateId: 'a-2' }, 0, deposit(2))
+        .then(() => order.push('append')),
+      store.checkpoints.load('nobody').then(() => order.push('checkpoint')),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(order).toEqual([]);
+    release();
+    await appending;
+    await Promise.all(reads);
+    expect(order).toContain('version 1');
+    await store.close();
+  });
+});
+
+describe('async projection transactions on SQLite', () => {
+  it('move the checkpoint and write the documents together, or neither; a stale lease writes nothing', async () => {
+    const store = createSqliteEventStore({ filename: temp.file() });
+    const { checkpoints, projections } = store;
+    const id = 'projection:balances:1';
+    const lease = (await checkpoints.claim(id, 'me', 10_000))!;
+    const batch = (total: number, expected: bigint | undefined, through: bigint, use = lease) =>
+      projections.transaction(async (tx) => {
+        await tx.documents.put(at, 'a-1', JSON.stringify({ total, version: 1 }));
+        await tx.saveCheckpoint(id, through, { expected, lease: use });
+      });
+    await batch(1, undefined, 10n);
+    await expect(batch(2, 5n, 20n)).rejects.toSatisfy(isCheckpointConflictError);
+    await checkpoints.release(lease);
+    const taken = (await checkpoints.claim(id, 'other', 10_000))!;
+    await expect(batch(3, 10n, 20n)).rejects.toSatisfy(isCheckpointConflictError);
+    await expect(
+      projections.transaction(async (tx) => {
+        await tx.documents.put(at, 'a-1', JSON.stringify({ total: 4, version: 1 }));
+        await tx.setVersionStatus('balances', 1, 'active');
+        throw new Error('handler failed');
+      }),
+    ).rejects.toThrow('handler failed');
+    expect(await stored(store)).toEqual({ total: 1, version: 1 });
+    expect(await projections.versions('balances')).toEqual([]);
+    await batch(5, 10n, 20n, taken);
+    expect((await checkpoints.load(id))?.position).toBe(20n);
+    expect(await stored(store)).toEqual({ total: 5, version: 1 });
+    await store.close();
+  });
+
+  it('versions: building beside active, switched in one transaction; drop removes one version only', async () => {
+    const store = createSqliteEventStore({ filename: temp.file() });
+    const { projections } = store;
+    await projections.transaction(async (tx) => {
+      await tx.setVersionStatus('balances', 1, 'active');
+      await tx.setVersionStatus('balances', 2, 'building');
+      await tx.documents.put(at, 'x', '{"v":1}');
+      await tx.documents.put({ ...at, version: 2 }, 'x', '{"v":2}');
+    });
+    expect(await projections.versions('balances')).toEqual([
+      { name: 'balances', version: 1, status: 'active' },
+      { name: 'balances', version: 2, status: 'building' },
+    ]);
+    await projections.transaction(async (tx) => {
+      await tx.setVersionStatus('balances', 1, 'retired');
+      await tx.setVersionStatus('balances', 2, 'active');
+      await tx.documents.drop('balances', 1);
+    });
+    expect((await projections.versions('balances')).map((v) => v.status)).toEqual(['retired', 'active']);
+    expect(await projections.documents.get(at, 'x')).toBeUndefined();
+    expect(await projections.documents.get({ ...at, version: 2 }, 'x')).toBe('{"v":2}');
+    await store.close();
+  });
+});
