@@ -1,14 +1,14 @@
-import { createInMemoryEventStore, isProjectionError, readDocuments } from '@chronicle/core';
+import { isProjectionError, readDocuments } from '@chronicle/core';
 import { describe, expect, it } from 'vitest';
 import { accountBalances } from '#exercise/01-account-balances';
 import type { Balance } from '#exercise/read-model-events';
-import { newAccountId, openAndUse, record, succeeds } from './support/bank';
+import { freshStore, newAccountId, openAndUse, record, succeeds } from './support/bank';
 
-const bank = () => createInMemoryEventStore({ inlineProjections: [accountBalances] });
+const bank = () => freshStore('01', { inlineProjections: [accountBalances] });
 
 describe('01-account-balances: an inline projection', () => {
   it('keeps every balance up to date the moment append returns', async () => {
-    const store = bank();
+    const store = await bank();
     const [ada, bob] = [newAccountId(), newAccountId()];
     await succeeds(openAndUse(store, ada, [5000, 2500], [1200]), 'opening and using an account');
     await succeeds(openAndUse(store, bob, [100], []), 'opening and using a second account');
@@ -27,7 +27,7 @@ describe('01-account-balances: an inline projection', () => {
   });
 
   it('a fresh account has a balance of 0', async () => {
-    const store = bank();
+    const store = await bank();
     const id = newAccountId();
     await succeeds(record(store, id, 'AccountOpened', { owner: 'Ada' }), 'opening an account');
     expect(await readDocuments<Balance>(store, accountBalances, 'balances').get(id)).toEqual({
@@ -37,7 +37,7 @@ describe('01-account-balances: an inline projection', () => {
   });
 
   it('a handler that throws rolls the append back: a deposit to an unknown account is refused', async () => {
-    const store = bank();
+    const store = await bank();
     await succeeds(
       openAndUse(store, newAccountId(), [100], [50]),
       'a deposit and a withdrawal on an open account',

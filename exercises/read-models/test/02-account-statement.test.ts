@@ -1,12 +1,7 @@
-import {
-  createInMemoryEventStore,
-  type Processor,
-  type ProjectableEventStore,
-  readDocuments,
-} from '@chronicle/core';
+import { type Processor, type ProjectableEventStore, readDocuments } from '@chronicle/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { accountStatement, type Statement, startAccountStatement } from '#exercise/02-account-statement';
-import { newAccountId, openAndUse, succeeds } from './support/bank';
+import { freshStore, newAccountId, openAndUse, succeeds } from './support/bank';
 
 const running: Processor[] = [];
 afterEach(async () => {
@@ -54,7 +49,7 @@ function failingCommits(store: ProjectableEventStore, failures: number): Project
 
 describe('02-account-statement: an async projection, exactly once', () => {
   it('writes one line per movement, with the balance after it', async () => {
-    const store = createInMemoryEventStore();
+    const store = await freshStore('02');
     const id = newAccountId();
     const last = await openAndUse(store, id, [5000, 2500], [1200]);
     const statement = start(store);
@@ -72,7 +67,7 @@ describe('02-account-statement: an async projection, exactly once', () => {
   });
 
   it('stopped and started again, it resumes from its checkpoint: no line twice, none missing', async () => {
-    const store = createInMemoryEventStore();
+    const store = await freshStore('02');
     const id = newAccountId();
     const first = start(store, { batchSize: 2 });
     const before = await openAndUse(store, id, [100, 200, 300], []);
@@ -91,7 +86,7 @@ describe('02-account-statement: an async projection, exactly once', () => {
   });
 
   it('a batch whose commit fails is rolled back and handled again: still every line exactly once', async () => {
-    const store = createInMemoryEventStore();
+    const store = await freshStore('02');
     const id = newAccountId();
     const last = await openAndUse(store, id, [100, 200], [30]);
     const statement = start(failingCommits(store, 2), { retry: { baseDelayMs: 1 } });

@@ -1,18 +1,13 @@
-import {
-  createInMemoryEventStore,
-  type RebuildProgress,
-  readDocuments,
-  startProjection,
-} from '@chronicle/core';
+import { type RebuildProgress, readDocuments, startProjection } from '@chronicle/core';
 import { describe, expect, it } from 'vitest';
 import { balancesV2, rebuildBalances } from '#exercise/03-rebuild-balances';
 import { balancesV1 } from '#exercise/balances-v1';
 import type { Balance } from '#exercise/read-model-events';
-import { newAccountId, openAndUse, succeeds } from './support/bank';
+import { freshStore, newAccountId, openAndUse, succeeds } from './support/bank';
 
 describe('03-rebuild-balances: fix a projection bug with a new version and a rebuild', () => {
   it('builds version 2 beside version 1, switches, and the balances are right', async () => {
-    const store = createInMemoryEventStore();
+    const store = await freshStore('03');
     const [ada, bob] = [newAccountId(), newAccountId()];
     await openAndUse(store, ada, [5000], [1200]);
     const last = await openAndUse(store, bob, [300, 200], [100]);
@@ -50,7 +45,7 @@ describe('03-rebuild-balances: fix a projection bug with a new version and a reb
   });
 
   it('version 1 keeps serving reads while version 2 is built', async () => {
-    const store = createInMemoryEventStore();
+    const store = await freshStore('03');
     const id = newAccountId();
     const last = await openAndUse(store, id, [1000, 1000, 1000], [500, 500]);
     const v1 = startProjection(store, balancesV1);

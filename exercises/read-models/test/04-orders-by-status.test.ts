@@ -1,7 +1,7 @@
-import { createInMemoryEventStore, type EventStore, startProjection } from '@chronicle/core';
+import { type EventStore, startProjection } from '@chronicle/core';
 import { describe, expect, it } from 'vitest';
 import { countOrdersByStatus, orderIdsWithStatus, ordersView } from '#exercise/04-orders-by-status';
-import { succeeds } from './support/bank';
+import { freshStore, succeeds } from './support/bank';
 
 async function order(
   store: EventStore,
@@ -26,7 +26,7 @@ async function order(
 
 describe('04-orders-by-status: a query over a read model', () => {
   it('finds the orders in a status, and counts every status', async () => {
-    const store = createInMemoryEventStore();
+    const store = await freshStore('04');
     await order(store, 'o-1');
     await order(store, 'o-2', 'confirm');
     await order(store, 'o-3', 'confirm', 'ship');

@@ -1,6 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore } from '@chronicle/core';
-import { expect } from 'vitest';
+import type { EventStore, EventStoreOptions, ProjectableEventStore } from '@chronicle/core';
+import { createTestStores, type TestStores } from '@chronicle/exercise-support';
+import { afterEach, expect } from 'vitest';
+
+const opened: TestStores[] = [];
+afterEach(async () => {
+  await Promise.allSettled(opened.splice(0).map((stores) => stores.cleanup()));
+});
+
+/**
+ * A fresh, empty store for one test — a SQLite file, or a PostgreSQL schema on the PostgreSQL track —
+ * removed after the test.
+ */
+export async function freshStore(
+  label: string,
+  options: EventStoreOptions = {},
+): Promise<ProjectableEventStore> {
+  const stores = createTestStores(`read-models-${label}`);
+  opened.push(stores);
+  return (await stores.open(options)) as ProjectableEventStore;
+}
 
 const account = (aggregateId: string) => ({ aggregateType: 'Account', aggregateId });
 
