@@ -8,7 +8,7 @@ const order = (aggregateId: string) => ({ aggregateType: 'Order', aggregateId })
 export function consumable(store: EventStore): SubscribableEventStore {
   const s = store as Partial<SubscribableEventStore>;
   if (typeof s.subscribe !== 'function' || typeof s.checkpoints !== 'object') {
-    throw new Error('this store has no subscribe() and checkpoints: run this step on SQLite');
+    throw new Error('this store has no subscribe() and checkpoints: it cannot be followed');
   }
   return store as SubscribableEventStore;
 }
