@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConcurrencyError, InvalidArgumentError, isConcurrencyError } from '@chronicle/core';
+import { startChild } from '@chronicle/exercise-support';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MyEventStore } from '#exercise/02-my-event-store';
-import { startChild } from './support/child-process';
 
 const dir = mkdtempSync(join(tmpdir(), 'chronicle-exercise-02-append-'));
 const connections: Database.Database[] = [];

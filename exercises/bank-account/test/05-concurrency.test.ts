@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createTestStores } from '@chronicle/exercise-support';
+import { createTestStores, startChild } from '@chronicle/exercise-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BankAccount } from '#exercise/03-bank-account';
 import { createAccountRepository } from '#exercise/04-accounts';
 import { type DepositOutcome, depositOnce } from '#exercise/05-concurrent-deposit';
-import { startChild } from './support/child-process';
 
 const stores = createTestStores('05-concurrency');
 afterAll(() => stores.cleanup());

@@ -1,4 +1,12 @@
 export {
+  type Child,
+  type ChildMessage,
+  exerciseModuleUrl,
+  receiveFromParent,
+  sendToParent,
+  startChild,
+} from './child-process';
+export {
   createTestStores,
   openStoreAt,
   postgresUrl,

@@ -17,6 +17,7 @@ import { DEFAULT_PG_URL, defaultDataDir, parseCli, USAGE } from './options';
 import { PROFILE_USAGE, parseProfileCli, renderProfiles, runProfiles } from './profile/profile-command';
 import { relayRabbitMqMain } from './relay/rabbitmq-relay-command';
 import { relayMain } from './relay/relay-command';
+import { checkConsuming } from './report/consuming-report';
 import { checkGrowth, renderGrowthTable } from './report/growth-table';
 import { checkTargets, renderChecks, renderTable } from './report/table';
 import { type BenchReport, runBench } from './run';
@@ -102,13 +103,13 @@ async function main(): Promise<number> {
       requirePostgres: process.env.CI === 'true',
       log,
     });
-    const checks = [...checkTargets(report), ...checkGrowth(report)];
+    const checks = [...checkTargets(report), ...checkGrowth(report), ...checkConsuming(report)];
     for (const table of [renderTable(report), renderGrowthTable(report)])
       if (table !== '') process.stdout.write(`\n${table}\n`);
     process.stdout.write('\n');
     if (!options.quick && checks.length > 0)
       process.stdout.write(
-        `Targets (issue 8: against raw; issue 18: against the floor):\n${renderChecks(checks)}\n\n`,
+        `Targets (issue 8: against raw; issue 18: against the floor; issue 13: consuming):\n${renderChecks(checks)}\n\n`,
       );
     for (const [target, reason] of Object.entries(report.skipped))
       process.stdout.write(`skipped ${target}: ${reason}\n`);

@@ -8,7 +8,7 @@
 
 import { TARGET_NAMES, type TargetName } from './subject';
 import { createFactory } from './subjects/index';
-import { seedStream } from './workloads/seed';
+import { seedLargeLog } from './workloads/seed';
 
 export interface ReadAllMemoryChildReport {
   readonly events: number;
@@ -40,13 +40,7 @@ async function main(): Promise<void> {
     postgresUrl: postgresUrl ?? '',
   });
   const subject = await factory.reopen(location);
-  if (factory.driver === 'memory') {
-    const seedBatch = Number(seedBatchArg);
-    const streamLength = seedBatch * 2;
-    for (let s = 0; s * streamLength < events; s++) {
-      await seedStream(subject, `big-${s}`, Math.min(streamLength, events - s * streamLength), seedBatch);
-    }
-  }
+  if (factory.driver === 'memory') await seedLargeLog(subject, events, Number(seedBatchArg));
   global.gc?.();
   const rssBefore = process.memoryUsage.rss();
   let rssDuring = rssBefore;

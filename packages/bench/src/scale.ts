@@ -39,6 +39,19 @@ export interface Scale {
   readonly growthAppendBatch: number;
   /** W8: events of the stream replayed at each level (written first, so it ages with the log). */
   readonly growthReplayEvents: number;
+  /**
+   * W10: probes per writer count, shared by the writers; together they append one about every
+   * `w10IntervalMs` (each writer pauses `writers` times as long before each of its appends).
+   */
+  readonly w10Probes: number;
+  readonly w10IntervalMs: number;
+  /**
+   * W11: the backlog a slow processor works through, seeded in appends of `w7SeedBatch`; its handler
+   * pauses `w11PauseMs` every `w11PauseEvery` events.
+   */
+  readonly w11Events: number;
+  readonly w11PauseEvery: number;
+  readonly w11PauseMs: number;
 }
 
 export const FULL: Scale = {
@@ -64,6 +77,11 @@ export const FULL: Scale = {
   growthAppends: 200,
   growthAppendBatch: 10,
   growthReplayEvents: 1000,
+  w10Probes: 400,
+  w10IntervalMs: 5,
+  w11Events: 1_000_000,
+  w11PauseEvery: 100,
+  w11PauseMs: 1,
 };
 
 export const QUICK: Scale = {
@@ -90,6 +108,11 @@ export const QUICK: Scale = {
   growthAppends: 5,
   growthAppendBatch: 10,
   growthReplayEvents: 100,
+  w10Probes: 16,
+  w10IntervalMs: 2,
+  w11Events: 3000,
+  w11PauseEvery: 100,
+  w11PauseMs: 1,
 };
 
 /** The levels W8 measures with `--growth-max n`: 0, then 1M and 10M up to `n`, and `n` itself. */

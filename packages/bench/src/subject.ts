@@ -1,4 +1,4 @@
-import { isConcurrencyError } from '@chronicle/core';
+import { isConcurrencyError, type SubscribableEventStore } from '@chronicle/core';
 import type { BenchEvent } from './payload';
 
 /** The storage drivers the bench compares. */
@@ -98,6 +98,11 @@ export interface Subject {
   saveAccountSnapshot(state: AccountState): Promise<void>;
   /** Releases connections; the storage stays (see {@link SubjectFactory.dispose}). */
   close(): Promise<void>;
+  /**
+   * The Chronicle store itself, for the consuming workloads (W9–W11: subscriptions and processors
+   * exist only on adapters, so their baseline is the same adapter's read-all). Absent on baselines.
+   */
+  readonly store?: SubscribableEventStore;
 }
 
 /** An adapter, a raw baseline with the same features, or a floor baseline with the fewest. */

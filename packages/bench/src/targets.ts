@@ -31,3 +31,20 @@ export const GROWTH_RATE_TARGET = 0.8;
 
 /** W8: RSS growth while reading the whole store at the largest level must stay within this, in MB. */
 export const GROWTH_RSS_LIMIT_MB = 50;
+
+/** W9 (issue 13): a subscription's catch-up rate must reach this share of the same adapter's read-all. */
+export const CATCH_UP_TARGET = 0.8;
+
+/**
+ * W10 (issue 13): append-to-handler latency bounds, in ms, per driver (the writers in another
+ * process): PostgreSQL with NOTIFY, SQLite through `data_version` polling. Checked for 1 and 8 writers.
+ */
+export const LIVE_LATENCY_LIMITS_MS: Partial<
+  Record<Driver, { readonly p50: number; readonly p99?: number }>
+> = {
+  postgres: { p50: 5, p99: 50 },
+  sqlite: { p50: 20 },
+};
+
+/** W11 (issue 13, C4): RSS growth of a slow processor over its backlog must stay within this, in MB. */
+export const SLOW_CONSUMER_RSS_LIMIT_MB = 50;

@@ -19,6 +19,12 @@ export const WORKLOAD = {
   readAllMemory: 'W7',
   /** Append, replay and read-all rates, bytes per event and read-all RSS as the log grows. */
   logGrowth: 'W8',
+  /** A subscription catching up over the W6 log, against the same adapter's read-all in the same round. */
+  subscriptionCatchUp: 'W9',
+  /** Latency from append to a processor's handler, with 1 and 8 writers (in another process where the store allows). */
+  liveDelivery: 'W10',
+  /** RSS of a child process whose processor works slowly through a large backlog (C4). */
+  slowConsumerMemory: 'W11',
 } as const;
 
 /** The name of a workload (a key of {@link WORKLOAD}). */

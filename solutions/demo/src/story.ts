@@ -2,7 +2,11 @@ import {
   type DomainEvent,
   type EventStore,
   isConcurrencyError,
+  type ProjectableEventStore,
+  type RebuildProgress,
   Repository,
+  readDocuments,
+  startProjection,
   withRetry,
 } from '@chronicle/core';
 import {
@@ -18,6 +22,9 @@ import {
 import { InsufficientFundsError } from '@chronicle/solution-bank-account/bank-account-errors';
 import { orderUpcasters } from '@chronicle/solution-order/05-upcast';
 import { Order } from '@chronicle/solution-order/order';
+import { balancesV2, rebuildBalances } from '@chronicle/solution-read-models/03-rebuild-balances';
+import { balancesV1 } from '@chronicle/solution-read-models/balances-v1';
+import type { Balance } from '@chronicle/solution-read-models/read-model-events';
 import { createSqliteEventStore, type SqliteEventStore } from '@chronicle/sqlite';
 import Database from 'better-sqlite3';
 import { money, summarize } from './summary';
@@ -223,11 +230,52 @@ export async function tellStory(filename: string, out: StoryOutput): Promise<voi
     line(dim('     the stored event is untouched (append-only); the upcaster runs on every read'));
     line();
 
+    await tellReadModel(store, out, loaded.balance);
+
     // The whole log, in the order a projection would read it.
     await printTimeline(store, filename, out);
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Chapter 6: the balances read model (the read-models track's) catches up with the log as version 1,
+ * answers a query, and — since version 1 adds withdrawals — is rebuilt as version 2 beside it.
+ */
+async function tellReadModel(
+  store: ProjectableEventStore,
+  { line, heading, dim }: StoryOutput,
+  aggregateBalance: number,
+): Promise<void> {
+  line(heading('6. A read model catches up, answers a query, and is rebuilt'));
+  const history = await store.getEvents('BankAccount', ACCOUNT_ID);
+  const v1 = startProjection(store, balancesV1);
+  try {
+    await v1.whenProcessed(history.at(-1)!.position, { timeoutMs: 10_000 });
+  } finally {
+    await v1.stop();
+  }
+  const balances = readDocuments<Balance>(store, 'account_balances', 'balances');
+  const before = await balances.get(ACCOUNT_ID);
+  line(
+    `   projection account_balances v${balancesV1.version} caught up with the log (async, from its checkpoint)`,
+  );
+  line(`   query balances.get('${ACCOUNT_ID}'): ${before?.owner}, ${money(before?.balance ?? 0)}`);
+  line(dim(`     but the account itself says ${money(aggregateBalance)}: version 1 adds withdrawals`));
+  let last: RebuildProgress | undefined;
+  const result = await rebuildBalances(store, (progress) => {
+    last = progress;
+  });
+  line(
+    `   rebuild v${balancesV2.version} beside v${balancesV1.version}: ${last?.done}/${last?.total} positions, ` +
+      `${result.switched ? 'switched atomically' : 'not switched'}`,
+  );
+  const after = await balances.get(ACCOUNT_ID);
+  line(
+    `   → the same query now reads ${money(after?.balance ?? 0)}; v${balancesV1.version}'s documents are gone`,
+  );
+  line();
 }
 
 async function printTimeline(

@@ -133,6 +133,10 @@ describe('pnpm demo', () => {
       items: [{ productId: 'book-ddd', quantity: 2 }],
     });
     expect(first.stdout).toContain('read back:    schemaVersion 2');
+    // Chapter 6: the read model, wrong in version 1, rebuilt right in version 2.
+    expect(first.stdout).toContain("query balances.get('acc-ada'): Ada, 88.00");
+    expect(first.stdout).toContain('rebuild v2 beside v1: 16/16 positions, switched atomically');
+    expect(first.stdout).toContain('→ the same query now reads 48.00');
     expect(first.stdout).toContain('"pricePerUnit":0,"currency":"USD"');
     expect(first.stdout).toMatch(/16 +Order\/order-0042 +1 +OrderCreated +1→2 +customer cust-7/);
   });

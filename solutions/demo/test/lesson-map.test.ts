@@ -25,7 +25,7 @@ describe('docs/lesson-map.md', () => {
 
   test('every workshop step it names is a step of an exercise', () => {
     const stepIds = new Set(
-      ['bank-account', 'order'].flatMap((exercise) => {
+      ['bank-account', 'order', 'read-models'].flatMap((exercise) => {
         const manifest = JSON.parse(
           readFileSync(join(ROOT, 'exercises', exercise, 'workshop.json'), 'utf8'),
         ) as {

@@ -7,8 +7,8 @@
  * - mode `once`: on `go`, appends one event at `expectedVersion` and reports how that ended.
  */
 import { isConcurrencyError } from '@chronicle/core';
+import { exerciseModuleUrl, receiveFromParent, sendToParent } from '@chronicle/exercise-support';
 import Database from 'better-sqlite3';
-import { exerciseModuleUrl, receiveFromParent, sendToParent } from './child-process';
 
 interface Args {
   mode: 'race' | 'once';

@@ -4,8 +4,13 @@
  * saves only when the test says `go`, so both processes save from the same loaded version.
  */
 import type { EventStore } from '@chronicle/core';
-import { openStoreAt, type StoreLocation } from '@chronicle/exercise-support';
-import { exerciseModuleUrl, receiveFromParent, sendToParent } from './child-process';
+import {
+  exerciseModuleUrl,
+  openStoreAt,
+  receiveFromParent,
+  type StoreLocation,
+  sendToParent,
+} from '@chronicle/exercise-support';
 
 interface Args {
   location: StoreLocation;

@@ -3,11 +3,12 @@ import type { BenchReport, TargetResult, WorkloadResult } from '../run';
 import type { Driver, TargetName } from '../subject';
 import { FLOOR_TARGETS, PEAK_RSS_LIMIT_MB, RATIO_TARGETS, SNAPSHOT_SPEEDUP_TARGET } from '../targets';
 import { WORKLOAD, type WorkloadId } from '../workload-ids';
+import { CONSUMING_ROWS } from './consuming-report';
 
-type Unit = 'ev/s' | 'ms' | 'MB' | 'x' | 'count';
+export type Unit = 'ev/s' | 'ms' | 'MB' | 'x' | 'count';
 
 /** One line of the table: a metric of a workload. */
-interface Row {
+export interface Row {
   readonly workload: WorkloadId;
   readonly label: string;
   readonly metric: string;
@@ -118,6 +119,7 @@ const ROWS: readonly Row[] = [
     unit: 'ev/s',
     better: 'higher',
   },
+  ...CONSUMING_ROWS,
 ];
 
 /** `12,345`, `3.21`, `0.84`: enough digits to compare, no more. */

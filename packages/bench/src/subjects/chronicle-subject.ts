@@ -1,4 +1,4 @@
-import { type DomainEvent, type EventStore, type NewEvent, Repository } from '@chronicle/core';
+import { type DomainEvent, type NewEvent, Repository, type SubscribableEventStore } from '@chronicle/core';
 import { BenchAccount } from '../account';
 import { AGGREGATE_TYPE, type BenchEvent } from '../payload';
 import type { AccountState, ReadEvent, Subject } from '../subject';
@@ -7,11 +7,12 @@ import type { AccountState, ReadEvent, Subject } from '../subject';
  * A subject over any Chronicle `EventStore`: the workloads go through the public contract only, and
  * W5 loads through core's `Repository` exactly as an application would.
  */
-export function chronicleSubject(store: EventStore, location: string): Subject {
+export function chronicleSubject(store: SubscribableEventStore, location: string): Subject {
   const accounts = new Repository(store, { create: (id) => new BenchAccount(id) });
 
   return {
     location,
+    store,
 
     // A ConcurrencyError passes through as it is (see `isConflict`): wrapping it would cost the
     // adapter a second error per conflict that the raw baselines do not pay.

@@ -1,8 +1,11 @@
 import { WORKLOAD, type WorkloadId } from '../workload-ids';
 import { batchedAppends, concurrentWriters, contendedStream, sequentialAppends } from './appends';
+import { subscriptionCatchUp } from './catch-up';
 import { logGrowth } from './growth';
+import { liveDelivery } from './live-delivery';
 import { readAllMemory } from './memory';
 import { aggregateLoad, readAll } from './reads';
+import { slowConsumerMemory } from './slow-consumer';
 import type { Workload } from './workload';
 
 /** Every workload by id, in run order. */
@@ -15,4 +18,7 @@ export const WORKLOADS: Record<WorkloadId, Workload> = {
   [WORKLOAD.readAll]: readAll as Workload,
   [WORKLOAD.readAllMemory]: readAllMemory as Workload,
   [WORKLOAD.logGrowth]: logGrowth as Workload,
+  [WORKLOAD.subscriptionCatchUp]: subscriptionCatchUp as Workload,
+  [WORKLOAD.liveDelivery]: liveDelivery as Workload,
+  [WORKLOAD.slowConsumerMemory]: slowConsumerMemory as Workload,
 };

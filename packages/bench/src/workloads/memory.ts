@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ReadAllMemoryChildReport } from '../read-all-memory-child';
 import { perSecond } from '../stats';
 import type { Subject, SubjectFactory } from '../subject';
 import { WORKLOAD } from '../workload-ids';
-import { seedStream } from './seed';
+import { benchScript, runReportingChild } from './reporting-child';
+import { seedLargeLog } from './seed';
 import { type Metrics, verify, type Workload } from './workload';
 
-const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHILD = join(PACKAGE_DIR, 'src', 'read-all-memory-child.ts');
+const CHILD = benchScript('read-all-memory-child.ts');
 
 interface W7Prepared {
   /** What the child reopens; `memory` when the child seeds its own in-memory store. */
@@ -23,33 +20,7 @@ interface W7Prepared {
  * stderr when it fails. W8 uses it too, for its read-all rate and RSS at each level.
  */
 export function runChild(args: readonly string[]): Promise<ReadAllMemoryChildReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', CHILD, ...args], {
-      cwd: PACKAGE_DIR,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`read-all child exited with ${code}: ${stderr.trim()}`));
-        return;
-      }
-      const line = stdout.trim().split('\n').pop() ?? '';
-      try {
-        resolve(JSON.parse(line) as ReadAllMemoryChildReport);
-      } catch {
-        reject(new Error(`read-all child printed no report: ${stdout.trim()} ${stderr.trim()}`));
-      }
-    });
-  });
+  return runReportingChild<ReadAllMemoryChildReport>(CHILD, args);
 }
 
 /**
@@ -66,13 +37,9 @@ export const readAllMemory: Workload<W7Prepared> = {
   async prepare(factory: SubjectFactory, scale) {
     if (factory.driver === 'memory') return { location: 'memory', seedEventsPerSec: undefined };
     const subject: Subject = await factory.open();
-    const streamLength = scale.w7SeedBatch * 2;
     const t0 = performance.now();
     try {
-      for (let s = 0; s * streamLength < scale.w7Events; s++) {
-        const length = Math.min(streamLength, scale.w7Events - s * streamLength);
-        await seedStream(subject, `big-${s}`, length, scale.w7SeedBatch);
-      }
+      await seedLargeLog(subject, scale.w7Events, scale.w7SeedBatch);
     } finally {
       await subject.close();
     }

@@ -1,4 +1,5 @@
 import { eventKey, expectedBalance } from '../payload';
+import type { Scale } from '../scale';
 import { median, perSecond } from '../stats';
 import type { AccountState, Subject, SubjectFactory } from '../subject';
 import { WORKLOAD } from '../workload-ids';
@@ -65,6 +66,24 @@ export const aggregateLoad: Workload<W5Prepared> = {
   finish: ({ subject }) => subject.close(),
 };
 
+/**
+ * Seeds the W6 log — `w6Events` events in streams of `w6StreamLength`, one append per stream — and
+ * returns every event's key ({@link eventKey}), read back per stream. W9 follows the same log.
+ */
+export async function seedReadAllLog(subject: Subject, scale: Scale): Promise<Set<string>> {
+  const streams = Math.ceil(scale.w6Events / scale.w6StreamLength);
+  for (let s = 0; s < streams; s++) {
+    const length = Math.min(scale.w6StreamLength, scale.w6Events - s * scale.w6StreamLength);
+    await seedStream(subject, `all-${s}`, length, length);
+  }
+  const ids = new Set<string>();
+  for (let s = 0; s < streams; s++) {
+    for (const event of await subject.readStream(`all-${s}`)) ids.add(eventKey(event));
+  }
+  verify(ids.size === scale.w6Events, `W6 seeded ${ids.size} distinct events, expected ${scale.w6Events}`);
+  return ids;
+}
+
 interface W6Prepared {
   readonly subject: Subject;
   readonly ids: ReadonlySet<string>;
@@ -80,17 +99,7 @@ export const readAll: Workload<W6Prepared> = {
   interleaved: true,
   async prepare(factory, scale) {
     const subject = await factory.open();
-    const streams = Math.ceil(scale.w6Events / scale.w6StreamLength);
-    for (let s = 0; s < streams; s++) {
-      const length = Math.min(scale.w6StreamLength, scale.w6Events - s * scale.w6StreamLength);
-      await seedStream(subject, `all-${s}`, length, length);
-    }
-    const ids = new Set<string>();
-    for (let s = 0; s < streams; s++) {
-      for (const event of await subject.readStream(`all-${s}`)) ids.add(eventKey(event));
-    }
-    verify(ids.size === scale.w6Events, `W6 seeded ${ids.size} distinct events, expected ${scale.w6Events}`);
-    return { subject, ids };
+    return { subject, ids: await seedReadAllLog(subject, scale) };
   },
   async round(_factory, { subject, ids }, { scale }): Promise<Metrics> {
     const seen: string[] = [];

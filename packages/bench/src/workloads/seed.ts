@@ -18,3 +18,14 @@ export async function seedStream(
     done += size;
   }
 }
+
+/**
+ * Seeds a large log: `events` events in streams of two appends of `seedBatch` each (W7, W8's
+ * levels, W11), the fastest way in that keeps streams of a realistic length.
+ */
+export async function seedLargeLog(subject: Subject, events: number, seedBatch: number): Promise<void> {
+  const streamLength = seedBatch * 2;
+  for (let s = 0; s * streamLength < events; s++) {
+    await seedStream(subject, `big-${s}`, Math.min(streamLength, events - s * streamLength), seedBatch);
+  }
+}

@@ -1,0 +1,16 @@
+import type { SubscribableEventStore } from '@chronicle/core';
+import type { Subject, SubjectFactory } from '../subject';
+
+/**
+ * The consuming workloads (W9–W11) run on adapters only: baselines have no subscriptions. Not on
+ * `postgres-unnamed` either: unnamed statements cost parse time per call, which W1–W8 measure; a
+ * consumer's few large reads would show nothing new, for three more child processes.
+ */
+export const isAdapter = (factory: SubjectFactory): boolean =>
+  factory.kind === 'adapter' && factory.name !== 'postgres-unnamed';
+
+/** The subject's Chronicle store; throws when the subject is not an adapter. */
+export function storeOf(subject: Subject): SubscribableEventStore {
+  if (subject.store === undefined) throw new Error(`${subject.location} is not a Chronicle adapter`);
+  return subject.store;
+}
