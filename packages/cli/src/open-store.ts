@@ -87,6 +87,7 @@ export async function openStore(target: StoreTarget, options: OpenStoreOptions):
   const store = createPostgresEventStore({
     connectionString: target.url,
     schema: target.schema,
+    readReplicas: target.readReplicas,
     autoMigrate: false,
     ...upcasters,
     poolConfig: {

@@ -18,6 +18,7 @@ import { parseTarget } from './target';
 interface GlobalOptions {
   db?: string;
   schema?: string;
+  readReplica?: string[];
   json?: boolean;
   color: boolean;
 }
@@ -75,7 +76,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const context = (command: Command): CommandContext => {
     const g = command.optsWithGlobals<GlobalOptions>();
     return {
-      target: parseTarget(g.db, g.schema),
+      target: parseTarget(g.db, g.schema, g.readReplica),
       io,
       json: g.json === true,
       colour: colours(io.out, io.env, g.color),
@@ -104,6 +105,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       ).env('CHRONICLE_DB'),
     )
     .option('--schema <name>', 'PostgreSQL schema (default: chronicle)')
+    .option(
+      '--read-replica <url>',
+      'PostgreSQL: read the log from this hot standby (repeatable); writes stay on --db',
+      (url: string, urls: string[] = []) => [...urls, url],
+    )
     .option('--json', 'print one JSON document on stdout, for scripts')
     .option('--no-color', 'no colours (also off when NO_COLOR is set or stdout is not a terminal)')
     .showHelpAfterError('(run chronicle --help for usage)')

@@ -72,6 +72,19 @@ describePg(title('chronicle on PostgreSQL'), () => {
     });
   });
 
+  it('events reads the log through --read-replica (a server answering reads; the standby itself is proved in @chronicle/postgres)', async () => {
+    const args = ['events', '--json', '--db', url!, '--schema', schema];
+    const direct = await chronicle(args);
+    // A replica URL that does not answer: reads fall back to the primary, so the output is the same.
+    const unreachable = await chronicle([...args, '--read-replica', 'postgres://postgres@127.0.0.1:1/none']);
+    const replicated = await chronicle([...args, '--read-replica', url!]);
+    expect(direct.code, direct.stderr).toBe(0);
+    expect(replicated.code, replicated.stderr).toBe(0);
+    expect(unreachable.code, unreachable.stderr).toBe(0);
+    expect(json(replicated)).toEqual(json(direct));
+    expect(json(unreachable)).toEqual(json(direct));
+  });
+
   it('inspect serves the API on PostgreSQL: overview, a streams page, an event, the state', async () => {
     const model = `Account=${import.meta.dirname}/fixtures/account-model.ts#Account`;
     const inspector = startChronicle([

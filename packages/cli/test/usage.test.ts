@@ -18,6 +18,16 @@ describe('chronicle usage errors exit 2 with the reason on stderr, and write not
       '--schema applies to PostgreSQL only',
     ],
     [
+      '--read-replica with SQLite',
+      ['events', '--db', 'app.db', '--read-replica', 'postgres://standby/db'],
+      '--read-replica applies to PostgreSQL only',
+    ],
+    [
+      'a --read-replica that is not a PostgreSQL URL',
+      ['events', '--db', 'postgres://h/db', '--read-replica', 'standby:5432'],
+      '--read-replica: not a PostgreSQL URL',
+    ],
+    [
       'a non-numeric --limit',
       ['streams', '--db', 'app.db', '--limit', 'ten'],
       '--limit must be a positive integer',
