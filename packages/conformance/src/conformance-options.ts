@@ -27,6 +27,13 @@ export interface ConformanceCapabilities {
    * `processors` sub-suites skip with a printed reason (an adapter whose consuming side is pending).
    */
   readonly subscriptions?: boolean;
+  /**
+   * The store is a `ProjectableEventStore` (it has `projections`, the storage port of
+   * `@chronicle/core/adapter`) and honours `inlineProjections` in `createStore(options)`. Requires
+   * `subscriptions`. Default `false`: the `projections` and `documents` sub-suites skip with a
+   * printed reason.
+   */
+  readonly projections?: boolean;
 }
 
 /** The name of a capability flag. */
@@ -76,7 +83,7 @@ export interface ConformanceOptions {
    * than is committed (a read horizon held back by another transaction) cannot fail the check.
    */
   readonly rawEventCount?: (store: EventStore) => number | Promise<number>;
-  /** What the adapter can do. Default: `{ persistent: false, concurrentWriters: false, storeOptions: true, subscriptions: false }`. */
+  /** What the adapter can do. Default: `{ persistent: false, concurrentWriters: false, storeOptions: true, subscriptions: false, projections: false }`. */
   readonly capabilities?: ConformanceCapabilities;
   /**
    * Named tests to turn off, each with the reason, which is printed: `{ 'round-trip/a 1 MB payload
@@ -93,5 +100,6 @@ export function resolveCapabilities(capabilities: ConformanceCapabilities = {}):
     concurrentWriters: capabilities.concurrentWriters ?? false,
     storeOptions: capabilities.storeOptions ?? true,
     subscriptions: capabilities.subscriptions ?? false,
+    projections: capabilities.projections ?? false,
   };
 }

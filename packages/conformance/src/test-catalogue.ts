@@ -5,6 +5,7 @@ import { badInputTests } from './suites/bad-input';
 import { checkpointsTests } from './suites/checkpoints';
 import { concurrencyTests } from './suites/concurrency';
 import { concurrencyPropertyTests, schedulerTests } from './suites/concurrency-properties';
+import { documentsTests } from './suites/documents';
 import { durabilityTests } from './suites/durability';
 import { expectedVersionTests } from './suites/expected-version';
 import { followTheLogTests } from './suites/follow-the-log';
@@ -13,6 +14,7 @@ import { identifiersTests } from './suites/identifiers';
 import { leasesTests } from './suites/leases';
 import { modelTests } from './suites/model';
 import { processorsTests } from './suites/processors';
+import { projectionsTests } from './suites/projections';
 import { readAllTests } from './suites/read-all';
 import { readsTests } from './suites/reads';
 import { roundTripTests } from './suites/round-trip';
@@ -46,6 +48,8 @@ export const conformanceTests: readonly ConformanceTest[] = [
   ...checkpointsTests,
   ...leasesTests,
   ...processorsTests,
+  ...projectionsTests,
+  ...documentsTests,
 ];
 
 /** The `<suite>/<name>` key of every test: the keys `disable` accepts. */

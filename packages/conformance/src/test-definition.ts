@@ -23,6 +23,8 @@ export const SUITE_NAMES = [
   'checkpoints',
   'leases',
   'processors',
+  'projections',
+  'documents',
 ] as const;
 
 /** The name of a sub-suite. */

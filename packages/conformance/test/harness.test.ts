@@ -19,7 +19,7 @@ import { wrapStore } from './support/wrap-store';
 const inMemory: ConformanceOptions = {
   name: 'in-memory',
   createStore: (options) => createInMemoryEventStore(options),
-  capabilities: { subscriptions: true },
+  capabilities: { subscriptions: true, projections: true },
 };
 
 describe('the conformance harness', () => {

@@ -4,5 +4,5 @@ import { runEventStoreConformance } from '../src';
 runEventStoreConformance({
   name: 'in-memory',
   createStore: (options) => createInMemoryEventStore(options),
-  capabilities: { subscriptions: true },
+  capabilities: { subscriptions: true, projections: true },
 });

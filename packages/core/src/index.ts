@@ -114,6 +114,7 @@ export { startProcessor } from './processor/start-processor';
 // Projections: read models built from events, inline or async (storage port: '@chronicle/core/adapter').
 export { defineProjection, MAX_NAME_LENGTH } from './projection/define-projection';
 export type {
+  AnyProjectionDefinition,
   DocumentCollection,
   DocumentFilter,
   DocumentReader,
@@ -129,6 +130,10 @@ export type {
   ProjectionVersionStatus,
   RebuildProgress,
 } from './projection/projection-contract';
+export type { ProjectableEventStore } from './projection/projection-storage';
+export { readDocuments } from './projection/read-documents';
+export { type RebuildOptions, type RebuildResult, rebuildProjection } from './projection/rebuild-projection';
+export { type ProjectionProcessorOptions, startProjection } from './projection/start-projection';
 export {
   createEventTypeRegistry,
   type EventTypeRegistryOptions,

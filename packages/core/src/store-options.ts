@@ -1,7 +1,7 @@
 import type { EventTypeRegistry } from './contract/registry';
 import type { DomainEvent, NewEvent, StreamRef } from './contract/types';
 import { createInlineProjections } from './projection/inline-projections';
-import type { ProjectionDefinition } from './projection/projection-contract';
+import type { AnyProjectionDefinition } from './projection/projection-contract';
 import type { InlineProjections } from './projection/projection-storage';
 import type { Upcaster } from './upcasting/upcaster';
 import { UpcasterPipeline } from './upcasting/upcaster-pipeline';
@@ -23,7 +23,7 @@ export interface EventStoreOptions {
    * their documents commit together, and a throwing handler rolls the append back with a
    * `ProjectionError`. Only stores with the `projections` capability accept them. Default: none.
    */
-  readonly inlineProjections?: readonly ProjectionDefinition[];
+  readonly inlineProjections?: readonly AnyProjectionDefinition[];
 }
 
 /**

@@ -17,6 +17,7 @@ import { createEventPipeline, satisfiesExpectedVersion } from '@chronicle/core/a
 import type { ConformanceOptions } from '../../src';
 import { brokenConsumingStores } from './broken-consuming-stores';
 import { brokenIdentifierStores } from './broken-identifier-stores';
+import { brokenProjectionStores } from './broken-projection-stores';
 import { wrapStore } from './wrap-store';
 
 /** A deliberately broken store and the conformance tests that must catch it. */
@@ -477,4 +478,5 @@ export const brokenStores: readonly BrokenStore[] = [
   },
   ...brokenIdentifierStores,
   ...brokenConsumingStores,
+  ...brokenProjectionStores,
 ];

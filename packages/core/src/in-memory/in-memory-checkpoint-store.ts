@@ -1,4 +1,10 @@
-import type { Checkpoint, CheckpointStore, Lease, ParkedEvent } from '../contract/consuming';
+import type {
+  Checkpoint,
+  CheckpointStore,
+  Lease,
+  ParkedEvent,
+  SaveCheckpointOptions,
+} from '../contract/consuming';
 import { CheckpointConflictError } from '../errors';
 import { assertIdentifier, assertPosition } from '../validation/arguments';
 import {
@@ -7,6 +13,11 @@ import {
   assertSaveOptions,
   assertTtl,
 } from '../validation/checkpoint-arguments';
+
+/** The in-memory checkpoint store, plus the synchronous compare-and-set projection transactions commit with. */
+export interface InMemoryCheckpointStore extends CheckpointStore {
+  saveNow(processorId: string, position: bigint, options: SaveCheckpointOptions, apply?: boolean): void;
+}
 
 interface LeaseRow {
   owner: string;
@@ -24,7 +35,7 @@ interface LeaseRow {
 export function createInMemoryCheckpointStore(
   assertOpen: () => void,
   now: () => number = Date.now,
-): CheckpointStore {
+): InMemoryCheckpointStore {
   const checkpoints = new Map<string, Checkpoint>();
   const leases = new Map<string, LeaseRow>();
   const parked = new Map<string, Map<bigint, ParkedEvent>>();
@@ -37,7 +48,34 @@ export function createInMemoryCheckpointStore(
   });
   const copy = (c: Checkpoint): Checkpoint => ({ ...c, updatedAt: new Date(c.updatedAt.getTime()) });
 
-  return {
+  /**
+   * The compare-and-set of `save`, synchronously: a projection transaction checks it when the
+   * handler asks (`apply: false`) and applies it in the same synchronous step as its documents.
+   */
+  function saveNow(
+    processorId: string,
+    position: bigint,
+    options: SaveCheckpointOptions,
+    apply = true,
+  ): void {
+    assertIdentifier(processorId, 'processorId');
+    assertPosition(position, 'position');
+    assertSaveOptions(options);
+    assertOpen();
+    const { expected, lease } = options;
+    if (lease !== undefined) {
+      const current = leases.get(lease.processorId);
+      if (lease.processorId !== processorId || current === undefined || current.token !== lease.token) {
+        const actual = checkpoints.get(processorId)?.position;
+        throw new CheckpointConflictError(processorId, { expected, actual, leaseToken: lease.token });
+      }
+    }
+    const actual = checkpoints.get(processorId)?.position;
+    if (actual !== expected) throw new CheckpointConflictError(processorId, { expected, actual });
+    if (apply) checkpoints.set(processorId, { processorId, position, updatedAt: new Date(now()) });
+  }
+
+  const store: CheckpointStore = {
     async load(processorId) {
       assertIdentifier(processorId, 'processorId');
       assertOpen();
@@ -46,21 +84,7 @@ export function createInMemoryCheckpointStore(
     },
 
     async save(processorId, position, options) {
-      assertIdentifier(processorId, 'processorId');
-      assertPosition(position, 'position');
-      assertSaveOptions(options);
-      assertOpen();
-      const { expected, lease } = options;
-      if (lease !== undefined) {
-        const current = leases.get(lease.processorId);
-        if (lease.processorId !== processorId || current === undefined || current.token !== lease.token) {
-          const actual = checkpoints.get(processorId)?.position;
-          throw new CheckpointConflictError(processorId, { expected, actual, leaseToken: lease.token });
-        }
-      }
-      const actual = checkpoints.get(processorId)?.position;
-      if (actual !== expected) throw new CheckpointConflictError(processorId, { expected, actual });
-      checkpoints.set(processorId, { processorId, position, updatedAt: new Date(now()) });
+      saveNow(processorId, position, options);
     },
 
     async claim(processorId, owner, ttlMs) {
@@ -141,4 +165,5 @@ export function createInMemoryCheckpointStore(
       return parked.get(processorId)?.delete(position) ?? false;
     },
   };
+  return Object.assign(store, { saveNow });
 }

@@ -5,7 +5,6 @@ import { storeClosedError } from '../adapter/store-errors';
 import { subscribeToSource } from '../adapter/subscription-loop';
 import { createWakeUpEmitter } from '../adapter/wake-up';
 import { checkExpectedVersion, resolveRepeatedAppend } from '../append/append-rules';
-import type { SubscribableEventStore } from '../contract/consuming';
 import type {
   AppendResult,
   DomainEvent,
@@ -15,6 +14,7 @@ import type {
   Snapshot,
   StreamRef,
 } from '../contract/types';
+import type { ProjectableEventStore } from '../projection/projection-storage';
 import { createEventPipeline, type EventStoreOptions } from '../store-options';
 import {
   assertIdentifier,
@@ -25,6 +25,7 @@ import {
   resolveReadAllOptions,
 } from '../validation/arguments';
 import { createInMemoryCheckpointStore } from './in-memory-checkpoint-store';
+import { createInMemoryProjectionStorage } from './in-memory-projection-storage';
 
 /** Options of {@link createInMemoryEventStore}. */
 export type InMemoryEventStoreOptions = EventStoreOptions;
@@ -33,7 +34,7 @@ export type InMemoryEventStoreOptions = EventStoreOptions;
  * The in-memory reference store: the contract's semantics with nothing in the way. Subscribers wake
  * at once on every append.
  */
-export interface InMemoryEventStore extends SubscribableEventStore {
+export interface InMemoryEventStore extends ProjectableEventStore {
   /** How many events the store holds. */
   readonly size: number;
 }
@@ -88,20 +89,24 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
     if (closed) throw storeClosedError('in-memory');
   };
   const checkpoints = createInMemoryCheckpointStore(assertOpen);
+  const projections = createInMemoryProjectionStorage(assertOpen, checkpoints);
   const toDomainEvent = (stored: StoredEvent): DomainEvent => pipeline.upcast(decodeEventRow(stored));
 
   const lastPositionOf = (stream: readonly StoredEvent[] | undefined): bigint =>
     stream === undefined || stream.length === 0 ? 0n : stream[stream.length - 1]!.position;
 
-  function append(
+  /**
+   * Everything an append checks, without writing: the early result (nothing to append, or a
+   * repeated append), or the records to commit. Positions follow the log's current end.
+   */
+  function planAppend(
     stream: StreamRef,
     expectedVersion: ExpectedVersion,
     events: readonly NewEvent[],
-  ): AppendResult {
+  ): AppendResult | StoredEvent[] {
     const prepared = pipeline.prepare(stream, expectedVersion, events);
     assertOpen();
-    const key = streamKey(stream.aggregateType, stream.aggregateId);
-    const existing = streams.get(key);
+    const existing = streams.get(streamKey(stream.aggregateType, stream.aggregateId));
     const currentVersion = existing?.length ?? 0;
     if (prepared.length === 0) {
       const lastPosition = lastPositionOf(existing);
@@ -118,26 +123,29 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       );
     }
     checkExpectedVersion(stream, expectedVersion, currentVersion);
+    return prepared.map((event, i) => ({
+      eventId: event.eventId,
+      aggregateType: stream.aggregateType,
+      aggregateId: stream.aggregateId,
+      eventType: event.eventType,
+      eventData: JSON.stringify(event.eventData),
+      metadata: event.metadata === undefined ? undefined : JSON.stringify(event.metadata),
+      schemaVersion: event.schemaVersion,
+      version: currentVersion + i + 1,
+      position: BigInt(log.length + i + 1),
+      occurredAt: event.occurredAt.getTime(),
+      userId: event.userId,
+      correlationId: event.correlationId,
+      causationId: event.causationId,
+    }));
+  }
 
-    // Everything that can fail has been checked: from here the append cannot stop half-way.
-    const streamEvents = existing ?? [];
-    if (existing === undefined) streams.set(key, streamEvents);
-    for (const [i, event] of prepared.entries()) {
-      const record: StoredEvent = {
-        eventId: event.eventId,
-        aggregateType: stream.aggregateType,
-        aggregateId: stream.aggregateId,
-        eventType: event.eventType,
-        eventData: JSON.stringify(event.eventData),
-        metadata: event.metadata === undefined ? undefined : JSON.stringify(event.metadata),
-        schemaVersion: event.schemaVersion,
-        version: currentVersion + i + 1,
-        position: BigInt(log.length + 1),
-        occurredAt: event.occurredAt.getTime(),
-        userId: event.userId,
-        correlationId: event.correlationId,
-        causationId: event.causationId,
-      };
+  /** Writes planned records: cannot fail, so the append cannot stop half-way. */
+  function commitAppend(stream: StreamRef, records: readonly StoredEvent[]): AppendResult {
+    const key = streamKey(stream.aggregateType, stream.aggregateId);
+    const streamEvents = streams.get(key) ?? [];
+    if (streamEvents.length === 0) streams.set(key, streamEvents);
+    for (const record of records) {
       log.push(record);
       streamEvents.push(record);
       byEventId.set(record.eventId, record);
@@ -148,9 +156,43 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
     appended.wake();
     return {
       nextExpectedVersion: streamEvents.length,
-      firstPosition: streamEvents[currentVersion]!.position,
+      firstPosition: records[0]!.position,
       lastPosition: lastPositionOf(streamEvents),
     };
+  }
+
+  function append(
+    stream: StreamRef,
+    expectedVersion: ExpectedVersion,
+    events: readonly NewEvent[],
+  ): AppendResult {
+    const planned = planAppend(stream, expectedVersion, events);
+    return Array.isArray(planned) ? commitAppend(stream, planned) : planned;
+  }
+
+  /**
+   * An append with inline projections: planned and projected under the lock (so positions and
+   * versions cannot move meanwhile), committed in the same synchronous step as the documents. A
+   * throwing handler leaves neither events nor documents.
+   */
+  async function appendProjected(
+    stream: StreamRef,
+    expectedVersion: ExpectedVersion,
+    events: readonly NewEvent[],
+  ): Promise<AppendResult> {
+    let result: AppendResult | undefined;
+    await projections.transactionWith(
+      async (tx) => {
+        const planned = planAppend(stream, expectedVersion, events);
+        if (Array.isArray(planned)) await pipeline.inline.apply(tx, planned.map(toDomainEvent));
+        return planned;
+      },
+      { exclusive: true },
+      (planned) => {
+        result = Array.isArray(planned) ? commitAppend(stream, planned) : planned;
+      },
+    );
+    return result!;
   }
 
   /** One page of a stream; versions are 1..n, so version v sits at index v - 1. */
@@ -174,7 +216,8 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
     },
 
     async append(stream, expectedVersion, events) {
-      return append(stream, expectedVersion, events);
+      if (pipeline.inline.isEmpty) return append(stream, expectedVersion, events);
+      return appendProjected(stream, expectedVersion, events);
     },
 
     async getEvents(aggregateType, aggregateId, fromVersion = 0) {
@@ -260,6 +303,8 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
     },
 
     checkpoints,
+
+    projections,
 
     subscribe(options) {
       return subscribeToSource(

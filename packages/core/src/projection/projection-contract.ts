@@ -126,6 +126,13 @@ export interface ProjectionDefinition<E extends AggregateEvent = AggregateEvent>
   readonly eventTypes: readonly string[];
 }
 
+/**
+ * Any projection, whatever its events: what stores, processors and rebuilds accept (handler
+ * parameters make definitions of different event unions incompatible otherwise).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the handlers' event type must not constrain who runs them
+export type AnyProjectionDefinition = ProjectionDefinition<any>;
+
 /** How far a rebuild has come, reported after every batch. */
 export interface RebuildProgress {
   /** Events examined so far (positions passed, filtered-out ones included). */

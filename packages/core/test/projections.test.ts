@@ -1,0 +1,104 @@
+/**
+ * Projections on the in-memory store: the typed definition and its validation, inline projections
+ * committing with the append, async projections, rebuilds. The portable properties are in the
+ * conformance sub-suites `projections` and `documents`.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  type AggregateEvent,
+  createInMemoryEventStore,
+  defineProjection,
+  isInvalidArgumentError,
+  isProjectionError,
+  readDocuments,
+  rebuildProjection,
+  startProjection,
+} from '../src/index';
+
+type AccountEvent =
+  | AggregateEvent<'AccountOpened', { owner: string }>
+  | AggregateEvent<'MoneyDeposited', { amount: number }>;
+type Balance = { owner: string; balance: number };
+
+const balances = (version = 1, factor = 1) =>
+  defineProjection<AccountEvent>({
+    name: 'balances',
+    version,
+    handlers: {
+      AccountOpened: (event, { documents }) =>
+        documents<Balance>('balances').put(event.aggregateId, { owner: event.eventData.owner, balance: 0 }),
+      MoneyDeposited: async (event, { documents }) => {
+        const docs = documents<Balance>('balances');
+        const current = await docs.get(event.aggregateId);
+        if (event.eventData.amount < 0) throw new Error('negative deposit');
+        await docs.patch(event.aggregateId, {
+          balance: (current?.balance ?? 0) + factor * event.eventData.amount,
+        });
+      },
+    },
+  });
+const acc = (id: string) => ({ aggregateType: 'Account', aggregateId: id });
+
+describe('projections (in memory)', () => {
+  it('inline: documents commit with the append; a throwing handler leaves neither event nor document', async () => {
+    const store = createInMemoryEventStore({ inlineProjections: [balances()] });
+    await store.append(acc('a'), 'no_stream', [
+      { eventType: 'AccountOpened', eventData: { owner: 'Ada' } },
+      { eventType: 'MoneyDeposited', eventData: { amount: 5 } },
+    ]);
+    const read = readDocuments<Balance>(store, 'balances', 'balances');
+    expect(await read.get('a')).toEqual({ owner: 'Ada', balance: 5 });
+    const error = await store
+      .append(acc('a'), 2, [
+        { eventType: 'MoneyDeposited', eventData: { amount: 1 } },
+        { eventType: 'MoneyDeposited', eventData: { amount: -1 } },
+      ])
+      .catch((e: unknown) => e);
+    expect(isProjectionError(error)).toBe(true);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    expect(store.size).toBe(2);
+    expect(await read.get('a')).toEqual({ owner: 'Ada', balance: 5 });
+  });
+
+  it('async: exactly the fold of the log; a rebuild switches versions', async () => {
+    const store = createInMemoryEventStore();
+    const { lastPosition } = await store.append(acc('a'), 'no_stream', [
+      { eventType: 'AccountOpened', eventData: { owner: 'Ada' } },
+      { eventType: 'MoneyDeposited', eventData: { amount: 5 } },
+    ]);
+    const p = startProjection(store, balances(), { batchSize: 1 });
+    await p.whenProcessed(lastPosition);
+    await p.stop();
+    const read = readDocuments<Balance>(store, 'balances', 'balances');
+    expect(await read.get('a')).toEqual({ owner: 'Ada', balance: 5 });
+    const progress: bigint[] = [];
+    const result = await rebuildProjection(store, balances(2, 10), {
+      onProgress: (x) => progress.push(x.done),
+    });
+    expect(result.switched).toBe(true);
+    expect(progress.at(-1)).toBe(2n);
+    expect(await read.get('a')).toEqual({ owner: 'Ada', balance: 50 });
+    expect(await store.projections.versions('balances')).toEqual([
+      { name: 'balances', version: 1, status: 'retired' },
+      { name: 'balances', version: 2, status: 'active' },
+    ]);
+  });
+
+  it('rejects bad definitions', () => {
+    const bad = (definition: unknown) => {
+      try {
+        defineProjection(definition as never);
+      } catch (error) {
+        return isInvalidArgumentError(error) ? error.argument : 'other';
+      }
+      return 'accepted';
+    };
+    expect(bad({ name: 'x', version: 0, handlers: { A: () => {} } })).toBe('projection.version');
+    expect(bad({ name: 'x', version: 1, handlers: {} })).toBe('projection.handlers');
+    expect(bad({ name: 'x', version: 1, handlers: { A: 1 } })).toBe('projection.handlers.A');
+    expect(bad({ name: 'not a name', version: 1, handlers: { A: () => {} } })).toBe('projection.name');
+    expect(() => createInMemoryEventStore({ inlineProjections: [balances(), balances()] })).toThrow(
+      /repeats/,
+    );
+  });
+});
