@@ -53,7 +53,13 @@ for (const via of everyPath) {
           return open((store as PostgresEventStore).schema, optionsOf.get(store));
         },
         rawEventCount,
-        capabilities: { persistent: true, concurrentWriters: true, storeOptions: true, subscriptions: true },
+        capabilities: {
+          persistent: true,
+          concurrentWriters: true,
+          storeOptions: true,
+          subscriptions: true,
+          projections: true,
+        },
       });
     },
     via,

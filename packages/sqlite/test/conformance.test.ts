@@ -20,7 +20,7 @@ runEventStoreConformance({
   name: 'sqlite (:memory:)',
   createStore: (options) => createSqliteEventStore({ ...options, filename: ':memory:' }),
   rawEventCount,
-  capabilities: { subscriptions: true },
+  capabilities: { subscriptions: true, projections: true },
 });
 
 runEventStoreConformance({
@@ -35,5 +35,5 @@ runEventStoreConformance({
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${fileOf(store)}${suffix}`, { force: true });
   },
   rawEventCount,
-  capabilities: { persistent: true, subscriptions: true },
+  capabilities: { persistent: true, subscriptions: true, projections: true },
 });
