@@ -10,6 +10,7 @@ import {
   type CollectionAddress,
   type DocumentFieldFilter,
   type DocumentReads,
+  encodeFilter,
   type PreparedEvent,
   type ProjectionStorage,
   type ProjectionTransaction,
@@ -20,8 +21,8 @@ import { inProjectionTransaction, type SqlTransaction } from './projection-trans
 import { BufferedDocumentWrites, type TableReads } from './projection-writes';
 import { createAppender } from './sql/append';
 import { createCheckpointCompareAndSet } from './sql/checkpoint-store';
-import { createDocumentStatements, encodeFilter } from './sql/documents';
-import { createVersionStatements, type StoredVersion } from './sql/documents-versions';
+import { createDocumentStatements } from './sql/documents';
+import { createVersionStatements } from './sql/documents-versions';
 import type { QueryRunner } from './sql/query-runner';
 
 /** Projections' storage on PostgreSQL, plus the append that runs inline projections. */
@@ -78,7 +79,7 @@ export function createPostgresProjectionStorage(
   };
 
   /** The port's transaction over one SQL transaction; `known` holds versions read up front. */
-  function projectionTransaction(sql: SqlTransaction, known?: StoredVersion[]) {
+  function projectionTransaction(sql: SqlTransaction, known?: ProjectionVersion[]) {
     const buffered = new BufferedDocumentWrites(tableOn(sql.db));
     const tx: ProjectionTransaction = {
       documents: {
@@ -151,7 +152,7 @@ export function createPostgresProjectionStorage(
           const result = await createAppender(s, appendDb).append(stream, expectedVersion, events);
           if (!written) return result;
           // Read in the first round trip, under the shared lock: no switch can commit before this append.
-          const [versionRows] = sql.openingRows().slice(-2) as [StoredVersion[]];
+          const [versionRows] = sql.openingRows().slice(-2) as [ProjectionVersion[]];
           const known = (versionRows ?? []).map((row) => ({ ...row, version: Number(row.version) }));
           const { tx, commit } = projectionTransaction(sql, known);
           await apply(

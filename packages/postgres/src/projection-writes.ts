@@ -1,5 +1,5 @@
-import type { CollectionAddress, DocumentFieldFilter } from '@chronicle/core/adapter';
-import type { DocumentRow, ScopedWrite } from './sql/documents';
+import type { CollectionAddress, DocumentFieldFilter, DocumentRow } from '@chronicle/core/adapter';
+import type { ScopedWrite } from './sql/documents';
 
 /** What the buffer reads from the table, inside the transaction. */
 export interface TableReads {

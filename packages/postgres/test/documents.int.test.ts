@@ -1,12 +1,13 @@
+import type { EncodedFilter } from '@chronicle/core/adapter';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inlineParameters, inProjectionTransaction } from '../src/projection-transaction';
 import { projectionDocuments } from '../src/schema/projection-documents';
 import { quoteIdentifier } from '../src/schema/schema-name';
-import type { EncodedFilter } from '../src/sql/documents';
 import { createDocumentStatements } from '../src/sql/documents';
 import { createQueryRunner } from '../src/sql/query-runner';
 import { describePostgres, everyPath, freshSchemaName, type Via } from './support/postgres';
+import { countingRoundTrips } from './support/round-trips';
 
 const scope = { projection: 'orders', version: 1 };
 const encode = (filter: Record<string, unknown>): EncodedFilter =>
@@ -19,27 +20,9 @@ for (const via of everyPath) {
       const schema = freshSchemaName('projsql_docs');
       const quoted = quoteIdentifier(schema);
       let pool: pg.Pool;
-      /** Counts the statements sent on checked-out connections: one per round trip. */
-      let roundTrips = 0;
       const sql = createDocumentStatements(quoted);
       const db = () => createQueryRunner(async () => pool, via.settings.prepareStatements ?? true);
-      const countingPool = () =>
-        ({
-          query: pool.query.bind(pool),
-          end: pool.end.bind(pool),
-          async connect() {
-            const client = await pool.connect();
-            return new Proxy(client, {
-              get(target, property) {
-                if (property !== 'query') return Reflect.get(target, property);
-                return (...args: unknown[]) => {
-                  roundTrips++;
-                  return (target.query as (...a: unknown[]) => unknown)(...args);
-                };
-              },
-            });
-          },
-        }) as unknown as pg.Pool;
+      const counting = () => countingRoundTrips(pool);
 
       beforeAll(async () => {
         pool = new pg.Pool({ connectionString: via.target.url!, max: 3 });
@@ -123,21 +106,21 @@ for (const via of everyPath) {
 
       it('a transaction of a read and a write costs two round trips and commits both', async () => {
         await sql.write(db(), [[scope, ['items', 'r', JSON.stringify({ n: 1 })]]]);
-        roundTrips = 0;
-        await inProjectionTransaction(countingPool(), async (tx) => {
+        let { counter, pool: counted } = counting();
+        await inProjectionTransaction(counted, async (tx) => {
           const current = JSON.parse((await sql.get(tx.db, scope, 'items', 'r'))!) as { n: number };
           await sql.write(tx.db, [[scope, ['items', 'r', JSON.stringify({ n: current.n + 1 })]]]);
           await tx.commit({ text: 'SELECT 1 AS one', values: [] });
         });
         // BEGIN + read, write, COMMIT + the last statement.
-        expect(roundTrips).toBe(3);
-        roundTrips = 0;
-        await inProjectionTransaction(countingPool(), async (tx) => {
+        expect(counter.roundTrips).toBe(3);
+        ({ counter, pool: counted } = counting());
+        await inProjectionTransaction(counted, async (tx) => {
           await sql.get(tx.db, scope, 'items', 'r');
           const [row] = await tx.commit<{ one: string }>({ text: 'SELECT $1::int + 1 AS one', values: [1] });
           expect(row?.one).toBe('2');
         });
-        expect(roundTrips).toBe(2);
+        expect(counter.roundTrips).toBe(2);
         expect(JSON.parse((await sql.get(db(), scope, 'items', 'r'))!)).toEqual({ n: 2 });
       });
 

@@ -9,7 +9,8 @@ import { describePostgres, target, useStores } from './support/postgres';
 /** 25 kills behind CHRONICLE_SOAK=1, a real handful in CI. */
 const KILLS = process.env.CHRONICLE_SOAK === '1' ? 25 : 4;
 const ACCOUNTS = 7;
-const EVENTS = 700;
+/** Enough that no child catches up before its kill (every kill lands during the run). */
+const EVENTS = process.env.CHRONICLE_SOAK === '1' ? 4000 : 700;
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -9,8 +9,8 @@ import {
 import type pg from 'pg';
 import { expect, it } from 'vitest';
 import { createPostgresEventStore } from '../src/index';
-import type { PostgresPool } from '../src/postgres-driver';
 import { describePostgres, everyPath, freshSchemaName, useStores } from './support/postgres';
+import { countingRoundTrips } from './support/round-trips';
 
 type AccountEvent = AggregateEvent<'Deposited', { amount: number }>;
 type Balance = { total: number; version: number };
@@ -19,31 +19,6 @@ const at = { projection: 'balances', version: 1, collection: 'balances' };
 const deposit = (amount: number, eventId?: string) => [
   { eventType: 'Deposited', eventData: { amount }, ...(eventId && { eventId }) },
 ];
-
-/** A pool whose checked-out connections count their statements: one per round trip. */
-function counting(pool: pg.Pool) {
-  const counter = { roundTrips: 0 };
-  const wrapped = {
-    query: (...args: unknown[]) => {
-      counter.roundTrips++;
-      return (pool.query as (...a: unknown[]) => unknown)(...args);
-    },
-    end: async () => {},
-    async connect() {
-      const client = await pool.connect();
-      return new Proxy(client, {
-        get(target, property) {
-          if (property !== 'query') return Reflect.get(target, property);
-          return (...args: unknown[]) => {
-            counter.roundTrips++;
-            return (target.query as (...a: unknown[]) => unknown)(...args);
-          };
-        },
-      });
-    },
-  } as unknown as PostgresPool;
-  return { counter, pool: wrapped };
-}
 
 /** A balance per account; `read: false` writes without reading (the fixed cost of the path). */
 function balances(options: { seen?: string[]; failOn?: number; read?: boolean } = {}): ProjectionDefinition {
@@ -84,7 +59,7 @@ for (const via of everyPath) {
       it('inline: commit with the append, one round trip more than a plain append; a throw leaves nothing', async () => {
         const schema = freshSchemaName('projsql_inline');
         await stores.create({ schema }).migrate();
-        const { counter, pool } = counting(stores.pool);
+        const { counter, pool } = countingRoundTrips(stores.pool);
         const plain = createPostgresEventStore({ ...via.settings, pool, schema });
         const store = createPostgresEventStore({
           ...via.settings,

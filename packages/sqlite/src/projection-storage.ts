@@ -2,6 +2,7 @@ import type { AppendResult, DomainEvent, EventStoreError, ExpectedVersion, Strea
 import {
   asStoredEvents,
   type DocumentReads,
+  encodeFilter,
   type PreparedEvent,
   type ProjectionStorage,
   type ProjectionTransaction,
@@ -9,7 +10,7 @@ import {
 import type { ConnectionGate } from './projection-gate';
 import { appendEventsProjected } from './sql/append';
 import { prepareCheckpointCompareAndSet } from './sql/checkpoint-store';
-import { encodeFilter, prepareDocumentStatements } from './sql/documents';
+import { prepareDocumentStatements } from './sql/documents';
 import { prepareVersionStatements } from './sql/documents-versions';
 import type { Statements } from './sql/statements';
 import type { SqliteDatabase } from './sqlite-driver';

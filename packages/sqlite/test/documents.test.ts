@@ -1,6 +1,7 @@
+import { encodeFilter } from '@chronicle/core/adapter';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../src/index';
-import { encodeFilter, prepareDocumentStatements } from '../src/sql/documents';
+import { prepareDocumentStatements } from '../src/sql/documents';
 import { createTempDirectory } from './support/temp-database';
 
 const temp = createTempDirectory('documents');

@@ -78,6 +78,7 @@ export { assertJsonValue } from '../validation/json';
 export { type ResolvedSubscribeOptions, resolveSubscribeOptions } from '../validation/subscribe-options';
 export { type DecodeOptions, decodeEventRow, type StoredEventFields } from './decode-event-row';
 export { decodeSnapshotRow, type StoredSnapshotFields } from './decode-snapshot-row';
+export { type DocumentRow, type DocumentScope, type EncodedFilter, encodeFilter } from './document-rows';
 export { type FetchEventsOfType, readEventsByType } from './events-by-type';
 export type { Mutable } from './mutable';
 export { type FetchStreamPage, readStreamPages, type StreamPageRequest } from './read-stream-pages';

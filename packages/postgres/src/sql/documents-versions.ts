@@ -1,21 +1,12 @@
+import type { ProjectionVersion, ProjectionVersionStatus } from '@chronicle/core';
 import type { QueryRunner } from './query-runner';
-
-/** A projection version's place in its life (`projection_versions.status`). */
-export type VersionStatus = 'building' | 'active' | 'retired';
-
-/** One stored version of a projection. */
-export interface StoredVersion {
-  readonly name: string;
-  readonly version: number;
-  readonly status: VersionStatus;
-}
 
 /** The SQL of `projection_versions` (migration 4), sent on the runner given. */
 export interface VersionStatements {
   /** The stored versions of projection `name`, by version. */
-  list(db: QueryRunner, name: string): Promise<StoredVersion[]>;
+  list(db: QueryRunner, name: string): Promise<ProjectionVersion[]>;
   /** Inserts or updates the status of `(name, version)`. */
-  setStatus(db: QueryRunner, name: string, version: number, status: VersionStatus): Promise<void>;
+  setStatus(db: QueryRunner, name: string, version: number, status: ProjectionVersionStatus): Promise<void>;
 }
 
 /** The statements for the quoted schema `s`. */
@@ -26,7 +17,9 @@ export function createVersionStatements(s: string): VersionStatements {
     'ON CONFLICT (name, version) DO UPDATE SET status = EXCLUDED.status, updated_at = statement_timestamp()';
   return {
     async list(db, name) {
-      const rows = await db.rows<{ name: string; version: string; status: VersionStatus }>(list, [name]);
+      const rows = await db.rows<{ name: string; version: string; status: ProjectionVersionStatus }>(list, [
+        name,
+      ]);
       return rows.map((row) => ({ name: row.name, version: Number(row.version), status: row.status }));
     },
     async setStatus(db, name, version, status) {

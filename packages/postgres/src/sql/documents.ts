@@ -1,23 +1,5 @@
+import type { DocumentRow, DocumentScope, EncodedFilter } from '@chronicle/core/adapter';
 import type { QueryRunner } from './query-runner';
-
-/** One version of one projection: whose documents a statement touches. */
-export interface DocumentScope {
-  readonly projection: string;
-  readonly version: number;
-}
-
-/** A stored document as its row holds it. */
-export interface DocumentRow {
-  readonly id: string;
-  readonly data: string;
-}
-
-/** Equality on top-level fields: field name → the value's JSON text. */
-export type EncodedFilter = ReadonlyArray<readonly [field: string, json: string]>;
-
-/** A filter (validated by core: identifier names, scalar values) as the statements take it. */
-export const encodeFilter = (filter: Readonly<Record<string, unknown>>): EncodedFilter =>
-  Object.entries(filter).map(([field, value]) => [field, JSON.stringify(value)] as const);
 
 /** The final write of one document: its new JSON text, or `null` to delete it. */
 export type DocumentWrite = readonly [collection: string, id: string, json: string | null];

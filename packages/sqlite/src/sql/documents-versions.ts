@@ -1,21 +1,12 @@
+import type { ProjectionVersion, ProjectionVersionStatus } from '@chronicle/core';
 import type { SqliteDatabase } from '../sqlite-driver';
-
-/** A projection version's place in its life (`projection_versions.status`). */
-export type VersionStatus = 'building' | 'active' | 'retired';
-
-/** One stored version of a projection. */
-export interface StoredVersion {
-  readonly name: string;
-  readonly version: number;
-  readonly status: VersionStatus;
-}
 
 /** The SQL of `projection_versions` (migration 3); synchronous, in the caller's transaction. */
 export interface VersionStatements {
   /** The stored versions of projection `name`, by version. */
-  list(name: string): StoredVersion[];
+  list(name: string): ProjectionVersion[];
   /** Inserts or updates the status of `(name, version)`. */
-  setStatus(name: string, version: number, status: VersionStatus, now: number): void;
+  setStatus(name: string, version: number, status: ProjectionVersionStatus, now: number): void;
 }
 
 export function prepareVersionStatements(database: SqliteDatabase): VersionStatements {
@@ -28,11 +19,13 @@ export function prepareVersionStatements(database: SqliteDatabase): VersionState
   );
   return {
     list: (name) =>
-      (list.all(name) as { name: string; version: number | bigint; status: VersionStatus }[]).map((row) => ({
-        name: row.name,
-        version: Number(row.version),
-        status: row.status,
-      })),
+      (list.all(name) as { name: string; version: number | bigint; status: ProjectionVersionStatus }[]).map(
+        (row) => ({
+          name: row.name,
+          version: Number(row.version),
+          status: row.status,
+        }),
+      ),
     setStatus(name, version, status, now) {
       setStatus.run(name, version, status, now);
     },
