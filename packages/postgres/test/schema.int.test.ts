@@ -3,6 +3,12 @@ import { isStoreUnavailableError } from '@chronicle/core';
 import { expect, it } from 'vitest';
 import { createPostgresEventStore, migratePostgres } from '../src/index';
 import type { PostgresPool, PostgresQueryConfig } from '../src/postgres-driver';
+import { MIGRATIONS } from '../src/schema/migrations';
+
+/** The schema version this release migrates to, and every migration's version. */
+const LATEST = MIGRATIONS.length;
+const ALL = MIGRATIONS.map((m) => m.version);
+
 import { describePostgres, freshSchemaName, target, useStores, waitFor } from './support/postgres';
 import { type ChildOutcome, runTsx } from './support/run-tsx';
 
@@ -35,10 +41,10 @@ describePostgres('postgres store: schema and migrations', () => {
 
   it('migrates once, records the version, and a second migrate applies nothing', async () => {
     const store = stores.create({ autoMigrate: false });
-    expect(await store.migrate()).toMatchObject({ schema: store.schema, version: 3, applied: [1, 2, 3] });
-    expect(await store.migrate()).toMatchObject({ version: 3, applied: [], realigned: false });
+    expect(await store.migrate()).toMatchObject({ schema: store.schema, version: LATEST, applied: ALL });
+    expect(await store.migrate()).toMatchObject({ version: LATEST, applied: [], realigned: false });
     const { rows } = await stores.pool.query(`SELECT version FROM "${store.schema}".chronicle_migrations`);
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(rows).toEqual(ALL.map((version) => ({ version })));
     const columns = await stores.pool.query(
       "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 AND data_type = 'timestamp with time zone' ORDER BY 1, 2",
       [store.schema],
@@ -57,12 +63,12 @@ describePostgres('postgres store: schema and migrations', () => {
       const [a, b] = await Promise.all([runCli(args), runCli(args)]);
       expect([a.code, b.code, a.stderr, b.stderr]).toEqual([0, 0, '', '']);
       const outputs = [a.stdout, b.stdout].sort();
-      expect(outputs[0]).toMatch(/at version 3 \(applied 1, 2, 3\)/);
-      expect(outputs[1]).toMatch(/at version 3 \(nothing to apply\)/);
+      expect(outputs[0]).toMatch(`at version ${LATEST} (applied ${ALL.join(', ')})`);
+      expect(outputs[1]).toMatch(`at version ${LATEST} (nothing to apply)`);
       const { rows } = await stores.pool.query(
         `SELECT count(*)::int AS n FROM "${schema}".chronicle_migrations`,
       );
-      expect(rows[0]!.n).toBe(3);
+      expect(rows[0]!.n).toBe(LATEST);
     } finally {
       await stores.drop(schema);
     }
@@ -267,8 +273,8 @@ describePostgres('postgres store: schema and migrations', () => {
     try {
       expect(await migratePostgres({ pool: stores.pool, schema })).toMatchObject({
         schema,
-        version: 3,
-        applied: [1, 2, 3],
+        version: LATEST,
+        applied: ALL,
       });
       expect((await stores.pool.query(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]!.n).toBe(
         0,
