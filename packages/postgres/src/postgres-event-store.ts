@@ -7,6 +7,7 @@ import {
   assertStreamRef,
   assertVersion,
   createEventPipeline,
+  instrumentEventStore,
   readEventsByType,
   readStreamPages,
   resolveReadAllOptions,
@@ -132,87 +133,96 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     );
   }
 
-  return {
-    schema,
+  return instrumentEventStore(
+    {
+      schema,
 
-    migrate: gate.migrateNow,
+      migrate: gate.migrateNow,
 
-    async append(stream, expectedVersion, events) {
-      const prepared = pipeline.prepare(stream, expectedVersion, events);
-      if (prepared.length > MAX_EVENTS_PER_APPEND) {
-        throw new InvalidArgumentError(
-          'events',
-          `must hold at most ${MAX_EVENTS_PER_APPEND} events per append on PostgreSQL, got ${prepared.length}`,
+      async append(stream, expectedVersion, events) {
+        const prepared = pipeline.prepare(stream, expectedVersion, events);
+        if (prepared.length > MAX_EVENTS_PER_APPEND) {
+          throw new InvalidArgumentError(
+            'events',
+            `must hold at most ${MAX_EVENTS_PER_APPEND} events per append on PostgreSQL, got ${prepared.length}`,
+          );
+        }
+        return guard(`append to ${describe(stream.aggregateType, stream.aggregateId)}`, () =>
+          appender.append(stream, expectedVersion, prepared),
         );
-      }
-      return guard(`append to ${describe(stream.aggregateType, stream.aggregateId)}`, () =>
-        appender.append(stream, expectedVersion, prepared),
-      );
-    },
+      },
 
-    async getEvents(aggregateType, aggregateId, fromVersion = 0) {
-      assertIdentifier(aggregateType, 'aggregateType');
-      assertIdentifier(aggregateId, 'aggregateId');
-      assertVersion(fromVersion, 'fromVersion');
-      return guard(`read ${describe(aggregateType, aggregateId)}`, () =>
-        streams.eventsAfter({ aggregateType, aggregateId }, fromVersion),
-      );
-    },
+      async getEvents(aggregateType, aggregateId, fromVersion = 0) {
+        assertIdentifier(aggregateType, 'aggregateType');
+        assertIdentifier(aggregateId, 'aggregateId');
+        assertVersion(fromVersion, 'fromVersion');
+        return guard(`read ${describe(aggregateType, aggregateId)}`, () =>
+          streams.eventsAfter({ aggregateType, aggregateId }, fromVersion),
+        );
+      },
 
-    readStream(stream, options) {
-      return guarded(
-        () => `read ${describe(stream.aggregateType, stream.aggregateId)}`,
-        () => readStreamPages(stream, options, streamPageSize, streams.page),
-      );
-    },
+      readStream(stream, options) {
+        return guarded(
+          () => `read ${describe(stream.aggregateType, stream.aggregateId)}`,
+          () => readStreamPages(stream, options, streamPageSize, streams.page),
+        );
+      },
 
-    async getStreamVersion(stream) {
-      assertStreamRef(stream);
-      return guard(`read ${describe(stream.aggregateType, stream.aggregateId)}`, () =>
-        streams.version(stream),
-      );
-    },
+      async getStreamVersion(stream) {
+        assertStreamRef(stream);
+        return guard(`read ${describe(stream.aggregateType, stream.aggregateId)}`, () =>
+          streams.version(stream),
+        );
+      },
 
-    async getSnapshot(aggregateType, aggregateId) {
-      assertIdentifier(aggregateType, 'aggregateType');
-      assertIdentifier(aggregateId, 'aggregateId');
-      return guard(`read snapshot of ${describe(aggregateType, aggregateId)}`, () =>
-        snapshots.get(aggregateType, aggregateId),
-      );
-    },
+      async getSnapshot(aggregateType, aggregateId) {
+        assertIdentifier(aggregateType, 'aggregateType');
+        assertIdentifier(aggregateId, 'aggregateId');
+        return guard(`read snapshot of ${describe(aggregateType, aggregateId)}`, () =>
+          snapshots.get(aggregateType, aggregateId),
+        );
+      },
 
-    async saveSnapshot(snapshot) {
-      assertSnapshot(snapshot);
-      return guard(`save snapshot of ${describe(snapshot.aggregateType, snapshot.aggregateId)}`, () =>
-        snapshots.save(snapshot),
-      );
-    },
+      async saveSnapshot(snapshot) {
+        assertSnapshot(snapshot);
+        return guard(`save snapshot of ${describe(snapshot.aggregateType, snapshot.aggregateId)}`, () =>
+          snapshots.save(snapshot),
+        );
+      },
 
-    async getEventsByType(eventType, fromDate) {
-      return guard(`read events of type ${eventType}`, () =>
-        readEventsByType(pipeline, eventType, fromDate, eventsOfType),
-      );
-    },
+      async getEventsByType(eventType, fromDate) {
+        return guard(`read events of type ${eventType}`, () =>
+          readEventsByType(pipeline, eventType, fromDate, eventsOfType),
+        );
+      },
 
-    async getAllEvents(aggregateType, fromPosition = 0n) {
-      if (aggregateType !== undefined) assertIdentifier(aggregateType, 'aggregateType');
-      assertPosition(fromPosition, 'fromPosition');
-      const options: ReadAllOptions =
-        aggregateType === undefined
-          ? { fromPosition, batchSize: 1000 }
-          : { fromPosition, aggregateTypes: [aggregateType], batchSize: 1000 };
-      const result: DomainEvent[] = [];
-      for await (const event of readAll(options)) result.push(event);
-      return result;
-    },
+      async getAllEvents(aggregateType, fromPosition = 0n) {
+        if (aggregateType !== undefined) assertIdentifier(aggregateType, 'aggregateType');
+        assertPosition(fromPosition, 'fromPosition');
+        const options: ReadAllOptions =
+          aggregateType === undefined
+            ? { fromPosition, batchSize: 1000 }
+            : { fromPosition, aggregateTypes: [aggregateType], batchSize: 1000 };
+        const result: DomainEvent[] = [];
+        for await (const event of readAll(options)) result.push(event);
+        return result;
+      },
 
-    readAll,
+      readAll,
 
-    async close() {
-      if (closed) return;
-      closed = true;
-      const pool = poolSource.resolved;
-      if (pool !== undefined && poolSource.owned) await pool.end();
+      async close() {
+        if (closed) return;
+        closed = true;
+        const pool = poolSource.resolved;
+        if (pool !== undefined && poolSource.owned) await pool.end();
+      },
     },
-  };
+    {
+      adapter: 'postgresql',
+      dbSystem: 'postgresql',
+      namespace: schema,
+      streamPageSize,
+      propagateTraceContext: options.propagateTraceContext,
+    },
+  );
 }

@@ -14,6 +14,9 @@
  * - **subscriptions**: `subscribeToSource` (the one subscription loop: an adapter gives it a page
  *   reader, its head and a wake-up source), `createWakeUpEmitter`, `pollForChanges`, `mergeWakeUps`;
  *   checkpoint-store validation (`assertSaveOptions`, `assertLease`, `assertTtl`, `assertParkEvent`);
+ * - **observability**: `instrumentEventStore` (spans and metrics around every adapter's appends and
+ *   reads), `tracePublishBatch` and `observeRelayBacklog` for relays, `observeGauge`, and the
+ *   names in `TELEMETRY` (see `docs/observability.md`);
  * - **errors**: `toEventStoreError` (the one mapping rule, with the adapter's driver classifier) and
  *   `storeClosedError`.
  *
@@ -27,6 +30,15 @@ export {
   type StoredEventLocation,
   satisfiesExpectedVersion,
 } from '../append/append-rules';
+export { instrumentEventStore, type StoreTelemetryOptions } from '../observability/instrument-store';
+export { setInstrumentationEnabled } from '../observability/otel-api';
+export {
+  observeRelayBacklog,
+  type RelayPublishBatch,
+  tracePublishBatch,
+} from '../observability/relay-telemetry';
+export { type GaugeDefinition, observeGauge } from '../observability/telemetry';
+export { TELEMETRY } from '../observability/telemetry-names';
 export {
   createEventPipeline,
   type EventPipeline,
