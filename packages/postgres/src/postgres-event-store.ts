@@ -32,6 +32,7 @@ import { decodeEvent, type EventReads } from './sql/event-columns';
 import { createEventsOfTypeReader } from './sql/events-by-type';
 import { createQueryRunner } from './sql/query-runner';
 import { createLogReader } from './sql/read-all';
+import { observeReadHorizonAge } from './sql/read-horizon-age';
 import { createStreamReader } from './sql/read-stream';
 import { createSnapshotStatements } from './sql/snapshots';
 
@@ -100,6 +101,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
   const eventsOfType = createEventsOfTypeReader(quoted, reads);
   const log = createLogReader(quoted, reads, options.inFlightWaitMs ?? DEFAULT_IN_FLIGHT_WAIT_MS);
   const snapshots = createSnapshotStatements(quoted, db);
+  const stopObservingHorizon = observeReadHorizonAge(db, schema);
 
   /**
    * Runs one call through the error rule. Every statement waits at the gate, which refuses after
@@ -213,6 +215,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
       async close() {
         if (closed) return;
         closed = true;
+        stopObservingHorizon();
         const pool = poolSource.resolved;
         if (pool !== undefined && poolSource.owned) await pool.end();
       },

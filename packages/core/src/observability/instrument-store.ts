@@ -70,6 +70,7 @@ export function instrumentEventStore<S extends EventStore>(store: S, options: St
       operation: SPAN.READ_STREAM,
       aggregateType: typeof stream?.aggregateType === 'string' ? stream.aggregateType : undefined,
       pageSize: Math.min(options.streamPageSize, readLimit(readOptions)),
+      limit: readLimit(readOptions),
       nextFrom: (event) => event.version,
       from: readStreamFrom(readOptions),
       extra: (span) => {
@@ -83,6 +84,7 @@ export function instrumentEventStore<S extends EventStore>(store: S, options: St
       operation: SPAN.READ_ALL,
       aggregateType: undefined,
       pageSize: validPageSize(readOptions?.batchSize) ?? DEFAULT_READ_ALL_BATCH_SIZE,
+      limit: Number.POSITIVE_INFINITY,
       nextFrom: (event) => positionValue(event.position),
       from: typeof readOptions?.fromPosition === 'bigint' ? positionValue(readOptions.fromPosition) : 0,
     });
@@ -151,6 +153,8 @@ interface PagedRead {
   readonly aggregateType: string | undefined;
   /** Events per page: the adapter fetches a page every this many events. */
   readonly pageSize: number;
+  /** The most events the read returns: once reached, the last `next()` reads nothing. */
+  readonly limit: number;
   /** The exclusive bound the read starts after. */
   readonly from: number | string;
   /** The bound the page after `event` starts after. */
@@ -170,6 +174,7 @@ async function* tracedPages(
   const iterator = events[Symbol.asyncIterator]();
   let from = read.from;
   let inPage = 0;
+  let delivered = 0;
   let t: Telemetry | undefined;
   const countPage = () => {
     if (inPage > 0)
@@ -181,7 +186,7 @@ async function* tracedPages(
   try {
     for (;;) {
       let step: IteratorResult<DomainEvent>;
-      if (inPage % read.pageSize === 0) {
+      if (inPage % read.pageSize === 0 && delivered < read.limit) {
         countPage();
         inPage = 0;
         t = telemetry();
@@ -191,6 +196,7 @@ async function* tracedPages(
       }
       if (step.done) return;
       inPage++;
+      delivered++;
       from = read.nextFrom(step.value);
       yield step.value;
     }

@@ -40,10 +40,14 @@ export function instrumentProcessor<O extends InstrumentableProcessorOptions>(
 ): ProcessorInstrumentation<O> {
   if (otelApi() === undefined) return { options, follow: (batches) => batches };
   let batchSpan: Span | undefined;
+  let head = 0n;
   const handle: O['handle'] = async (event, context) => {
     const t = telemetry();
     if (t === undefined) return options.handle(event, context);
-    return tracedHandle(t, options, batchSpan, event, context);
+    await tracedHandle(t, options, batchSpan, event, context);
+    // Lag falls with every event handled, not only at the end of a batch.
+    const lag = lagging.get(options.id);
+    if (lag !== undefined) lag.events = head > event.position ? head - event.position : 0n;
   };
   return {
     options: { ...options, handle },
@@ -60,6 +64,7 @@ export function instrumentProcessor<O extends InstrumentableProcessorOptions>(
           if (t !== undefined) {
             observeLag(t);
             batchSpan = startBatchSpan(t, options.id, batch, previous);
+            head = batch.head;
             lagging.set(options.id, {
               events: batch.head > (previous ?? 0n) ? batch.head - (previous ?? 0n) : 0n,
               seconds: ageSeconds(batch.events[0]),
