@@ -7,6 +7,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { round2 } from './machine';
+import { observabilityMain } from './observability/overhead-command';
 import { DEFAULT_PG_URL, defaultDataDir, parseCli, USAGE } from './options';
 import { PROFILE_USAGE, parseProfileCli, renderProfiles, runProfiles } from './profile/profile-command';
 import { checkGrowth, renderGrowthTable } from './report/growth-table';
@@ -44,6 +45,7 @@ async function profileMain(argv: readonly string[]): Promise<number> {
 async function main(): Promise<number> {
   const args = process.argv.slice(2).filter((arg) => arg !== '--');
   if (args[0] === 'profile') return profileMain(args.slice(1));
+  if (args[0] === 'observability') return observabilityMain(args.slice(1), RESULTS_DIR);
   let options: ReturnType<typeof parseCli>;
   try {
     options = parseCli(args);

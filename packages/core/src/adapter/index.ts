@@ -37,7 +37,7 @@ export {
   type RelayPublishBatch,
   tracePublishBatch,
 } from '../observability/relay-telemetry';
-export { type GaugeDefinition, observeGauge } from '../observability/telemetry';
+export { type GaugeAttributes, type GaugeDefinition, observeGauge } from '../observability/telemetry';
 export { TELEMETRY } from '../observability/telemetry-names';
 export {
   createEventPipeline,

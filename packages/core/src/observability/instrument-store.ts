@@ -64,30 +64,36 @@ export function instrumentEventStore<S extends EventStore>(store: S, options: St
     if (t === undefined) return store.append(stream, expectedVersion, events);
     return tracedAppend(t, store, base, propagate, stream, expectedVersion, events);
   };
+  // A read wraps the adapter's iterator only when there is somewhere to report to: the wrapper adds an
+  // async step per event, which is what "free without a provider" could not afford.
   instrumented.readStream = (stream, readOptions) =>
-    tracedPages(store.readStream(stream, readOptions), {
-      base,
-      operation: SPAN.READ_STREAM,
-      aggregateType: typeof stream?.aggregateType === 'string' ? stream.aggregateType : undefined,
-      pageSize: Math.min(options.streamPageSize, readLimit(readOptions)),
-      limit: readLimit(readOptions),
-      nextFrom: (event) => event.version,
-      from: readStreamFrom(readOptions),
-      extra: (span) => {
-        span.setAttribute(ATTR.STREAM_AGGREGATE_ID, String(stream?.aggregateId));
-        span.setAttribute(ATTR.READ_DIRECTION, readOptions?.direction ?? 'forward');
-      },
-    });
+    telemetry() === undefined
+      ? store.readStream(stream, readOptions)
+      : tracedPages(store.readStream(stream, readOptions), {
+          base,
+          operation: SPAN.READ_STREAM,
+          aggregateType: typeof stream?.aggregateType === 'string' ? stream.aggregateType : undefined,
+          pageSize: Math.min(options.streamPageSize, readLimit(readOptions)),
+          limit: readLimit(readOptions),
+          nextFrom: (event) => event.version,
+          from: readStreamFrom(readOptions),
+          extra: (span) => {
+            span.setAttribute(ATTR.STREAM_AGGREGATE_ID, String(stream?.aggregateId));
+            span.setAttribute(ATTR.READ_DIRECTION, readOptions?.direction ?? 'forward');
+          },
+        });
   instrumented.readAll = (readOptions?: ReadAllOptions) =>
-    tracedPages(store.readAll(readOptions), {
-      base,
-      operation: SPAN.READ_ALL,
-      aggregateType: undefined,
-      pageSize: validPageSize(readOptions?.batchSize) ?? DEFAULT_READ_ALL_BATCH_SIZE,
-      limit: Number.POSITIVE_INFINITY,
-      nextFrom: (event) => positionValue(event.position),
-      from: typeof readOptions?.fromPosition === 'bigint' ? positionValue(readOptions.fromPosition) : 0,
-    });
+    telemetry() === undefined
+      ? store.readAll(readOptions)
+      : tracedPages(store.readAll(readOptions), {
+          base,
+          operation: SPAN.READ_ALL,
+          aggregateType: undefined,
+          pageSize: validPageSize(readOptions?.batchSize) ?? DEFAULT_READ_ALL_BATCH_SIZE,
+          limit: Number.POSITIVE_INFINITY,
+          nextFrom: (event) => positionValue(event.position),
+          from: typeof readOptions?.fromPosition === 'bigint' ? positionValue(readOptions.fromPosition) : 0,
+        });
   return instrumented;
 }
 
@@ -165,45 +171,50 @@ interface PagedRead {
 /**
  * The read, with a span around the `next()` that fetches each page: the first one, and every
  * `pageSize` events after (the span times the storage read, not the caller's work between events).
- * The events read are counted once per page.
+ * The events read are counted once per page. Every other `next()` is the adapter's own, passed
+ * through without an extra async step.
  */
-async function* tracedPages(
-  events: AsyncIterable<DomainEvent>,
-  read: PagedRead,
-): AsyncGenerator<DomainEvent, void, undefined> {
-  const iterator = events[Symbol.asyncIterator]();
-  let from = read.from;
-  let inPage = 0;
-  let delivered = 0;
-  let t: Telemetry | undefined;
-  const countPage = () => {
-    if (inPage > 0)
-      t?.instruments.eventsRead.add(inPage, {
-        [ATTR.ADAPTER]: read.base[ATTR.ADAPTER],
-        [ATTR.READ_KIND]: read.operation,
-      });
-  };
-  try {
-    for (;;) {
-      let step: IteratorResult<DomainEvent>;
-      if (inPage % read.pageSize === 0 && delivered < read.limit) {
-        countPage();
+function tracedPages(events: AsyncIterable<DomainEvent>, read: PagedRead): AsyncIterable<DomainEvent> {
+  return {
+    [Symbol.asyncIterator]() {
+      const iterator = events[Symbol.asyncIterator]();
+      let from = read.from;
+      let inPage = 0;
+      let delivered = 0;
+      let t: Telemetry | undefined;
+      const countPage = () => {
+        if (inPage > 0 && t !== undefined) {
+          t.instruments.eventsRead.add(inPage, {
+            [ATTR.ADAPTER]: read.base[ATTR.ADAPTER],
+            [ATTR.READ_KIND]: read.operation,
+          });
+        }
         inPage = 0;
-        t = telemetry();
-        step = t === undefined ? await iterator.next() : await fetchPage(t, iterator, read, from);
-      } else {
-        step = await iterator.next();
-      }
-      if (step.done) return;
-      inPage++;
-      delivered++;
-      from = read.nextFrom(step.value);
-      yield step.value;
-    }
-  } finally {
-    countPage();
-    await iterator.return?.();
-  }
+      };
+      const seen = (step: IteratorResult<DomainEvent>) => {
+        if (step.done) countPage();
+        else {
+          inPage++;
+          delivered++;
+          from = read.nextFrom(step.value);
+        }
+        return step;
+      };
+      return {
+        next(): Promise<IteratorResult<DomainEvent>> {
+          if (inPage % read.pageSize !== 0 || delivered >= read.limit) return iterator.next().then(seen);
+          countPage();
+          t = telemetry();
+          return (t === undefined ? iterator.next() : fetchPage(t, iterator, read, from)).then(seen);
+        },
+        async return(): Promise<IteratorResult<DomainEvent>> {
+          countPage();
+          await iterator.return?.();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
 }
 
 async function fetchPage(

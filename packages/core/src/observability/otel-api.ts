@@ -12,8 +12,9 @@ let enabled = true;
  *
  * Loaded synchronously on first use with `require`, never at import: a static `import` would make the
  * package fail to load without the API, and a dynamic `import()` would leave the first operations
- * untraced (and make every instrumented call wait on a promise). The CommonJS build has `require`;
- * the ESM build makes one with `createRequire`. A copy of the API loaded this way still sees the
+ * untraced (and make every instrumented call wait on a promise). `createRequire(import.meta.url)`
+ * works in both builds (tsup's shims give the CommonJS build an `import.meta.url`); a bare `require`
+ * would not: the bundler turns it into a stub that throws in the ESM build. A copy of the API loaded this way still sees the
  * application's providers: the API keeps them in one process-wide registry shared by its copies.
  */
 export function otelApi(): OtelApi | undefined {
@@ -24,8 +25,7 @@ export function otelApi(): OtelApi | undefined {
 
 function loadOptional(): OtelApi | null {
   try {
-    const load = typeof require === 'function' ? require : createRequire(import.meta.url);
-    return load('@opentelemetry/api') as OtelApi;
+    return createRequire(import.meta.url)('@opentelemetry/api') as OtelApi;
   } catch {
     return null;
   }

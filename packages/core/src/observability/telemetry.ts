@@ -32,36 +32,66 @@ export interface Telemetry {
   readonly instruments: Instruments;
 }
 
-let current: (Telemetry & { meterProvider: MeterProvider; tracerProvider: TracerProvider }) | undefined;
+/** The providers the cached telemetry was made for, and whether either is a real one. */
+interface Resolved {
+  readonly tracerDelegate: unknown;
+  readonly meterProvider: MeterProvider;
+  readonly telemetry: Telemetry | undefined;
+}
+
+let resolved: Resolved | undefined;
+let noopTracerProvider: unknown;
+let noopMeterClass: unknown;
 
 /**
- * The tracer and instruments for one call, or `undefined` when `@opentelemetry/api` is absent or
- * instrumentation is off. Without a registered provider they are the API's no-ops, which cost a
- * function call each.
+ * The tracer and instruments for one call, or `undefined` when there is nothing to report to:
+ * `@opentelemetry/api` is absent, instrumentation is off, or the application has registered neither
+ * a tracer provider nor a meter provider. Then the instrumented call takes its plain path, so the
+ * cost without a provider is two global reads and a method call.
  *
- * Both providers are looked up on every call (two global reads) and the tracer and instruments made
- * again when one changed: the metrics API has no proxy, so instruments made before the application
- * registers its provider would stay no-ops for ever; and a tracer from the global proxy keeps the
- * first provider it finds, so a new global provider (after `trace.disable()`) needs a new tracer.
+ * The registered providers are looked up on every call and the tracer and instruments made again
+ * when one changed: the metrics API has no proxy (instruments made before the application registers
+ * its provider would stay no-ops for ever), and the global tracer provider is a proxy whose delegate
+ * is set when the application registers one.
  */
 export function telemetry(): Telemetry | undefined {
   const api = otelApi();
   if (api === undefined) return undefined;
+  const proxy = api.trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
+  const tracerDelegate = typeof proxy.getDelegate === 'function' ? proxy.getDelegate() : proxy;
   const meterProvider = api.metrics.getMeterProvider();
-  const tracerProvider = api.trace.getTracerProvider();
-  if (current?.meterProvider !== meterProvider || current.tracerProvider !== tracerProvider) {
-    current = {
-      api,
+  if (resolved?.tracerDelegate !== tracerDelegate || resolved.meterProvider !== meterProvider) {
+    resolved = {
+      tracerDelegate,
       meterProvider,
-      tracerProvider,
-      tracer: tracerProvider.getTracer(INSTRUMENTATION_SCOPE),
-      instruments:
-        current?.meterProvider === meterProvider
-          ? current.instruments
-          : createInstruments(meterProvider.getMeter(INSTRUMENTATION_SCOPE)),
+      telemetry: resolve(api, proxy, tracerDelegate, meterProvider),
     };
   }
-  return current;
+  return resolved.telemetry;
+}
+
+function resolve(
+  api: OtelApi,
+  tracerProvider: TracerProvider,
+  tracerDelegate: unknown,
+  meterProvider: MeterProvider,
+): Telemetry | undefined {
+  // This copy of the API's own no-ops: what the globals return while nothing is registered.
+  noopTracerProvider ??= new api.ProxyTracerProvider().getDelegate();
+  noopMeterClass ??= api.createNoopMeter().constructor;
+  const meter = meterProvider.getMeter(INSTRUMENTATION_SCOPE);
+  const tracing = tracerDelegate !== noopTracerProvider;
+  const metering = !(meter instanceof (noopMeterClass as new () => Meter));
+  if (!tracing && !metering) return undefined;
+  const previous = resolved?.telemetry;
+  return {
+    api,
+    tracer: tracerProvider.getTracer(INSTRUMENTATION_SCOPE),
+    instruments:
+      previous !== undefined && resolved?.meterProvider === meterProvider
+        ? previous.instruments
+        : createInstruments(meter),
+  };
 }
 
 function createInstruments(meter: Meter): Instruments {
@@ -154,7 +184,11 @@ export function secondsSince(start: number): number {
   return (performance.now() - start) / 1000;
 }
 
-export type { Attributes };
+/**
+ * Attributes of a gauge value. Chronicle's own type, not the API's: a public declaration that
+ * named `@opentelemetry/api` would not compile for an application without it (an optional peer).
+ */
+export type GaugeAttributes = Readonly<Record<string, string | number | boolean>>;
 
 /** An observable gauge {@link observeGauge} registers. */
 export interface GaugeDefinition {
@@ -172,8 +206,8 @@ export interface GaugeDefinition {
 export function observeGauge(
   gauge: GaugeDefinition,
   read: () =>
-    | ReadonlyArray<readonly [number | undefined, Attributes]>
-    | Promise<ReadonlyArray<readonly [number | undefined, Attributes]>>,
+    | ReadonlyArray<readonly [number | undefined, GaugeAttributes]>
+    | Promise<ReadonlyArray<readonly [number | undefined, GaugeAttributes]>>,
 ): () => void {
   const t = telemetry();
   if (t === undefined) return () => undefined;
@@ -181,7 +215,7 @@ export function observeGauge(
     description: gauge.description,
     unit: gauge.unit,
   });
-  const callback = async (result: { observe(value: number, attributes?: Attributes): void }) => {
+  const callback = async (result: { observe(value: number, attributes?: GaugeAttributes): void }) => {
     for (const [value, attributes] of await read())
       if (value !== undefined) result.observe(value, attributes);
   };
