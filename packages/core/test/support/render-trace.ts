@@ -36,7 +36,7 @@ export function renderTraces(spans: readonly ReadableSpan[], shown: readonly str
     lines.push(root ? describe(span) : `${prefix}${last ? '└─ ' : '├─ '}${describe(span)}`);
     const below = children.get(span.spanContext().spanId) ?? [];
     const childPrefix = root ? '' : `${prefix}${last ? '   ' : '│  '}`;
-    below.forEach((child, i) => walk(child, childPrefix, i === below.length - 1, false));
+    for (const [i, child] of below.entries()) walk(child, childPrefix, i === below.length - 1, false);
   };
   (children.get(undefined) ?? []).forEach((root, i) => {
     if (i > 0) lines.push('');
