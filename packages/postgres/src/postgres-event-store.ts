@@ -135,97 +135,95 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     );
   }
 
-  return instrumentEventStore(
-    {
-      schema,
+  const store: PostgresEventStore = {
+    schema,
 
-      migrate: gate.migrateNow,
+    migrate: gate.migrateNow,
 
-      async append(stream, expectedVersion, events) {
-        const prepared = pipeline.prepare(stream, expectedVersion, events);
-        if (prepared.length > MAX_EVENTS_PER_APPEND) {
-          throw new InvalidArgumentError(
-            'events',
-            `must hold at most ${MAX_EVENTS_PER_APPEND} events per append on PostgreSQL, got ${prepared.length}`,
-          );
-        }
-        return guard(`append to ${describe(stream.aggregateType, stream.aggregateId)}`, () =>
-          appender.append(stream, expectedVersion, prepared),
+    async append(stream, expectedVersion, events) {
+      const prepared = pipeline.prepare(stream, expectedVersion, events);
+      if (prepared.length > MAX_EVENTS_PER_APPEND) {
+        throw new InvalidArgumentError(
+          'events',
+          `must hold at most ${MAX_EVENTS_PER_APPEND} events per append on PostgreSQL, got ${prepared.length}`,
         );
-      },
-
-      async getEvents(aggregateType, aggregateId, fromVersion = 0) {
-        assertIdentifier(aggregateType, 'aggregateType');
-        assertIdentifier(aggregateId, 'aggregateId');
-        assertVersion(fromVersion, 'fromVersion');
-        return guard(`read ${describe(aggregateType, aggregateId)}`, () =>
-          streams.eventsAfter({ aggregateType, aggregateId }, fromVersion),
-        );
-      },
-
-      readStream(stream, options) {
-        return guarded(
-          () => `read ${describe(stream.aggregateType, stream.aggregateId)}`,
-          () => readStreamPages(stream, options, streamPageSize, streams.page),
-        );
-      },
-
-      async getStreamVersion(stream) {
-        assertStreamRef(stream);
-        return guard(`read ${describe(stream.aggregateType, stream.aggregateId)}`, () =>
-          streams.version(stream),
-        );
-      },
-
-      async getSnapshot(aggregateType, aggregateId) {
-        assertIdentifier(aggregateType, 'aggregateType');
-        assertIdentifier(aggregateId, 'aggregateId');
-        return guard(`read snapshot of ${describe(aggregateType, aggregateId)}`, () =>
-          snapshots.get(aggregateType, aggregateId),
-        );
-      },
-
-      async saveSnapshot(snapshot) {
-        assertSnapshot(snapshot);
-        return guard(`save snapshot of ${describe(snapshot.aggregateType, snapshot.aggregateId)}`, () =>
-          snapshots.save(snapshot),
-        );
-      },
-
-      async getEventsByType(eventType, fromDate) {
-        return guard(`read events of type ${eventType}`, () =>
-          readEventsByType(pipeline, eventType, fromDate, eventsOfType),
-        );
-      },
-
-      async getAllEvents(aggregateType, fromPosition = 0n) {
-        if (aggregateType !== undefined) assertIdentifier(aggregateType, 'aggregateType');
-        assertPosition(fromPosition, 'fromPosition');
-        const options: ReadAllOptions =
-          aggregateType === undefined
-            ? { fromPosition, batchSize: 1000 }
-            : { fromPosition, aggregateTypes: [aggregateType], batchSize: 1000 };
-        const result: DomainEvent[] = [];
-        for await (const event of readAll(options)) result.push(event);
-        return result;
-      },
-
-      readAll,
-
-      async close() {
-        if (closed) return;
-        closed = true;
-        stopObservingHorizon();
-        const pool = poolSource.resolved;
-        if (pool !== undefined && poolSource.owned) await pool.end();
-      },
+      }
+      return guard(`append to ${describe(stream.aggregateType, stream.aggregateId)}`, () =>
+        appender.append(stream, expectedVersion, prepared),
+      );
     },
-    {
-      adapter: 'postgresql',
-      dbSystem: 'postgresql',
-      namespace: schema,
-      streamPageSize,
-      propagateTraceContext: options.propagateTraceContext,
+
+    async getEvents(aggregateType, aggregateId, fromVersion = 0) {
+      assertIdentifier(aggregateType, 'aggregateType');
+      assertIdentifier(aggregateId, 'aggregateId');
+      assertVersion(fromVersion, 'fromVersion');
+      return guard(`read ${describe(aggregateType, aggregateId)}`, () =>
+        streams.eventsAfter({ aggregateType, aggregateId }, fromVersion),
+      );
     },
-  );
+
+    readStream(stream, options) {
+      return guarded(
+        () => `read ${describe(stream.aggregateType, stream.aggregateId)}`,
+        () => readStreamPages(stream, options, streamPageSize, streams.page),
+      );
+    },
+
+    async getStreamVersion(stream) {
+      assertStreamRef(stream);
+      return guard(`read ${describe(stream.aggregateType, stream.aggregateId)}`, () =>
+        streams.version(stream),
+      );
+    },
+
+    async getSnapshot(aggregateType, aggregateId) {
+      assertIdentifier(aggregateType, 'aggregateType');
+      assertIdentifier(aggregateId, 'aggregateId');
+      return guard(`read snapshot of ${describe(aggregateType, aggregateId)}`, () =>
+        snapshots.get(aggregateType, aggregateId),
+      );
+    },
+
+    async saveSnapshot(snapshot) {
+      assertSnapshot(snapshot);
+      return guard(`save snapshot of ${describe(snapshot.aggregateType, snapshot.aggregateId)}`, () =>
+        snapshots.save(snapshot),
+      );
+    },
+
+    async getEventsByType(eventType, fromDate) {
+      return guard(`read events of type ${eventType}`, () =>
+        readEventsByType(pipeline, eventType, fromDate, eventsOfType),
+      );
+    },
+
+    async getAllEvents(aggregateType, fromPosition = 0n) {
+      if (aggregateType !== undefined) assertIdentifier(aggregateType, 'aggregateType');
+      assertPosition(fromPosition, 'fromPosition');
+      const options: ReadAllOptions =
+        aggregateType === undefined
+          ? { fromPosition, batchSize: 1000 }
+          : { fromPosition, aggregateTypes: [aggregateType], batchSize: 1000 };
+      const result: DomainEvent[] = [];
+      for await (const event of readAll(options)) result.push(event);
+      return result;
+    },
+
+    readAll,
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      stopObservingHorizon();
+      const pool = poolSource.resolved;
+      if (pool !== undefined && poolSource.owned) await pool.end();
+    },
+  };
+  return instrumentEventStore(store, {
+    adapter: 'postgresql',
+    dbSystem: 'postgresql',
+    namespace: schema,
+    streamPageSize,
+    propagateTraceContext: options.propagateTraceContext,
+  });
 }

@@ -142,136 +142,134 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   const read = (rows: unknown[]): DomainEvent[] =>
     (rows as EventRow[]).map((row) => pipeline.upcast(toDomainEvent(row)));
 
-  return instrumentEventStore(
-    {
-      database,
+  const store: SqliteEventStore = {
+    database,
 
-      async append(stream, expectedVersion, events) {
-        const prepared = pipeline.prepare(stream, expectedVersion, events);
-        const result = run(() => appendEvents(database, statements, stream, expectedVersion, prepared));
-        // This connection's own commits wake its subscribers at once; other processes' are polled for.
-        subscriptions.appended.wake();
-        return result;
-      },
+    async append(stream, expectedVersion, events) {
+      const prepared = pipeline.prepare(stream, expectedVersion, events);
+      const result = run(() => appendEvents(database, statements, stream, expectedVersion, prepared));
+      // This connection's own commits wake its subscribers at once; other processes' are polled for.
+      subscriptions.appended.wake();
+      return result;
+    },
 
-      async getEvents(aggregateType, aggregateId, fromVersion = 0) {
-        assertIdentifier(aggregateType, 'aggregateType');
-        assertIdentifier(aggregateId, 'aggregateId');
-        assertVersion(fromVersion, 'fromVersion');
-        return read(run(() => statements.streamForward.all(aggregateType, aggregateId, fromVersion, -1)));
-      },
+    async getEvents(aggregateType, aggregateId, fromVersion = 0) {
+      assertIdentifier(aggregateType, 'aggregateType');
+      assertIdentifier(aggregateId, 'aggregateId');
+      assertVersion(fromVersion, 'fromVersion');
+      return read(run(() => statements.streamForward.all(aggregateType, aggregateId, fromVersion, -1)));
+    },
 
-      readStream(stream, options) {
-        return readStreamPages(stream, options, streamPageSize, ({ direction, fromVersion, limit }) => {
-          const statement = direction === 'forward' ? statements.streamForward : statements.streamBackward;
-          return read(run(() => statement.all(stream.aggregateType, stream.aggregateId, fromVersion, limit)));
-        });
-      },
+    readStream(stream, options) {
+      return readStreamPages(stream, options, streamPageSize, ({ direction, fromVersion, limit }) => {
+        const statement = direction === 'forward' ? statements.streamForward : statements.streamBackward;
+        return read(run(() => statement.all(stream.aggregateType, stream.aggregateId, fromVersion, limit)));
+      });
+    },
 
-      async getStreamVersion(stream) {
-        assertStreamRef(stream);
-        const head = run(() => statements.streamHead.get(stream.aggregateType, stream.aggregateId)) as
-          | { version: bigint }
-          | undefined;
-        return Number(head?.version ?? 0n);
-      },
+    async getStreamVersion(stream) {
+      assertStreamRef(stream);
+      const head = run(() => statements.streamHead.get(stream.aggregateType, stream.aggregateId)) as
+        | { version: bigint }
+        | undefined;
+      return Number(head?.version ?? 0n);
+    },
 
-      async getSnapshot(aggregateType, aggregateId) {
-        assertIdentifier(aggregateType, 'aggregateType');
-        assertIdentifier(aggregateId, 'aggregateId');
-        const row = run(() => statements.getSnapshot.get(aggregateType, aggregateId)) as
-          | SnapshotRow
-          | undefined;
-        if (row === undefined) return null;
-        const { version, schema_version: schemaVersion, state, created_at: createdAt } = row;
-        return decodeSnapshotRow({ aggregateType, aggregateId, version, schemaVersion, state, createdAt });
-      },
+    async getSnapshot(aggregateType, aggregateId) {
+      assertIdentifier(aggregateType, 'aggregateType');
+      assertIdentifier(aggregateId, 'aggregateId');
+      const row = run(() => statements.getSnapshot.get(aggregateType, aggregateId)) as
+        | SnapshotRow
+        | undefined;
+      if (row === undefined) return null;
+      const { version, schema_version: schemaVersion, state, created_at: createdAt } = row;
+      return decodeSnapshotRow({ aggregateType, aggregateId, version, schemaVersion, state, createdAt });
+    },
 
-      async saveSnapshot(snapshot) {
-        assertSnapshot(snapshot);
+    async saveSnapshot(snapshot) {
+      assertSnapshot(snapshot);
+      run(() =>
+        statements.saveSnapshot.run(
+          snapshot.aggregateType,
+          snapshot.aggregateId,
+          snapshot.version,
+          snapshot.schemaVersion,
+          JSON.stringify(snapshot.state),
+          snapshot.createdAt.getTime(),
+        ),
+      );
+    },
+
+    getEventsByType(eventType, fromDate) {
+      return readEventsByType(pipeline, eventType, fromDate, (type, from) =>
+        read(run(() => statements.eventsByType.all(type, from?.getTime() ?? EARLIEST_MILLIS))),
+      );
+    },
+
+    async getAllEvents(aggregateType, fromPosition = 0n) {
+      if (aggregateType !== undefined) assertIdentifier(aggregateType, 'aggregateType');
+      assertPosition(fromPosition, 'fromPosition');
+      return read(
         run(() =>
-          statements.saveSnapshot.run(
-            snapshot.aggregateType,
-            snapshot.aggregateId,
-            snapshot.version,
-            snapshot.schemaVersion,
-            JSON.stringify(snapshot.state),
-            snapshot.createdAt.getTime(),
-          ),
-        );
-      },
-
-      getEventsByType(eventType, fromDate) {
-        return readEventsByType(pipeline, eventType, fromDate, (type, from) =>
-          read(run(() => statements.eventsByType.all(type, from?.getTime() ?? EARLIEST_MILLIS))),
-        );
-      },
-
-      async getAllEvents(aggregateType, fromPosition = 0n) {
-        if (aggregateType !== undefined) assertIdentifier(aggregateType, 'aggregateType');
-        assertPosition(fromPosition, 'fromPosition');
-        return read(
-          run(() =>
-            aggregateType === undefined
-              ? statements.allEvents.all(fromPosition)
-              : statements.allEventsOfAggregateType.all(aggregateType, fromPosition),
-          ),
-        );
-      },
-
-      async *readAll(options) {
-        const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(options);
-        const statement =
-          aggregateTypes === undefined
-            ? eventTypes === undefined
-              ? statements.readAllPage
-              : statements.readAllPageByEventTypes
-            : eventTypes === undefined
-              ? statements.readAllPageByAggregateTypes
-              : statements.readAllPageByBoth;
-        const params: Record<string, unknown> = { after: fromPosition, limit: batchSize };
-        if (aggregateTypes !== undefined) params.aggregateTypes = JSON.stringify(aggregateTypes);
-        const typeFilter = eventTypes && pipeline.eventTypeFilter(eventTypes);
-        if (typeFilter !== undefined) params.eventTypes = JSON.stringify(typeFilter.storedTypes);
-        for (;;) {
-          // One page per query, resuming after the last position seen (keyset): memory stays bounded by
-          // `batchSize`, and events committed meanwhile are seen by a later page.
-          const rows = run(() => statement.all(params)) as EventRow[];
-          if (rows.length === 0) return;
-          for (const event of read(rows))
-            if (typeFilter === undefined || typeFilter.matches(event)) yield event;
-          if (rows.length < batchSize) return;
-          params.after = rows[rows.length - 1]![ROW_POSITION];
-        }
-      },
-
-      async checkpoint() {
-        return run(() => {
-          if (database.memory) return true;
-          const [result] = database.pragma('wal_checkpoint(TRUNCATE)') as { busy: number | bigint }[];
-          return Number(result?.busy ?? 0) === 0;
-        });
-      },
-
-      checkpoints,
-
-      subscribe: (subscribeOptions) => subscribeToSource(subscriptions.source, subscribeOptions),
-
-      async close() {
-        if (closed) return;
-        closed = true;
-        closing.abort();
-        if (ownsDatabase && database.open) database.close();
-      },
+          aggregateType === undefined
+            ? statements.allEvents.all(fromPosition)
+            : statements.allEventsOfAggregateType.all(aggregateType, fromPosition),
+        ),
+      );
     },
-    {
-      adapter: 'sqlite',
-      dbSystem: 'sqlite',
-      namespace: database.name,
-      streamPageSize,
-      propagateTraceContext: options.propagateTraceContext,
+
+    async *readAll(options) {
+      const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(options);
+      const statement =
+        aggregateTypes === undefined
+          ? eventTypes === undefined
+            ? statements.readAllPage
+            : statements.readAllPageByEventTypes
+          : eventTypes === undefined
+            ? statements.readAllPageByAggregateTypes
+            : statements.readAllPageByBoth;
+      const params: Record<string, unknown> = { after: fromPosition, limit: batchSize };
+      if (aggregateTypes !== undefined) params.aggregateTypes = JSON.stringify(aggregateTypes);
+      const typeFilter = eventTypes && pipeline.eventTypeFilter(eventTypes);
+      if (typeFilter !== undefined) params.eventTypes = JSON.stringify(typeFilter.storedTypes);
+      for (;;) {
+        // One page per query, resuming after the last position seen (keyset): memory stays bounded by
+        // `batchSize`, and events committed meanwhile are seen by a later page.
+        const rows = run(() => statement.all(params)) as EventRow[];
+        if (rows.length === 0) return;
+        for (const event of read(rows))
+          if (typeFilter === undefined || typeFilter.matches(event)) yield event;
+        if (rows.length < batchSize) return;
+        params.after = rows[rows.length - 1]![ROW_POSITION];
+      }
     },
-  );
+
+    async checkpoint() {
+      return run(() => {
+        if (database.memory) return true;
+        const [result] = database.pragma('wal_checkpoint(TRUNCATE)') as { busy: number | bigint }[];
+        return Number(result?.busy ?? 0) === 0;
+      });
+    },
+
+    checkpoints,
+
+    subscribe: (subscribeOptions) => subscribeToSource(subscriptions.source, subscribeOptions),
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      closing.abort();
+      if (ownsDatabase && database.open) database.close();
+    },
+  };
+  return instrumentEventStore(store, {
+    adapter: 'sqlite',
+    dbSystem: 'sqlite',
+    namespace: database.name,
+    streamPageSize,
+    propagateTraceContext: options.propagateTraceContext,
+  });
 }
 
 function openDatabase(options: SqliteEventStoreOptions, busyTimeoutMs: number): SqliteDatabase {

@@ -169,144 +169,142 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       .map(toDomainEvent);
   }
 
-  return instrumentEventStore(
-    {
-      get size() {
-        return log.length;
-      },
+  const store: InMemoryEventStore = {
+    get size() {
+      return log.length;
+    },
 
-      async append(stream, expectedVersion, events) {
-        return append(stream, expectedVersion, events);
-      },
+    async append(stream, expectedVersion, events) {
+      return append(stream, expectedVersion, events);
+    },
 
-      async getEvents(aggregateType, aggregateId, fromVersion = 0) {
-        assertIdentifier(aggregateType, 'aggregateType');
-        assertIdentifier(aggregateId, 'aggregateId');
-        assertVersion(fromVersion, 'fromVersion');
+    async getEvents(aggregateType, aggregateId, fromVersion = 0) {
+      assertIdentifier(aggregateType, 'aggregateType');
+      assertIdentifier(aggregateId, 'aggregateId');
+      assertVersion(fromVersion, 'fromVersion');
+      assertOpen();
+      const events = streams.get(streamKey(aggregateType, aggregateId)) ?? [];
+      return events.slice(fromVersion).map(toDomainEvent);
+    },
+
+    readStream(stream, options) {
+      return readStreamPages(stream, options, STREAM_PAGE_SIZE, streamPage);
+    },
+
+    async getStreamVersion(stream) {
+      assertStreamRef(stream);
+      assertOpen();
+      return streams.get(streamKey(stream.aggregateType, stream.aggregateId))?.length ?? 0;
+    },
+
+    async getSnapshot(aggregateType, aggregateId) {
+      assertIdentifier(aggregateType, 'aggregateType');
+      assertIdentifier(aggregateId, 'aggregateId');
+      assertOpen();
+      const snapshot = snapshots.get(streamKey(aggregateType, aggregateId));
+      return snapshot === undefined ? null : copySnapshot(snapshot);
+    },
+
+    async saveSnapshot(snapshot) {
+      assertSnapshot(snapshot);
+      assertOpen();
+      const key = streamKey(snapshot.aggregateType, snapshot.aggregateId);
+      const current = snapshots.get(key);
+      // An older snapshot never replaces a newer one; the same version is replaced (a fresher shape).
+      if (current !== undefined && current.version > snapshot.version) return;
+      snapshots.set(key, copySnapshot(snapshot));
+    },
+
+    getEventsByType(eventType, fromDate) {
+      return readEventsByType(pipeline, eventType, fromDate, (type, from) => {
         assertOpen();
-        const events = streams.get(streamKey(aggregateType, aggregateId)) ?? [];
-        return events.slice(fromVersion).map(toDomainEvent);
-      },
+        const millis = from?.getTime() ?? Number.NEGATIVE_INFINITY;
+        return (byEventType.get(type) ?? []).filter((e) => e.occurredAt >= millis).map(toDomainEvent);
+      });
+    },
 
-      readStream(stream, options) {
-        return readStreamPages(stream, options, STREAM_PAGE_SIZE, streamPage);
-      },
+    async getAllEvents(aggregateType, fromPosition = 0n) {
+      if (aggregateType !== undefined) assertIdentifier(aggregateType, 'aggregateType');
+      assertPosition(fromPosition, 'fromPosition');
+      assertOpen();
+      const result: DomainEvent[] = [];
+      for (let i = startIndex(fromPosition); i < log.length; i++) {
+        const event = log[i]!;
+        if (aggregateType === undefined || event.aggregateType === aggregateType)
+          result.push(toDomainEvent(event));
+      }
+      return result;
+    },
 
-      async getStreamVersion(stream) {
-        assertStreamRef(stream);
+    async *readAll(options?: ReadAllOptions) {
+      const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(options);
+      const aggregateTypeSet = aggregateTypes && new Set(aggregateTypes);
+      const typeFilter = eventTypes && pipeline.eventTypeFilter(eventTypes);
+      const eventTypeSet = typeFilter && new Set(typeFilter.storedTypes);
+      let index = startIndex(fromPosition);
+      for (;;) {
         assertOpen();
-        return streams.get(streamKey(stream.aggregateType, stream.aggregateId))?.length ?? 0;
-      },
-
-      async getSnapshot(aggregateType, aggregateId) {
-        assertIdentifier(aggregateType, 'aggregateType');
-        assertIdentifier(aggregateId, 'aggregateId');
-        assertOpen();
-        const snapshot = snapshots.get(streamKey(aggregateType, aggregateId));
-        return snapshot === undefined ? null : copySnapshot(snapshot);
-      },
-
-      async saveSnapshot(snapshot) {
-        assertSnapshot(snapshot);
-        assertOpen();
-        const key = streamKey(snapshot.aggregateType, snapshot.aggregateId);
-        const current = snapshots.get(key);
-        // An older snapshot never replaces a newer one; the same version is replaced (a fresher shape).
-        if (current !== undefined && current.version > snapshot.version) return;
-        snapshots.set(key, copySnapshot(snapshot));
-      },
-
-      getEventsByType(eventType, fromDate) {
-        return readEventsByType(pipeline, eventType, fromDate, (type, from) => {
-          assertOpen();
-          const millis = from?.getTime() ?? Number.NEGATIVE_INFINITY;
-          return (byEventType.get(type) ?? []).filter((e) => e.occurredAt >= millis).map(toDomainEvent);
-        });
-      },
-
-      async getAllEvents(aggregateType, fromPosition = 0n) {
-        if (aggregateType !== undefined) assertIdentifier(aggregateType, 'aggregateType');
-        assertPosition(fromPosition, 'fromPosition');
-        assertOpen();
-        const result: DomainEvent[] = [];
-        for (let i = startIndex(fromPosition); i < log.length; i++) {
-          const event = log[i]!;
-          if (aggregateType === undefined || event.aggregateType === aggregateType)
-            result.push(toDomainEvent(event));
+        // One page at a time, re-reading the log's length, so events appended meanwhile are seen
+        // and no copy of the whole log is ever made.
+        const page: DomainEvent[] = [];
+        while (index < log.length && page.length < batchSize) {
+          const event = log[index++]!;
+          if (aggregateTypeSet && !aggregateTypeSet.has(event.aggregateType)) continue;
+          if (eventTypeSet && !eventTypeSet.has(event.eventType)) continue;
+          const domainEvent = toDomainEvent(event);
+          if (typeFilter && !typeFilter.matches(domainEvent)) continue;
+          page.push(domainEvent);
         }
-        return result;
-      },
+        if (page.length === 0) return;
+        yield* page;
+      }
+    },
 
-      async *readAll(options?: ReadAllOptions) {
-        const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(options);
-        const aggregateTypeSet = aggregateTypes && new Set(aggregateTypes);
-        const typeFilter = eventTypes && pipeline.eventTypeFilter(eventTypes);
-        const eventTypeSet = typeFilter && new Set(typeFilter.storedTypes);
-        let index = startIndex(fromPosition);
-        for (;;) {
-          assertOpen();
-          // One page at a time, re-reading the log's length, so events appended meanwhile are seen
-          // and no copy of the whole log is ever made.
-          const page: DomainEvent[] = [];
-          while (index < log.length && page.length < batchSize) {
-            const event = log[index++]!;
-            if (aggregateTypeSet && !aggregateTypeSet.has(event.aggregateType)) continue;
-            if (eventTypeSet && !eventTypeSet.has(event.eventType)) continue;
-            const domainEvent = toDomainEvent(event);
-            if (typeFilter && !typeFilter.matches(domainEvent)) continue;
-            page.push(domainEvent);
-          }
-          if (page.length === 0) return;
-          yield* page;
-        }
-      },
+    checkpoints,
 
-      checkpoints,
-
-      subscribe(options) {
-        return subscribeToSource(
-          {
-            store: 'in-memory',
-            pipeline,
-            closed: closing.signal,
-            wakeUps: appended,
-            readHead: () => {
-              assertOpen();
-              return BigInt(log.length);
-            },
-            readPage({ after, limit, aggregateTypes, storedEventTypes }) {
-              assertOpen();
-              const aggregateTypeSet = aggregateTypes && new Set(aggregateTypes);
-              const eventTypeSet = storedEventTypes && new Set(storedEventTypes);
-              const events: DomainEvent[] = [];
-              let index = startIndex(after);
-              // Examine until `limit` matches or the head; `through` is the last position examined.
-              while (index < log.length && events.length < limit) {
-                const event = log[index++]!;
-                if (aggregateTypeSet && !aggregateTypeSet.has(event.aggregateType)) continue;
-                if (eventTypeSet && !eventTypeSet.has(event.eventType)) continue;
-                events.push(decodeEventRow(event));
-              }
-              const head = BigInt(log.length);
-              return { events, through: BigInt(index) > after ? BigInt(index) : after, head };
-            },
+    subscribe(options) {
+      return subscribeToSource(
+        {
+          store: 'in-memory',
+          pipeline,
+          closed: closing.signal,
+          wakeUps: appended,
+          readHead: () => {
+            assertOpen();
+            return BigInt(log.length);
           },
-          options,
-        );
-      },
+          readPage({ after, limit, aggregateTypes, storedEventTypes }) {
+            assertOpen();
+            const aggregateTypeSet = aggregateTypes && new Set(aggregateTypes);
+            const eventTypeSet = storedEventTypes && new Set(storedEventTypes);
+            const events: DomainEvent[] = [];
+            let index = startIndex(after);
+            // Examine until `limit` matches or the head; `through` is the last position examined.
+            while (index < log.length && events.length < limit) {
+              const event = log[index++]!;
+              if (aggregateTypeSet && !aggregateTypeSet.has(event.aggregateType)) continue;
+              if (eventTypeSet && !eventTypeSet.has(event.eventType)) continue;
+              events.push(decodeEventRow(event));
+            }
+            const head = BigInt(log.length);
+            return { events, through: BigInt(index) > after ? BigInt(index) : after, head };
+          },
+        },
+        options,
+      );
+    },
 
-      async close() {
-        closed = true;
-        closing.abort();
-      },
+    async close() {
+      closed = true;
+      closing.abort();
     },
-    {
-      adapter: 'in-memory',
-      dbSystem: 'chronicle.in_memory',
-      streamPageSize: STREAM_PAGE_SIZE,
-      propagateTraceContext: options.propagateTraceContext,
-    },
-  );
+  };
+  return instrumentEventStore(store, {
+    adapter: 'in-memory',
+    dbSystem: 'chronicle.in_memory',
+    streamPageSize: STREAM_PAGE_SIZE,
+    propagateTraceContext: options.propagateTraceContext,
+  });
 
   /** Index of the first event with a position above `fromPosition`. */
   function startIndex(fromPosition: bigint): number {

@@ -111,15 +111,13 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
         saved = position;
         seeCheckpoint(position);
       };
-      const batches = follow(
-        store.subscribe({
-          from: saved ?? o.startFrom,
-          filter: o.filter,
-          batchSize: o.batchSize,
-          signal: ended,
-        }),
-      );
-      for await (const batch of batches) {
+      const batches = store.subscribe({
+        from: saved ?? o.startFrom,
+        filter: o.filter,
+        batchSize: o.batchSize,
+        signal: ended,
+      });
+      for await (const batch of follow(batches)) {
         head = batch.head;
         let handledThrough = saved ?? 0n;
         let complete = true;
