@@ -35,8 +35,9 @@ export interface StoreTelemetryOptions {
 
 /**
  * The store with a span and metrics around `append` and each page of `readStream` and `readAll`
- * (see `docs/observability.md`). An adapter factory returns `instrumentEventStore(store, {...})`;
- * every other member, and the store's own extras (`migrate`, `size`, …), pass through unchanged.
+ * (see `docs/observability.md`). An adapter factory returns `instrumentEventStore(store, {...})`
+ * with the object it has just built: those three methods are replaced on it, every other member is
+ * left as it is.
  *
  * When `@opentelemetry/api` is not installed the store itself is returned. When it is but the
  * application has registered no provider, each call starts one no-op span and records on no-op
@@ -47,10 +48,8 @@ export function instrumentEventStore<S extends EventStore>(store: S, options: St
     throw new InvalidArgumentError('options.propagateTraceContext', 'must be a boolean');
   }
   if (otelApi() === undefined) return store;
-  const instrumented: S = Object.create(
-    Object.getPrototypeOf(store),
-    Object.getOwnPropertyDescriptors(store),
-  );
+  // Wrapped in place: the factory's object keeps its shape and its own members (`migrate`, `size`, …).
+  const { append, readStream, readAll } = store;
   const base: Attributes = {
     [ATTR.DB_SYSTEM_NAME]: options.dbSystem,
     [ATTR.DB_SYSTEM]: options.dbSystem,
@@ -59,17 +58,17 @@ export function instrumentEventStore<S extends EventStore>(store: S, options: St
   if (options.namespace !== undefined) base[ATTR.DB_NAMESPACE] = options.namespace;
   const propagate = options.propagateTraceContext === true;
 
-  instrumented.append = (stream, expectedVersion, events) => {
+  store.append = (stream, expectedVersion, events) => {
     const t = telemetry();
-    if (t === undefined) return store.append(stream, expectedVersion, events);
-    return tracedAppend(t, store, base, propagate, stream, expectedVersion, events);
+    if (t === undefined) return append(stream, expectedVersion, events);
+    return tracedAppend(t, append, base, propagate, stream, expectedVersion, events);
   };
   // A read wraps the adapter's iterator only when there is somewhere to report to: the wrapper adds an
   // async step per event, which is what "free without a provider" could not afford.
-  instrumented.readStream = (stream, readOptions) =>
+  store.readStream = (stream, readOptions) =>
     telemetry() === undefined
-      ? store.readStream(stream, readOptions)
-      : tracedPages(store.readStream(stream, readOptions), {
+      ? readStream(stream, readOptions)
+      : tracedPages(readStream(stream, readOptions), {
           base,
           operation: SPAN.READ_STREAM,
           aggregateType: typeof stream?.aggregateType === 'string' ? stream.aggregateType : undefined,
@@ -82,10 +81,10 @@ export function instrumentEventStore<S extends EventStore>(store: S, options: St
             span.setAttribute(ATTR.READ_DIRECTION, readOptions?.direction ?? 'forward');
           },
         });
-  instrumented.readAll = (readOptions?: ReadAllOptions) =>
+  store.readAll = (readOptions?: ReadAllOptions) =>
     telemetry() === undefined
-      ? store.readAll(readOptions)
-      : tracedPages(store.readAll(readOptions), {
+      ? readAll(readOptions)
+      : tracedPages(readAll(readOptions), {
           base,
           operation: SPAN.READ_ALL,
           aggregateType: undefined,
@@ -94,12 +93,12 @@ export function instrumentEventStore<S extends EventStore>(store: S, options: St
           nextFrom: (event) => positionValue(event.position),
           from: typeof readOptions?.fromPosition === 'bigint' ? positionValue(readOptions.fromPosition) : 0,
         });
-  return instrumented;
+  return store;
 }
 
 async function tracedAppend(
   t: Telemetry,
-  store: EventStore,
+  append: EventStore['append'],
   base: Attributes,
   propagate: boolean,
   stream: StreamRef,
@@ -130,7 +129,7 @@ async function tracedAppend(
   try {
     const active = t.api.trace.setSpan(t.api.context.active(), span);
     const result = await t.api.context.with(active, () =>
-      store.append(stream, expectedVersion, propagate ? injectTraceContext(t, events) : events),
+      append(stream, expectedVersion, propagate ? injectTraceContext(t, events) : events),
     );
     if (span.isRecording()) {
       span.setAttribute(ATTR.POSITION_FIRST, positionValue(result.firstPosition));
