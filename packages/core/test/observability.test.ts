@@ -7,6 +7,7 @@ import { SpanKind, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { observeRelayBacklog, TELEMETRY, tracePublishBatch } from '../src/adapter/index';
 import { createInMemoryEventStore, Repository, startProcessor } from '../src/index';
+import { instrumentProcessor } from '../src/observability/processor-telemetry';
 import { everyNEvents } from '../src/snapshot/snapshot-strategy';
 import { BankAccount } from './support/bank-account';
 import { describeStoreTelemetry } from './support/store-telemetry';
@@ -138,5 +139,52 @@ describe('in-memory: OpenTelemetry beyond the store', () => {
     const durations = await telemetry.points(M.RELAY_PUBLISH_DURATION);
     expect(durations).toMatchObject([{ attributes: { [A.OUTCOME]: 'ok' }, value: { count: 1 } }]);
     expect(published).toHaveLength(1);
+  });
+
+  it('spans a batch handler (the processor batch hook) per attempt, a child of the batch span, linked to every producer', async () => {
+    const store = createInMemoryEventStore({ propagateTraceContext: true });
+    const tracer = trace.getTracer('test');
+    for (const id of ['o-1', 'o-2']) {
+      await tracer.startActiveSpan(`POST /orders/${id}`, async (request) => {
+        await store.append({ aggregateType: 'Order', aggregateId: id }, 'no_stream', [
+          { eventType: 'OrderPlaced', eventData: {} },
+        ]);
+        request.end();
+      });
+    }
+    const events = await store.getAllEvents();
+    let calls = 0;
+    const { options, follow } = instrumentProcessor({
+      id: 'batch-relay',
+      maxAttempts: Number.POSITIVE_INFINITY,
+      onFailure: 'stop' as const,
+      async handleBatch(
+        batch: { readonly events: readonly unknown[] },
+        _context: { attempt: number; signal: AbortSignal },
+      ) {
+        if (++calls === 1) throw new Error('broker down');
+        expect(batch.events).toHaveLength(2);
+      },
+    });
+    async function* one() {
+      yield { events, through: 2n, caughtUp: true, head: 2n };
+    }
+    for await (const batch of follow(one())) {
+      const signal = new AbortController().signal;
+      await expect(options.handleBatch(batch, { attempt: 1, signal })).rejects.toThrow('broker down');
+      await options.handleBatch(batch, { attempt: 2, signal });
+    }
+
+    const [batchSpan] = telemetry.spansNamed(TELEMETRY.spans.PROCESSOR_BATCH);
+    const attempts = telemetry.spansNamed(TELEMETRY.spans.PROCESSOR_HANDLE_BATCH);
+    const producers = telemetry.spansNamed('append').map((s) => s.spanContext().spanId);
+    expect(attempts.map((s) => s.attributes[A.HANDLER_ATTEMPT])).toEqual([1, 2]);
+    for (const call of attempts) {
+      expect(parentId(call)).toBe(batchSpan!.spanContext().spanId);
+      expect(call.links.map((l) => l.context.spanId)).toEqual(producers);
+      expect(call.attributes[A.EVENT_COUNT]).toBe(2);
+    }
+    expect(attempts[0]!.attributes[A.HANDLER_PARKED]).toBe(false);
+    expect(await telemetry.sum(M.PROCESSOR_FAILURES, { [A.PROCESSOR_ID]: 'batch-relay' })).toBe(1);
   });
 });

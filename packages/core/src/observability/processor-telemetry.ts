@@ -1,4 +1,4 @@
-import type { ObservableResult, Span } from '@opentelemetry/api';
+import type { Attributes, Link, ObservableResult, Span } from '@opentelemetry/api';
 import type { EventBatch } from '../contract/consuming';
 import type { DomainEvent } from '../contract/types';
 import type { HandlerContext } from '../processor/processor-contract';
@@ -7,17 +7,38 @@ import { positionValue, recordError, type Telemetry, telemetry } from './telemet
 import { ATTR, METRIC, SPAN } from './telemetry-names';
 import { producerLink, producerLinks } from './trace-context';
 
-/** What {@link instrumentProcessor} reads from a processor's resolved options. */
+/**
+ * A per-event handler, as a processor's resolved options hold it. Declared through a method so its
+ * parameters compare bivariantly: a handler whose context type extends {@link HandlerContext}
+ * (the batch hook's adds the lease and checkpoint) fits too.
+ */
+type EventHandler = {
+  bivariant(event: DomainEvent, context: HandlerContext): Promise<void> | void;
+}['bivariant'];
+/** A per-batch handler (the processor batch hook), as a processor's resolved options hold it. */
+type BatchHandler = {
+  bivariant(
+    batch: { readonly events: readonly DomainEvent[] },
+    context: HandlerContext,
+  ): Promise<void> | void;
+}['bivariant'];
+
+/**
+ * What {@link instrumentProcessor} reads from a processor's resolved options: the handler it wraps
+ * (`handle` per event, or `handleBatch` per batch; whichever is a function) and the retry settings
+ * that tell a parked event.
+ */
 export interface InstrumentableProcessorOptions {
   readonly id: string;
-  readonly handle: (event: DomainEvent, context: HandlerContext) => Promise<void> | void;
+  readonly handle?: EventHandler | undefined;
+  readonly handleBatch?: BatchHandler | undefined;
   readonly maxAttempts: number;
   readonly onFailure: 'stop' | 'park';
 }
 
 /** A processor's instrumentation: its options with the handler traced, and a traced batch source. */
 export interface ProcessorInstrumentation<O> {
-  /** The options, with `handle` wrapped in a span per call (a child of the batch's span). */
+  /** The options, with `handle` (or `handleBatch`) wrapped in a span per call (a child of the batch's span). */
   readonly options: O;
   /**
    * The subscription, with a span per batch from the moment it is delivered until the processor
@@ -41,16 +62,32 @@ export function instrumentProcessor<O extends InstrumentableProcessorOptions>(
   if (otelApi() === undefined) return { options, follow: (batches) => batches };
   let batchSpan: Span | undefined;
   let head = 0n;
-  const handle: O['handle'] = async (event, context) => {
-    const t = telemetry();
-    if (t === undefined) return options.handle(event, context);
-    await tracedHandle(t, options, batchSpan, event, context);
-    // Lag falls with every event handled, not only at the end of a batch.
-    const lag = lagging.get(options.id);
-    if (lag !== undefined) lag.events = head > event.position ? head - event.position : 0n;
-  };
+  const { handle, handleBatch } = options;
+  const traced: { handle?: EventHandler; handleBatch?: BatchHandler } = {};
+  if (typeof handle === 'function') {
+    traced.handle = async (event: DomainEvent, context: HandlerContext) => {
+      const t = telemetry();
+      if (t === undefined) return handle(event, context);
+      await tracedCall(t, options, batchSpan, context, eventCall(t, event), () => handle(event, context));
+      // Lag falls with every event handled, not only at the end of a batch.
+      const lag = lagging.get(options.id);
+      if (lag !== undefined) lag.events = head > event.position ? head - event.position : 0n;
+    };
+  }
+  if (typeof handleBatch === 'function') {
+    traced.handleBatch = async (
+      batch: { readonly events: readonly DomainEvent[] },
+      context: HandlerContext,
+    ) => {
+      const t = telemetry();
+      if (t === undefined) return handleBatch(batch, context);
+      await tracedCall(t, options, batchSpan, context, batchCall(t, batch.events), () =>
+        handleBatch(batch, context),
+      );
+    };
+  }
   return {
-    options: { ...options, handle },
+    options: { ...options, ...traced },
     async *follow(batches) {
       let previous: bigint | undefined;
       let t: Telemetry | undefined;
@@ -107,32 +144,58 @@ function startBatchSpan(t: Telemetry, id: string, batch: EventBatch, previous: b
   return span;
 }
 
-async function tracedHandle(
+/** One handler call's span: its name, links and attributes besides the processor's. */
+interface HandlerCall {
+  readonly name: string;
+  readonly links: Link[];
+  readonly attributes: Attributes;
+}
+
+function eventCall(t: Telemetry, event: DomainEvent): HandlerCall {
+  const link = producerLink(t, event);
+  return {
+    name: `${SPAN.PROCESSOR_HANDLE} ${event.eventType}`,
+    links: link === undefined ? [] : [link],
+    attributes: {
+      [ATTR.EVENT_ID]: event.eventId,
+      [ATTR.EVENT_TYPE]: event.eventType,
+      [ATTR.EVENT_POSITION]: positionValue(event.position),
+      [ATTR.STREAM_AGGREGATE_TYPE]: event.aggregateType,
+      [ATTR.STREAM_AGGREGATE_ID]: event.aggregateId,
+    },
+  };
+}
+
+function batchCall(t: Telemetry, events: readonly DomainEvent[]): HandlerCall {
+  return {
+    name: SPAN.PROCESSOR_HANDLE_BATCH,
+    links: producerLinks(t, events),
+    attributes: { [ATTR.EVENT_COUNT]: events.length },
+  };
+}
+
+/**
+ * Runs one handler call (one attempt) in a CONSUMER span, a child of the batch's span and linked to
+ * the producers; counts a failure, and a parked event when it was the last attempt under `'park'`.
+ */
+async function tracedCall(
   t: Telemetry,
   options: InstrumentableProcessorOptions,
   batchSpan: Span | undefined,
-  event: DomainEvent,
   context: HandlerContext,
+  call: HandlerCall,
+  run: () => Promise<void> | void,
 ): Promise<void> {
   const parent =
     batchSpan === undefined ? t.api.context.active() : t.api.trace.setSpan(t.api.context.active(), batchSpan);
-  const link = producerLink(t, event);
-  const span = t.tracer.startSpan(
-    `${SPAN.PROCESSOR_HANDLE} ${event.eventType}`,
-    { kind: t.api.SpanKind.CONSUMER, links: link === undefined ? [] : [link] },
-    parent,
-  );
+  const span = t.tracer.startSpan(call.name, { kind: t.api.SpanKind.CONSUMER, links: call.links }, parent);
   if (span.isRecording()) {
     span.setAttribute(ATTR.PROCESSOR_ID, options.id);
-    span.setAttribute(ATTR.EVENT_ID, event.eventId);
-    span.setAttribute(ATTR.EVENT_TYPE, event.eventType);
-    span.setAttribute(ATTR.EVENT_POSITION, positionValue(event.position));
-    span.setAttribute(ATTR.STREAM_AGGREGATE_TYPE, event.aggregateType);
-    span.setAttribute(ATTR.STREAM_AGGREGATE_ID, event.aggregateId);
+    span.setAttributes(call.attributes);
     span.setAttribute(ATTR.HANDLER_ATTEMPT, context.attempt);
   }
   try {
-    await t.api.context.with(t.api.trace.setSpan(parent, span), () => options.handle(event, context));
+    await t.api.context.with(t.api.trace.setSpan(parent, span), run);
   } catch (error) {
     const parked = context.attempt >= options.maxAttempts && options.onFailure === 'park';
     recordError(t, span, error);

@@ -69,6 +69,8 @@ export const SPAN = {
   REPOSITORY_SAVE: 'chronicle.repository.save',
   PROCESSOR_BATCH: 'chronicle.processor.batch',
   PROCESSOR_HANDLE: 'chronicle.processor.handle',
+  /** A `handleBatch` call (the processor batch hook: relays, projections). */
+  PROCESSOR_HANDLE_BATCH: 'chronicle.processor.handle_batch',
   RELAY_PUBLISH: 'chronicle.relay.publish',
 } as const;
 
