@@ -52,7 +52,14 @@ const SEEDED = 1_000;
 interface Adapter {
   readonly name: string;
   readonly sizes: Sizes;
+  /**
+   * A store object; the persistent adapters open every mode's store on the same storage (one SQLite
+   * file, one PostgreSQL schema), so that the modes differ in instrumentation only, not in file
+   * layout or table size. The in-memory store cannot share: each mode gets its own, seeded alike.
+   */
   open(): Promise<EventStore>;
+  /** Whether the stores share storage (then it is seeded once). */
+  readonly shared: boolean;
   dispose(): Promise<void>;
 }
 
@@ -98,28 +105,29 @@ function registerSdk(): () => Promise<void> {
 }
 
 function adapters(options: OverheadOptions): Adapter[] {
-  let files = 0;
   const schemas: string[] = [];
   const all: Adapter[] = [
     {
       name: 'memory',
       sizes: { appends: 10_000, readAll: 50_000, streamReads: 50 },
+      shared: false,
       open: async () => createInMemoryEventStore(),
       dispose: async () => undefined,
     },
     {
       name: 'sqlite',
       sizes: { appends: 1_000, readAll: 20_000, streamReads: 20 },
-      open: async () =>
-        createSqliteEventStore({ filename: join(options.dataDir, `otel-${process.pid}-${++files}.db`) }),
+      shared: true,
+      open: async () => createSqliteEventStore({ filename: join(options.dataDir, `otel-${process.pid}.db`) }),
       dispose: async () => undefined,
     },
     {
       name: 'postgres',
       sizes: { appends: 200, readAll: 10_000, streamReads: 10 },
+      shared: true,
       async open() {
-        const schema = `bench_otel_${process.pid}_${schemas.length}`;
-        schemas.push(schema);
+        const schema = `bench_otel_${process.pid}`;
+        if (!schemas.includes(schema)) schemas.push(schema);
         const store = createPostgresEventStore({ connectionString: options.postgresUrl, schema });
         await store.migrate();
         return store;
@@ -180,6 +188,7 @@ export async function runOverheadBench(
       setInstrumentationEnabled(mode !== 'off');
       stores[mode] = await adapter.open();
       setInstrumentationEnabled(true);
+      if (adapter.shared && mode !== MODES[0]) continue;
       // The stream readStream reads, and a log at least as long as a readAll slice reads.
       const deposits = Array.from({ length: SEEDED }, (_, i) => ({
         eventType: 'Deposited',
