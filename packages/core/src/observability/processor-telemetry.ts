@@ -52,7 +52,7 @@ const lagging = new Map<string, { events: bigint; seconds: number }>();
 let lagGaugesMeter: unknown;
 
 /**
- * Instruments a processor (see `docs/observability.md`, "Processors"): `start-processor.ts` resolves
+ * Instruments a processor (see `docs/observability.md`, "Trace context through events"): `start-processor.ts` resolves
  * its options through this and follows its subscription through `follow`. Returns the options
  * unchanged and the subscription as it is when `@opentelemetry/api` is not installed.
  */
@@ -110,10 +110,11 @@ export function instrumentProcessor<O extends InstrumentableProcessorOptions>(
           yield batch;
           end();
           previous = batch.through;
-          lagging.set(options.id, {
-            events: batch.head > batch.through ? batch.head - batch.through : 0n,
-            seconds: batch.caughtUp ? 0 : ageSeconds(batch.events.at(-1)),
-          });
+          if (t !== undefined)
+            lagging.set(options.id, {
+              events: batch.head > batch.through ? batch.head - batch.through : 0n,
+              seconds: batch.caughtUp ? 0 : ageSeconds(batch.events.at(-1)),
+            });
         }
       } catch (error) {
         if (t !== undefined && batchSpan !== undefined) recordError(t, batchSpan, error);
