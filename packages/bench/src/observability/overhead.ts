@@ -209,8 +209,10 @@ export async function runOverheadBench(
     for (const workload of WORKLOADS) {
       // Slice 0 of each workload warms up (JIT, caches) and is not counted.
       for (let slice = 0; slice <= options.slices; slice++) {
-        // The order rotates, so no mode always runs first or right after the SDK.
-        for (const mode of MODES.map((_, i) => MODES[(i + slice) % MODES.length]!)) {
+        // `off` and `no-provider` run back to back, in turns first, so each follows the other and the
+        // SDK's slice equally often; the SDK's slice comes last.
+        const order: Mode[] = slice % 2 === 0 ? ['off', 'no-provider', 'sdk'] : ['no-provider', 'off', 'sdk'];
+        for (const mode of order) {
           const unregister = mode === 'sdk' ? registerSdk() : undefined;
           try {
             const rate = await runSlice(stores[mode], workload, adapter.sizes, `${mode}-${slice}`);
