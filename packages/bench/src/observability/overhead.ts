@@ -1,7 +1,7 @@
 /**
  * `pnpm bench observability`: what Chronicle's OpenTelemetry instrumentation costs. The same append
- * and read workloads run, in one process and interleaved round by round, on three stores per
- * adapter:
+ * and read workloads run, in one process and interleaved slice by slice, on three stores per
+ * adapter (one storage for the three on SQLite and PostgreSQL):
  *
  * - `off`: instrumentation switched off at the source (`setInstrumentationEnabled(false)` when the
  *   store is made: the factory returns the bare store, as without `@opentelemetry/api` installed);
@@ -11,9 +11,10 @@
  *   processor whose exporter discards, a meter provider aggregating every record): for information.
  *
  * The machine this runs on is shared and its load swings by the second, so the modes are compared
- * in pairs: each workload runs in short slices (about 100 ms of CPU), the three modes back to back
- * in a rotating order, many times; a slice's rate is divided by the `off` slice next to it, and the
- * report gives the median of those ratios (and the median rate of each mode).
+ * in pairs: each workload runs in short slices (about 100 ms of CPU), `off` and `no-provider` back
+ * to back in alternating order and then `sdk`, many times; a slice's rate is divided by the `off`
+ * slice next to it, and the report gives the median of those ratios (and each mode's median rate).
+ * Rates are per second of this process's CPU time (see `runSlice`).
  */
 import os from 'node:os';
 import { join } from 'node:path';
