@@ -12,8 +12,9 @@
  *
  * The machine this runs on is shared and its load swings by the second, so the modes are compared
  * in pairs: each workload runs in short slices (about 100 ms of CPU), `off` and `no-provider` back
- * to back in alternating order and then `sdk`, many times; a slice's rate is divided by the `off`
- * slice next to it, and the report gives the median of those ratios (and each mode's median rate).
+ * to back in alternating order, many times, then `off` and `sdk` the same way; a slice's rate is
+ * divided by the `off` slice next to it, and the report gives the median of those ratios (and each
+ * mode's median rate).
  * Rates are per second of this process's CPU time (see `runSlice`).
  */
 import os from 'node:os';
@@ -207,36 +208,41 @@ export async function runOverheadBench(
     const perSecond = Object.fromEntries(
       MODES.map((mode) => [mode, Object.fromEntries(WORKLOADS.map((w) => [w, [] as number[]]))]),
     ) as OverheadResult['perSecond'];
-    for (const workload of WORKLOADS) {
-      // Slice 0 of each workload warms up (JIT, caches) and is not counted.
-      for (let slice = 0; slice <= options.slices; slice++) {
-        // `off` and `no-provider` run back to back, in turns first, so each follows the other and the
-        // SDK's slice equally often; the SDK's slice comes last.
-        const order: Mode[] = slice % 2 === 0 ? ['off', 'no-provider', 'sdk'] : ['no-provider', 'off', 'sdk'];
-        for (const mode of order) {
-          const unregister = mode === 'sdk' ? registerSdk() : undefined;
-          try {
-            const rate = await runSlice(stores[mode], workload, adapter.sizes, `${mode}-${slice}`);
-            if (slice > 0) perSecond[mode][workload].push(rate);
-          } finally {
-            await unregister?.();
+    // Two phases: `off` against `no-provider` first, so the "free" figure is taken before the SDK's
+    // code ever ran in this process (as in an application without a provider: a traced path that has
+    // run would make the untraced one's call sites polymorphic); then `off` against `sdk`.
+    const ratios = {} as OverheadResult['ratio'];
+    for (const other of ['no-provider', 'sdk'] as const) {
+      ratios[other] = {} as Record<WorkloadName, number>;
+      for (const workload of WORKLOADS) {
+        const offBeside: number[] = [];
+        // Slice 0 warms up (JIT, caches) and is not counted. The two run back to back, in turns first.
+        for (let slice = 0; slice <= options.slices; slice++) {
+          for (const mode of slice % 2 === 0 ? (['off', other] as const) : ([other, 'off'] as const)) {
+            const unregister = mode === 'sdk' ? registerSdk() : undefined;
+            try {
+              const rate = await runSlice(stores[mode], workload, adapter.sizes, `${other}-${mode}-${slice}`);
+              if (slice === 0) continue;
+              if (mode === 'off') offBeside.push(rate);
+              else perSecond[mode][workload].push(rate);
+            } finally {
+              await unregister?.();
+            }
           }
         }
+        if (other === 'no-provider') perSecond.off[workload].push(...offBeside);
+        ratios[other][workload] = median(perSecond[other][workload].map((rate, i) => rate / offBeside[i]!));
+        log(
+          `${adapter.name} ${workload}: off ${Math.round(median(offBeside))}, ${other} ${Math.round(median(perSecond[other][workload]))} events/s, ratio ${ratios[other][workload].toFixed(3)} (${options.slices} slices)`,
+        );
       }
-      log(
-        `${adapter.name} ${workload}: ${MODES.map((m) => `${m} ${Math.round(median(perSecond[m][workload]))}`).join(', ')} events/s (medians of ${options.slices} slices)`,
-      );
     }
     for (const store of Object.values(stores)) await store.close();
     await adapter.dispose();
-    const ratioOf = (mode: Exclude<Mode, 'off'>) =>
-      Object.fromEntries(
-        WORKLOADS.map((w) => [w, median(perSecond[mode][w].map((rate, i) => rate / perSecond.off[w][i]!))]),
-      ) as Record<WorkloadName, number>;
     results.push({
       adapter: adapter.name,
       perSecond,
-      ratio: { 'no-provider': ratioOf('no-provider'), sdk: ratioOf('sdk') },
+      ratio: ratios,
     });
   }
   return results;
