@@ -15,4 +15,6 @@ export default defineConfig({
   target: 'node20',
   // Shared chunks in both formats: one copy of each error class, so `instanceof` holds across entries.
   splitting: true,
+  // The optional OpenTelemetry API is loaded with createRequire(import.meta.url): CJS needs the shim.
+  shims: true,
 });

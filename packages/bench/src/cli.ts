@@ -13,6 +13,7 @@ import {
   runInspectionBench,
 } from './inspection/inspection-bench';
 import { round2 } from './machine';
+import { observabilityMain } from './observability/overhead-command';
 import { DEFAULT_PG_URL, defaultDataDir, parseCli, USAGE } from './options';
 import { PROFILE_USAGE, parseProfileCli, renderProfiles, runProfiles } from './profile/profile-command';
 import { relayRabbitMqMain } from './relay/rabbitmq-relay-command';
@@ -77,6 +78,7 @@ async function main(): Promise<number> {
   if (args[0] === 'relay') return relayMain(args.slice(1));
   if (args[0] === 'inspection') return inspectionMain(args.slice(1));
   if (args[0] === 'relay-rabbitmq') return relayRabbitMqMain(args.slice(1), RESULTS_DIR);
+  if (args[0] === 'observability') return observabilityMain(args.slice(1), RESULTS_DIR);
   let options: ReturnType<typeof parseCli>;
   try {
     options = parseCli(args);

@@ -24,6 +24,14 @@ export interface EventStoreOptions {
    * `ProjectionError`. Only stores with the `projections` capability accept them. Default: none.
    */
   readonly inlineProjections?: readonly AnyProjectionDefinition[];
+  /**
+   * Write the active OpenTelemetry trace context into each appended event's metadata (`traceparent`,
+   * `tracestate`), so that processors and relays handling the event link their spans to the append's
+   * (see `docs/observability.md`). Needs `@opentelemetry/api` and a registered propagator (the Node
+   * SDK registers W3C Trace Context); without an active span nothing is written. An event that
+   * already carries `traceparent` keeps it. Default: `false`.
+   */
+  readonly propagateTraceContext?: boolean;
 }
 
 /**

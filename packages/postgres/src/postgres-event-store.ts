@@ -9,6 +9,7 @@ import {
   assertVersion,
   createEventPipeline,
   createWakeUpEmitter,
+  instrumentEventStore,
   mergeWakeUps,
   readEventsByType,
   readStreamPages,
@@ -41,6 +42,7 @@ import { decodeEvent, type EventReads } from './sql/event-columns';
 import { createEventsOfTypeReader } from './sql/events-by-type';
 import { createQueryRunner } from './sql/query-runner';
 import { createLogReader } from './sql/read-all';
+import { observeReadHorizonAge } from './sql/read-horizon-age';
 import { createStreamReader } from './sql/read-stream';
 import { createSnapshotStatements } from './sql/snapshots';
 import { createPostgresSubscriptionSource, readHorizonHolder } from './sql/subscription-source';
@@ -140,6 +142,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     options.notify === false
       ? undefined
       : createCommitNotifier(db, notificationChannel(schema), closing.signal);
+  const stopObservingHorizon = observeReadHorizonAge(db, schema);
 
   /**
    * Runs one call through the error rule. Every statement waits at the gate, which refuses after
@@ -196,7 +199,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     );
   }
 
-  return {
+  const store: PostgresEventStore = {
     schema,
 
     migrate: gate.migrateNow,
@@ -302,8 +305,16 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
       closed = true;
       closing.abort();
       await replicas.close();
+      stopObservingHorizon();
       const pool = poolSource.resolved;
       if (pool !== undefined && poolSource.owned) await pool.end();
     },
   };
+  return instrumentEventStore(store, {
+    adapter: 'postgresql',
+    dbSystem: 'postgresql',
+    namespace: schema,
+    streamPageSize,
+    propagateTraceContext: options.propagateTraceContext,
+  });
 }

@@ -7,6 +7,7 @@ import {
   assertVersion,
   createEventPipeline,
   decodeSnapshotRow,
+  instrumentEventStore,
   type ProjectableEventStore,
   readEventsByType,
   readStreamPages,
@@ -148,7 +149,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   const read = (rows: unknown[]): DomainEvent[] =>
     (rows as EventRow[]).map((row) => pipeline.upcast(toDomainEvent(row)));
 
-  return {
+  const store: SqliteEventStore = {
     database,
 
     async append(stream, expectedVersion, events) {
@@ -294,6 +295,13 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       if (ownsDatabase && database.open) database.close();
     },
   };
+  return instrumentEventStore(store, {
+    adapter: 'sqlite',
+    dbSystem: 'sqlite',
+    namespace: database.name,
+    streamPageSize,
+    propagateTraceContext: options.propagateTraceContext,
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { runEventStoreConformance } from '@chronicle/conformance';
-import type { EventStore } from '@chronicle/core';
+import type { ReadWriteEventStore } from '@chronicle/core';
 import { afterAll } from 'vitest';
 import { createSqliteEventStore, type SqliteEventStore } from '../src/index';
 import { createTempDirectory } from './support/temp-database';
@@ -8,9 +8,9 @@ import { createTempDirectory } from './support/temp-database';
 const temp = createTempDirectory('conformance');
 afterAll(() => temp.cleanup());
 
-const fileOf = (store: EventStore): string => (store as SqliteEventStore).database.name;
+const fileOf = (store: ReadWriteEventStore): string => (store as SqliteEventStore).database.name;
 /** Counts stored rows with plain SQL, bypassing the adapter, for the suite's "nothing written" checks. */
-const rawEventCount = (store: EventStore): number =>
+const rawEventCount = (store: ReadWriteEventStore): number =>
   Number(
     ((store as SqliteEventStore).database.prepare('SELECT count(*) AS n FROM events').get() as { n: number })
       .n,

@@ -17,6 +17,9 @@
  * - **projections**: the storage port an adapter implements (`ProjectionStorage`,
  *   `ProjectionTransaction`, `DocumentWrites`) and `pipeline.inline` (`InlineProjections`), which its
  *   append runs inside its transaction;
+ * - **observability**: `instrumentEventStore` (spans and metrics around every adapter's appends and
+ *   reads), `tracePublishBatch` and `observeRelayBacklog` for relays, `observeGauge`, and the
+ *   names in `TELEMETRY` (see `docs/observability.md`);
  * - **errors**: `toEventStoreError` (the one mapping rule, with the adapter's driver classifier) and
  *   `storeClosedError`.
  *
@@ -30,6 +33,15 @@ export {
   type StoredEventLocation,
   satisfiesExpectedVersion,
 } from '../append/append-rules';
+export { instrumentEventStore, type StoreTelemetryOptions } from '../observability/instrument-store';
+export { setInstrumentationEnabled } from '../observability/otel-api';
+export {
+  observeRelayBacklog,
+  type RelayPublishBatch,
+  tracePublishBatch,
+} from '../observability/relay-telemetry';
+export { type GaugeAttributes, type GaugeDefinition, observeGauge } from '../observability/telemetry';
+export { TELEMETRY } from '../observability/telemetry-names';
 export { applyEvents, setUpVersion, switchToVersion } from '../projection/apply-events';
 export { assertName } from '../projection/define-projection';
 export { createInlineProjections } from '../projection/inline-projections';

@@ -14,6 +14,7 @@ import type {
   Snapshot,
   StreamRef,
 } from '../contract/types';
+import { instrumentEventStore } from '../observability/instrument-store';
 import type { ProjectableEventStore } from '../projection/projection-storage';
 import { createEventPipeline, type EventStoreOptions } from '../store-options';
 import {
@@ -210,7 +211,7 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       .map(toDomainEvent);
   }
 
-  return {
+  const store: InMemoryEventStore = {
     get size() {
       return log.length;
     },
@@ -343,6 +344,12 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       closing.abort();
     },
   };
+  return instrumentEventStore(store, {
+    adapter: 'in-memory',
+    dbSystem: 'chronicle.in_memory',
+    streamPageSize: STREAM_PAGE_SIZE,
+    propagateTraceContext: options.propagateTraceContext,
+  });
 
   /** Index of the first event with a position above `fromPosition`. */
   function startIndex(fromPosition: bigint): number {

@@ -7,6 +7,7 @@
 
 import type { Mutable } from '../adapter/mutable';
 import type { DomainEvent, NewEvent, ReadWriteEventStore, Snapshot, StreamRef } from '../contract/types';
+import { traceLoad } from '../observability/persistence-telemetry';
 import type { SnapshotContext, SnapshotStrategy } from '../snapshot/snapshot-strategy';
 
 /** What `onSnapshotError` is told besides the error itself. */
@@ -99,7 +100,20 @@ export function reportSnapshotError(
  * a reset stream), is ignored; one that fails to restore is reported as a `'load'` snapshot error and
  * the stream replayed. Returns `null` for a stream with no events.
  */
-export async function loadStreamState<T>(
+export function loadStreamState<T>(
+  store: ReadWriteEventStore,
+  stream: StreamRef,
+  rebuilder: StateRebuilder<T>,
+  onSnapshotError: SnapshotErrorHandler,
+): Promise<LoadedStreamState<T> | null> {
+  return traceLoad(
+    stream,
+    () => rebuildStreamState(store, stream, rebuilder, onSnapshotError),
+    (loaded) => loaded?.lastSnapshot != null,
+  );
+}
+
+async function rebuildStreamState<T>(
   store: ReadWriteEventStore,
   stream: StreamRef,
   rebuilder: StateRebuilder<T>,

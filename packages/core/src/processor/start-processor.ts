@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HorizonHolder, Lease, SubscribableEventStore } from '../contract/consuming';
 import { isCheckpointConflictError, isStoreUnavailableError } from '../errors';
+import { instrumentProcessor } from '../observability/processor-telemetry';
 import { asError, handleWithRetries, interrupted } from './handle-with-retries';
 import type { Processor, ProcessorOptions, ProcessorState, ProcessorStatus } from './processor-contract';
 import { resolveProcessorOptions } from './processor-options';
@@ -44,7 +45,7 @@ const MAX_ERROR_BACKOFF_MS = 5_000;
  * ```
  */
 export function startProcessor(store: SubscribableEventStore, options: ProcessorOptions): Processor {
-  const o = resolveProcessorOptions(store, options);
+  const { options: o, follow } = instrumentProcessor(resolveProcessorOptions(store, options));
   const owner = `${o.id.slice(0, 120)}@${process.pid}:${randomUUID()}`;
   let state: ProcessorState = 'starting';
   let checkpoint: bigint | undefined;
@@ -120,7 +121,7 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
         batchSize: o.batchSize,
         signal: ended,
       });
-      for await (const batch of batches) {
+      for await (const batch of follow(batches)) {
         head = batch.head;
         stalledBy = batch.stalledBy;
         // A batch that only reports a stall (C11) carries nothing to handle: no checkpoint is written

@@ -1,11 +1,12 @@
 import type { SubscribableEventStore } from '../contract/consuming';
 import type { DomainEvent } from '../contract/types';
 import { isRelayConfigurationError } from '../errors';
+import { observeRelayBacklog, tracePublishBatch } from '../observability/relay-telemetry';
 import { asError } from '../processor/handle-with-retries';
 import type { BatchProcessorOptions, ProcessorBatch } from '../processor/processor-contract';
 import { resolveProcessorOptions } from '../processor/processor-options';
 import { startProcessor } from '../processor/start-processor';
-import { publishWindow, type WindowCounters } from './publish-window';
+import { publishWindow, type WindowCounters, type WindowRun } from './publish-window';
 import type { Relay, RelayOptions, RelayStatus, RelayTransport } from './relay-contract';
 import { resolveRelayOptions } from './relay-options';
 
@@ -70,14 +71,23 @@ export async function startRelay(
   async function handleBatch(batch: ProcessorBatch, context: { signal: AbortSignal }): Promise<void> {
     const from = resume !== undefined && resume.events === batch.events ? resume.from : 0;
     const abort = linkedAbort(stopping.signal, context.signal);
-    const run = await publishWindow(
-      batch.events,
-      from,
-      o.window,
-      (message) => transport.publish(message),
-      abort.signal,
-      counters,
-    ).finally(abort.dispose);
+    // In a `chronicle.relay.publish` span (a no-op without OpenTelemetry); a failed window fails it.
+    let outcome: WindowRun | undefined;
+    const traced = { relayId: options.id, transport: transport.name, events: batch.events.slice(from) };
+    await tracePublishBatch(traced, async () => {
+      outcome = await publishWindow(
+        batch.events,
+        from,
+        o.window,
+        (message) => transport.publish(message),
+        abort.signal,
+        counters,
+      ).finally(abort.dispose);
+      if ('failure' in outcome) throw outcome.failure;
+    }).catch((error: unknown) => {
+      if (outcome === undefined) throw error;
+    });
+    const run = outcome!;
     resume = { events: batch.events, from: run.confirmedUpTo };
     if ('failure' in run) {
       failedAttempts++;
@@ -93,9 +103,11 @@ export async function startRelay(
   }
 
   const processor = startProcessor(store, processorOptions);
+  const stopObservingBacklog = observeRelayBacklog(options.id, () => processor.status().lag);
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
+      stopObservingBacklog();
       stopping.abort();
       await processor.stop();
       await transport.close();

@@ -1,6 +1,7 @@
 import type { EventSourcedAggregate } from '../aggregate/event-sourced-aggregate';
 import type { ReadWriteEventStore, StreamRef } from '../contract/types';
 import { InvalidArgumentError } from '../errors';
+import { traceSave } from '../observability/persistence-telemetry';
 import {
   appendStamped,
   loadStreamState,
@@ -129,7 +130,12 @@ export class Repository<A extends EventSourcedAggregate> {
    * @throws ConcurrencyError when the stream moved since the aggregate was loaded (nothing written;
    *   the aggregate keeps its uncommitted events)
    */
-  async save(aggregate: A, options: SaveOptions = {}): Promise<SaveResult> {
+  save(aggregate: A, options: SaveOptions = {}): Promise<SaveResult> {
+    const stream: StreamRef = { aggregateType: aggregate.aggregateType, aggregateId: aggregate.id };
+    return traceSave(stream, () => this.#save(aggregate, stream, options));
+  }
+
+  async #save(aggregate: A, stream: StreamRef, options: SaveOptions): Promise<SaveResult> {
     const pending = aggregate.uncommittedEvents;
     if (pending.length === 0) {
       return {
@@ -140,7 +146,6 @@ export class Repository<A extends EventSourcedAggregate> {
         snapshotSaved: false,
       };
     }
-    const stream: StreamRef = { aggregateType: aggregate.aggregateType, aggregateId: aggregate.id };
     const result = await appendStamped(this.#store, stream, aggregate.committedVersion, pending, options);
     aggregate.markCommitted();
     const mark = await snapshotIfDue(this.#store, {

@@ -21,6 +21,7 @@ export const EXCLUSIVE_FILES = [
   'filtered-read-all.int.test.ts',
   'hot-stream.int.test.ts',
   'migration-kills.int.test.ts',
+  'observability.int.test.ts',
   'ordering.int.test.ts',
   'position-blocks.int.test.ts',
   'subscriptions.int.test.ts',
