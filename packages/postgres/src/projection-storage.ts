@@ -8,7 +8,6 @@ import type {
 import {
   asStoredEvents,
   type CollectionAddress,
-  type DocumentFieldFilter,
   type DocumentReads,
   encodeFilter,
   type PreparedEvent,

@@ -282,8 +282,14 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       subscribeToSource(
         {
           ...subscriptions.source,
-          readHead: async () => (await gate.turn(), subscriptions.source.readHead()),
-          readPage: async (request) => (await gate.turn(), subscriptions.source.readPage(request)),
+          readHead: async () => {
+            await gate.turn();
+            return subscriptions.source.readHead();
+          },
+          readPage: async (request) => {
+            await gate.turn();
+            return subscriptions.source.readPage(request);
+          },
         },
         subscribeOptions,
       ),
