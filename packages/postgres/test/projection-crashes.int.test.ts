@@ -10,7 +10,7 @@ import { describePostgres, target, useStores } from './support/postgres';
 const KILLS = process.env.CHRONICLE_SOAK === '1' ? 25 : 4;
 const ACCOUNTS = 7;
 /** Enough that no child catches up before its kill (every kill lands during the run). */
-const EVENTS = process.env.CHRONICLE_SOAK === '1' ? 4000 : 700;
+const EVENTS = process.env.CHRONICLE_SOAK === '1' ? 4000 : 3000;
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -70,7 +70,7 @@ describePostgres('an async projection killed with SIGKILL during its batches (re
     for (let kill = 0; kill < KILLS; kill++) {
       const { child, exited, line } = startChild(args);
       await Promise.race([line('batch'), exited]);
-      await sleep(Math.random() * 60);
+      await sleep(Math.random() * 20);
       child.kill('SIGKILL');
       if ((await exited) === 'SIGKILL') killed++;
     }

@@ -14,7 +14,7 @@ afterAll(() => temp.cleanup());
 const KILLS = process.env.CHRONICLE_SOAK === '1' ? 25 : 4;
 const ACCOUNTS = 7;
 /** Enough that no child catches up before its kill (every kill lands during the run). */
-const EVENTS = process.env.CHRONICLE_SOAK === '1' ? 4000 : 700;
+const EVENTS = process.env.CHRONICLE_SOAK === '1' ? 4000 : 3000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('an async projection killed with SIGKILL during its batches (real processes)', () => {
@@ -44,7 +44,7 @@ describe('an async projection killed with SIGKILL during its batches (real proce
       const child = startChild('run', { filename, id, batchSize: 25 }, 'projection-child.ts');
       // Somewhere in the first batches: after start-up (~300 ms under tsx), at a random moment.
       await Promise.race([child.next('batch'), child.exited]);
-      await sleep(Math.random() * 40);
+      await sleep(Math.random() * 15);
       child.process.kill('SIGKILL');
       const { signal } = await child.exited;
       if (signal === 'SIGKILL') killedMidBatch++;
