@@ -1,6 +1,6 @@
 /**
- * `pnpm --filter @chronicle/bench projections [events]`: projections on SQLite against a hand-written
- * baseline on the same driver, in the same run (issue #14).
+ * `pnpm --filter @chronicle/bench projections [--events N] [--rounds R] [--adapters sqlite,postgres]`:
+ * projections against a hand-written baseline on the same driver, in the same run (issue #14).
  *
  * - W12 async projection: `startProjection` catching up a log of balances, vs. the baseline.
  * - W13 rebuild: `rebuildProjection` of a new version over the same log, vs. the baseline.
@@ -8,6 +8,8 @@
  * The baseline does what a careful user would write by hand: read the log in pages of the same batch
  * size, and per page, in one transaction, read and upsert each account's balance document and move a
  * checkpoint row. Both verify their result; a wrong answer throws instead of reporting a figure.
+ * Each round seeds a fresh store; the figures are medians over the rounds, the ratio the median of
+ * the rounds' ratios (each measured back to back).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,15 +17,20 @@ import { join } from 'node:path';
 import {
   type AggregateEvent,
   defineProjection,
+  type ProjectableEventStore,
   readDocuments,
   rebuildProjection,
   startProjection,
 } from '@chronicle/core';
+import { createPostgresEventStore } from '@chronicle/postgres';
 import { createSqliteEventStore } from '@chronicle/sqlite';
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { DEFAULT_PG_URL } from '../options';
 
 type Deposit = AggregateEvent<'Deposited', { amount: number }>;
 type Balance = { balance: number; deposits: number };
+type Row = { position: string | number; id: string; data: string };
 
 const BATCH = 500;
 const ACCOUNTS = 100;
@@ -44,65 +51,160 @@ const balances = (version: number) =>
     },
   });
 
-/** The hand-written catch-up: pages of the log, one transaction per page, documents and checkpoint. */
-function baseline(file: string, table: string): { events: number; ms: number } {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(`CREATE TABLE ${table} (id TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;
-           CREATE TABLE ${table}_checkpoint (id INTEGER PRIMARY KEY, position INTEGER NOT NULL) STRICT;
-           INSERT INTO ${table}_checkpoint VALUES (1, 0);`);
-  const page = db.prepare(
-    `SELECT position, aggregate_id AS id, event_data AS data FROM events WHERE position > ? AND event_type = 'Deposited' ORDER BY position LIMIT ${BATCH}`,
-  );
-  const get = db.prepare(`SELECT data FROM ${table} WHERE id = ?`).pluck();
-  const put = db.prepare(
-    `INSERT INTO ${table} (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data`,
-  );
-  const checkpoint = db.prepare(`UPDATE ${table}_checkpoint SET position = ? WHERE id = 1`);
-  const apply = db.transaction((rows: { position: number; id: string; data: string }[]) => {
-    for (const row of rows) {
-      const json = get.get(row.id) as string | undefined;
-      const current = json === undefined ? undefined : (JSON.parse(json) as Balance);
-      const amount = (JSON.parse(row.data) as { amount: number }).amount;
-      put.run(
-        row.id,
-        JSON.stringify({ balance: (current?.balance ?? 0) + amount, deposits: (current?.deposits ?? 0) + 1 }),
-      );
-    }
-    checkpoint.run(rows.at(-1)!.position);
+/** The balance after `row`, from the document `json` held before it. */
+function applyDeposit(json: string | undefined, row: Row): string {
+  const current = json === undefined ? undefined : (JSON.parse(json) as Balance);
+  const amount = (JSON.parse(row.data) as { amount: number }).amount;
+  return JSON.stringify({
+    balance: (current?.balance ?? 0) + amount,
+    deposits: (current?.deposits ?? 0) + 1,
   });
-  const t0 = performance.now();
-  let events = 0;
-  for (let after = 0; ; ) {
-    const rows = page.all(after) as { position: number; id: string; data: string }[];
-    if (rows.length === 0) break;
-    apply(rows);
-    events += rows.length;
-    after = rows.at(-1)!.position;
-  }
-  const ms = performance.now() - t0;
-  db.close();
-  return { events, ms };
 }
 
-async function main() {
-  const events = Number(process.argv[2] ?? 100_000);
+/** One adapter under test: how to open its store and run the hand-written baseline on its driver. */
+interface Target {
+  readonly name: string;
+  open(round: number): Promise<ProjectableEventStore>;
+  /** The baseline catch-up into documents table `table`; returns the events applied and the ms taken. */
+  baseline(table: string): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+function sqliteTarget(): Target {
   const dir = mkdtempSync(join(os.tmpdir(), 'chronicle-projection-bench-'));
-  const file = join(dir, 'bench.db');
+  let file = '';
+  return {
+    name: 'sqlite (file, WAL, synchronous=FULL)',
+    async open(round) {
+      file = join(dir, `bench-${round}.db`);
+      return createSqliteEventStore({ filename: file });
+    },
+    async baseline(table) {
+      const db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.exec(`CREATE TABLE ${table} (id TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;
+               CREATE TABLE ${table}_checkpoint (id INTEGER PRIMARY KEY, position INTEGER NOT NULL) STRICT;
+               INSERT INTO ${table}_checkpoint VALUES (1, 0);`);
+      const page = db.prepare(
+        `SELECT position, aggregate_id AS id, event_data AS data FROM events WHERE position > ? AND event_type = 'Deposited' ORDER BY position LIMIT ${BATCH}`,
+      );
+      const get = db.prepare(`SELECT data FROM ${table} WHERE id = ?`).pluck();
+      const put = db.prepare(
+        `INSERT INTO ${table} (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data`,
+      );
+      const checkpoint = db.prepare(`UPDATE ${table}_checkpoint SET position = ? WHERE id = 1`);
+      const apply = db.transaction((rows: Row[]) => {
+        for (const row of rows) put.run(row.id, applyDeposit(get.get(row.id) as string | undefined, row));
+        checkpoint.run(rows.at(-1)!.position);
+      });
+      let events = 0;
+      for (let after: string | number = 0; ; ) {
+        const rows = page.all(after) as Row[];
+        if (rows.length === 0) break;
+        apply(rows);
+        events += rows.length;
+        after = rows.at(-1)!.position;
+      }
+      db.close();
+      return events;
+    },
+    async dispose() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function postgresTarget(url: string): Target {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool.on('error', () => {});
+  let schema = '';
+  return {
+    name: 'postgres',
+    async open(round) {
+      schema = `bench_projections_${process.pid}_${round}`;
+      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      return createPostgresEventStore({ connectionString: url, schema });
+    },
+    async baseline(table) {
+      const client = await pool.connect();
+      try {
+        await client.query(`CREATE TABLE ${schema}.${table} (id text PRIMARY KEY, data jsonb NOT NULL);
+          CREATE TABLE ${schema}.${table}_checkpoint (id int PRIMARY KEY, position bigint NOT NULL);
+          INSERT INTO ${schema}.${table}_checkpoint VALUES (1, 0)`);
+        let events = 0;
+        for (let after = '0'; ; ) {
+          const { rows } = await client.query<Row>({
+            name: `${schema}-page`,
+            text: `SELECT position::text, aggregate_id AS id, event_data::text AS data FROM ${schema}.events WHERE position > $1 AND event_type = 'Deposited' ORDER BY position LIMIT ${BATCH}`,
+            values: [after],
+          });
+          if (rows.length === 0) break;
+          await client.query('BEGIN');
+          for (const row of rows) {
+            const found = await client.query<{ data: string }>({
+              name: `${schema}-${table}-get`,
+              text: `SELECT data::text FROM ${schema}.${table} WHERE id = $1`,
+              values: [row.id],
+            });
+            await client.query({
+              name: `${schema}-${table}-put`,
+              text: `INSERT INTO ${schema}.${table} (id, data) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET data = excluded.data`,
+              values: [row.id, applyDeposit(found.rows[0]?.data, row)],
+            });
+          }
+          await client.query({
+            name: `${schema}-${table}-checkpoint`,
+            text: `UPDATE ${schema}.${table}_checkpoint SET position = $1 WHERE id = 1`,
+            values: [rows.at(-1)!.position],
+          });
+          await client.query('COMMIT');
+          events += rows.length;
+          after = String(rows.at(-1)!.position);
+        }
+        return events;
+      } finally {
+        client.release();
+      }
+    },
+    async dispose() {
+      if (schema !== '') await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await pool.end();
+    },
+  };
+}
+
+interface RoundResult {
+  readonly asyncRate: number;
+  readonly asyncBaseline: number;
+  readonly rebuildRate: number;
+  readonly rebuildBaseline: number;
+}
+
+const rate = (n: number, ms: number) => (n / ms) * 1000;
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const result = await work();
+  return [result, performance.now() - t0];
+}
+
+async function round(target: Target, events: number, index: number): Promise<RoundResult> {
+  const store = await target.open(index);
   try {
-    const store = createSqliteEventStore({ filename: file });
     const expected = new Map<string, number>();
+    let head = 0n;
     for (let i = 0; i < events; i += 1000) {
       const id = `acc-${(i / 1000) % ACCOUNTS}`;
       const batch = Array.from({ length: Math.min(1000, events - i) }, (_, k) => ({
         eventType: 'Deposited',
         eventData: { amount: (i + k) % 7 },
       }));
-      await store.append({ aggregateType: 'Account', aggregateId: id }, 'any', batch);
+      head = (await store.append({ aggregateType: 'Account', aggregateId: id }, 'any', batch)).lastPosition;
       expected.set(id, (expected.get(id) ?? 0) + batch.reduce((sum, e) => sum + e.eventData.amount, 0));
     }
-    const head = BigInt(events);
     const verify = async (what: string) => {
       const docs = readDocuments<Balance>(store, 'balances', 'accounts');
       for (const [id, balance] of expected) {
@@ -112,36 +214,64 @@ async function main() {
       }
     };
 
-    const base1 = baseline(file, 'baseline_async');
-    let t0 = performance.now();
-    const processor = startProjection(store, balances(1), { batchSize: BATCH });
-    await processor.whenProcessed(head, { timeoutMs: 600_000 });
-    const asyncMs = performance.now() - t0;
-    await processor.stop();
+    const [base1, base1Ms] = await timed(() => target.baseline('baseline_async'));
+    const [, asyncMs] = await timed(async () => {
+      const processor = startProjection(store, balances(1), { batchSize: BATCH });
+      await processor.whenProcessed(head, { timeoutMs: 600_000 });
+      await processor.stop();
+    });
     await verify('async');
-
-    const base2 = baseline(file, 'baseline_rebuild');
-    t0 = performance.now();
-    await rebuildProjection(store, balances(2), { batchSize: BATCH });
-    const rebuildMs = performance.now() - t0;
+    const [base2, base2Ms] = await timed(() => target.baseline('baseline_rebuild'));
+    const [, rebuildMs] = await timed(() => rebuildProjection(store, balances(2), { batchSize: BATCH }));
     await verify('rebuild');
-    await store.close();
-
-    const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
-    const line = (id: string, name: string, ms: number, base: { events: number; ms: number }) =>
-      `${id} ${name}: ${rate(events, ms)} events/s, baseline ${rate(base.events, base.ms)} events/s, ratio ${(base.ms / ms).toFixed(2)}x`;
-    process.stdout.write(
-      `SQLite (file, WAL, synchronous=FULL), ${events} events over ${ACCOUNTS} accounts, batches of ${BATCH}\n` +
-        `${line('W12', 'async projection catch-up', asyncMs, base1)}\n` +
-        `${line('W13', 'rebuild of a new version', rebuildMs, base2)}\n` +
-        `load average (1/5/15 min): ${os
-          .loadavg()
-          .map((x) => x.toFixed(2))
-          .join('/')}\n`,
-    );
+    return {
+      asyncRate: rate(events, asyncMs),
+      asyncBaseline: rate(base1, base1Ms),
+      rebuildRate: rate(events, rebuildMs),
+      rebuildBaseline: rate(base2, base2Ms),
+    };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await store.close();
   }
+}
+
+function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? fallback : (process.argv[at + 1] ?? fallback);
+}
+
+async function main() {
+  const events = Number(option('events', '100000'));
+  const rounds = Number(option('rounds', '3'));
+  const adapters = option('adapters', 'sqlite,postgres').split(',');
+  const url = process.env.CHRONICLE_PG_URL ?? DEFAULT_PG_URL;
+  const load = () =>
+    os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join('/');
+  process.stdout.write(`load average (1/5/15 min) at the start: ${load()}\n`);
+  for (const adapter of adapters) {
+    const target = adapter === 'postgres' ? postgresTarget(url) : sqliteTarget();
+    try {
+      const results: RoundResult[] = [];
+      for (let r = 0; r < rounds; r++) results.push(await round(target, events, r));
+      const line = (id: string, name: string, key: 'async' | 'rebuild') => {
+        const mine = median(results.map((x) => x[`${key}Rate`]));
+        const base = median(results.map((x) => x[`${key}Baseline`]));
+        const ratio = median(results.map((x) => x[`${key}Rate`] / x[`${key}Baseline`]));
+        return `${id} ${name}: ${Math.round(mine)} events/s, baseline ${Math.round(base)} events/s, ratio ${ratio.toFixed(2)}x (target >= 0.8x)`;
+      };
+      process.stdout.write(
+        `${target.name}: ${events} events over ${ACCOUNTS} accounts, batches of ${BATCH}, medians of ${rounds} rounds\n` +
+          `  ${line('W12', 'async projection catch-up', 'async')}\n` +
+          `  ${line('W13', 'rebuild of a new version', 'rebuild')}\n`,
+      );
+    } finally {
+      await target.dispose();
+    }
+  }
+  process.stdout.write(`load average (1/5/15 min) at the end: ${load()}\n`);
 }
 
 await main();
