@@ -73,7 +73,7 @@ const EARLIEST_MILLIS = -8_640_000_000_000_000;
  * A lock held beyond the busy timeout surfaces as a retriable `StoreUnavailableError`.
  *
  * `subscribe()` wakes at once on this store's own appends and notices other processes' commits by
- * polling `PRAGMA data_version` every `pollIntervalMs` (default 50 ms). `checkpoints` keeps
+ * polling `PRAGMA data_version` every `pollIntervalMs` (default 20 ms). `checkpoints` keeps
  * checkpoints, leases and parked events in the same file, under `BEGIN IMMEDIATE`, so processors with
  * one id in several processes take turns.
  *
