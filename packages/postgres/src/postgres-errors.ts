@@ -44,6 +44,11 @@ const NOT_MIGRATED_STATES = new Set(['42P01', '3F000', '42883']);
 const CONNECTION_FAILURE =
   /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|Cannot use a pool after calling end/i;
 
+/** True for a node-level failure (no SQLSTATE) that means the connection is gone or could not be had. */
+function isConnectionFailure(error: Error): boolean {
+  return CONNECTION_FAILURE.test(`${(error as { code?: unknown }).code ?? ''} ${error.message}`);
+}
+
 /**
  * The PostgreSQL adapter's driver classifier for the kit's one error rule (`toEventStoreError`):
  * connection loss, statement timeouts, exhausted pools and lock or resource shortages become a
@@ -96,7 +101,7 @@ export function postgresErrorClassifier(schema: string): DriverErrorClassifier {
         { cause: error, retriable: true },
       );
     }
-    if (CONNECTION_FAILURE.test(`${(error as { code?: unknown }).code ?? ''} ${error.message}`)) {
+    if (isConnectionFailure(error)) {
       return new StoreUnavailableError(
         `${failed}: the connection was lost or could not be obtained (${error.message}). ` +
           'Appends are atomic: retrying with the same event ids is safe.',
@@ -118,8 +123,5 @@ const REPLICA_UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '40001', 
 export function isReplicaUnavailable(error: unknown): boolean {
   if (isDatabaseError(error))
     return error.code.startsWith('08') || REPLICA_UNAVAILABLE_STATES.has(error.code);
-  return (
-    error instanceof Error &&
-    CONNECTION_FAILURE.test(`${(error as { code?: unknown }).code ?? ''} ${error.message}`)
-  );
+  return error instanceof Error && isConnectionFailure(error);
 }
