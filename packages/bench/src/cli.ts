@@ -2,10 +2,11 @@
  * `pnpm bench`: runs the workloads against every adapter and its raw baseline, prints the table and
  * the target checks, and writes the JSON report. Exits 1 when a target failed its verification.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import {
   FULL_INSPECTION_SCALE,
   QUICK_INSPECTION_SCALE,
@@ -20,10 +21,53 @@ import { relayRabbitMqMain } from './relay/rabbitmq-relay-command';
 import { relayMain } from './relay/relay-command';
 import { checkConsuming } from './report/consuming-report';
 import { checkGrowth, renderGrowthTable } from './report/growth-table';
-import { checkTargets, renderChecks, renderTable } from './report/table';
+import { renderResultsBlock, replaceResultsBlock } from './report/results-block';
+import { checkRound2 } from './report/round2-report';
+import { checkTargets, renderChecks, renderTable, type TargetCheck } from './report/table';
 import { type BenchReport, runBench } from './run';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+/** The performance record whose Results block `results-block --write-docs` regenerates. */
+const PERFORMANCE_DOC = join(RESULTS_DIR, '..', '..', '..', 'docs', 'performance.md');
+
+const RESULTS_BLOCK_USAGE = `usage: pnpm bench results-block [report.json] [--write-docs]
+  Prints the Results block of docs/performance.md (markers included) from a run's JSON report
+  (default: packages/bench/results/latest.json); --write-docs replaces the block in that file.`;
+
+/** Every target check of a run: issue 8's and 18's ratios, W8's growth, the consuming and round-2 workloads. */
+function checksOf(report: BenchReport): TargetCheck[] {
+  return [...checkTargets(report), ...checkGrowth(report), ...checkConsuming(report), ...checkRound2(report)];
+}
+
+/** `pnpm bench results-block [report.json] [--write-docs]`: the docs' Results block from a run's JSON. */
+function resultsBlockMain(argv: readonly string[]): number {
+  const parse = () => {
+    const parsed = parseArgs({
+      args: [...argv],
+      options: { 'write-docs': { type: 'boolean', default: false } },
+      allowPositionals: true,
+    });
+    if (parsed.positionals.length > 1) throw new Error('one report at most');
+    return { file: parsed.positionals[0], writeDocs: parsed.values['write-docs'] };
+  };
+  let options: ReturnType<typeof parse>;
+  try {
+    options = parse();
+  } catch (error) {
+    process.stderr.write(
+      `${error instanceof Error ? error.message : String(error)}\n\n${RESULTS_BLOCK_USAGE}\n`,
+    );
+    return 2;
+  }
+  const file = resolve(options.file ?? join(RESULTS_DIR, 'latest.json'));
+  const report = JSON.parse(readFileSync(file, 'utf8')) as BenchReport & { checks?: TargetCheck[] };
+  const block = renderResultsBlock(report, report.checks ?? checksOf(report));
+  if (options.writeDocs) {
+    writeFileSync(PERFORMANCE_DOC, replaceResultsBlock(readFileSync(PERFORMANCE_DOC, 'utf8'), block));
+    process.stdout.write(`${PERFORMANCE_DOC}: Results block replaced from ${file}\n`);
+  } else process.stdout.write(`${block}\n`);
+  return 0;
+}
 
 /** `pnpm bench profile …`: CPU profiles of an append loop and a replay, summarised per event. */
 async function profileMain(argv: readonly string[]): Promise<number> {
@@ -79,6 +123,7 @@ async function main(): Promise<number> {
   if (args[0] === 'inspection') return inspectionMain(args.slice(1));
   if (args[0] === 'relay-rabbitmq') return relayRabbitMqMain(args.slice(1), RESULTS_DIR);
   if (args[0] === 'observability') return observabilityMain(args.slice(1), RESULTS_DIR);
+  if (args[0] === 'results-block') return resultsBlockMain(args.slice(1));
   let options: ReturnType<typeof parseCli>;
   try {
     options = parseCli(args);
@@ -103,15 +148,17 @@ async function main(): Promise<number> {
       quick: options.quick,
       storage: { dataDir, postgresUrl: process.env.CHRONICLE_PG_URL || DEFAULT_PG_URL },
       requirePostgres: process.env.CI === 'true',
+      requireBrokers: process.env.CI === 'true',
+      command: ['pnpm bench', ...args].join(' '),
       log,
     });
-    const checks = [...checkTargets(report), ...checkGrowth(report), ...checkConsuming(report)];
+    const checks = checksOf(report);
     for (const table of [renderTable(report), renderGrowthTable(report)])
       if (table !== '') process.stdout.write(`\n${table}\n`);
     process.stdout.write('\n');
     if (!options.quick && checks.length > 0)
       process.stdout.write(
-        `Targets (issue 8: against raw; issue 18: against the floor; issue 13: consuming):\n${renderChecks(checks)}\n\n`,
+        `Targets (issue 8: against raw; issue 18: against the floor; issue 13: consuming; issues 14, 15: projections and relays against their baselines; W16: the inspection):\n${renderChecks(checks)}\n\n`,
       );
     for (const [target, reason] of Object.entries(report.skipped))
       process.stdout.write(`skipped ${target}: ${reason}\n`);

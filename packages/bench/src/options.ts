@@ -12,6 +12,7 @@ export const USAGE = `pnpm bench [options]
 pnpm bench profile [options]   CPU profiles per event by category (pnpm bench profile --help)
 pnpm bench relay [options]     relay to NATS JetStream vs the same client in a loop (pnpm bench relay --help)
 pnpm bench inspection [--quick]  the CLI's streams pages and verify rate on a 1M-event SQLite log
+pnpm bench results-block [report.json] [--write-docs]  docs/performance.md's Results block from a run's JSON
 
   --adapters a,b     memory, sqlite, postgres (each brings its raw and floor baselines), or
                      sqlite-raw, sqlite-floor, postgres-raw, postgres-floor, postgres-unnamed
@@ -29,8 +30,13 @@ pnpm bench inspection [--quick]  the CLI's streams pages and verify rate on a 1M
   --markdown         print only the Markdown table and the target checks.
   --data-dir dir     where SQLite files go (default: a fresh directory under ${tmpdir()}).
 
-PostgreSQL: CHRONICLE_PG_URL (default ${DEFAULT_PG_URL}). When it cannot be reached its targets
-are skipped with the reason, except under CI=true, where that fails the run.`;
+W12–W16 open their own stores: W12, W13 on SQLite and PostgreSQL, W14–W16 on SQLite. W12–W15
+measure their own hand-written baseline in each round and report it as the adapter's raw target.
+
+PostgreSQL: CHRONICLE_PG_URL (default ${DEFAULT_PG_URL}). NATS JetStream (W14):
+CHRONICLE_NATS_URL (default nats://127.0.0.1:4222). RabbitMQ (W15): CHRONICLE_RABBITMQ_URL (default
+amqp://guest:guest@127.0.0.1:5672). When one cannot be reached its targets or workloads are skipped
+with the reason, except under CI=true, where that fails the run.`;
 
 /** Parsed command line. */
 export interface CliOptions {

@@ -3,11 +3,11 @@ import os from 'node:os';
 import { type MachineInfo, machineInfo, postgresInfo, round2 } from './machine';
 import type { Scale } from './scale';
 import { median } from './stats';
-import type { Driver, SubjectFactory, TargetKind, TargetName } from './subject';
+import { type Driver, type SubjectFactory, TARGET_NAMES, type TargetKind, type TargetName } from './subject';
 import { createFactory, type StorageSettings } from './subjects/index';
 import type { WorkloadId } from './workload-ids';
 import { WORKLOADS } from './workloads/index';
-import type { Metrics } from './workloads/workload';
+import type { Metrics, Workload } from './workloads/workload';
 
 /** One target's figures on one workload. */
 export interface TargetResult {
@@ -20,6 +20,11 @@ export interface TargetResult {
   readonly median: Metrics;
   /** Why the target has no figures (a failed verification or a driver error). */
   readonly error?: string;
+  /**
+   * Set on a raw baseline the workload measured in the adapter's own rounds (W12–W15, see
+   * `Workload.pairedBaseline`): the adapter whose rounds these are.
+   */
+  readonly measuredWith?: TargetName;
 }
 
 /** One workload's results. */
@@ -44,7 +49,7 @@ export interface BenchReport {
   readonly source: { readonly commit: string; readonly uncommitted: readonly string[] };
   /** `os.loadavg()` when the run ended. */
   readonly loadAverageAtEnd: readonly number[];
-  /** Targets asked for but not run, with the reason (e.g. PostgreSQL unreachable). */
+  /** Targets or workloads asked for but not run, with the reason (e.g. PostgreSQL or a broker unreachable). */
   readonly skipped: Record<string, string>;
   readonly workloads: WorkloadResult[];
 }
@@ -58,6 +63,10 @@ export interface BenchOptions {
   readonly storage: StorageSettings;
   /** When true, an unreachable PostgreSQL fails the run instead of skipping its targets (CI). */
   readonly requirePostgres: boolean;
+  /** When true, a workload whose broker is unreachable runs and fails instead of being skipped (CI). */
+  readonly requireBrokers?: boolean;
+  /** The command line that asked for the run, recorded in the report's settings. */
+  readonly command?: string;
   /** Progress lines. */
   readonly log: (line: string) => void;
   /** Makes each target's factory. Default: {@link createFactory} (tests pass a deliberately broken one). */
@@ -105,6 +114,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const workloads: WorkloadResult[] = [];
   for (const id of options.workloads) {
     const workload = WORKLOADS[id];
+    const unavailable = options.requireBrokers ? undefined : await workload.unavailable?.();
+    if (unavailable !== undefined) {
+      skipped[id] = unavailable;
+      log(`skipping ${id}: ${unavailable}`);
+      continue;
+    }
     const loadAverageBefore = os.loadavg().map(round2);
     const t0 = performance.now();
     log(`${id} ${workload.title}`);
@@ -118,13 +133,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     try {
       for (const factory of factories) {
         try {
-          prepared.set(factory.name, await workload.prepare(factory, scale));
+          prepared.set(factory.name, await workload.prepare(factory, scale, options.storage));
         } catch (error) {
           errors.set(factory.name, `prepare: ${describe(error)}`);
         }
       }
       const roundCount = workload.oneRound ? 1 : scale.rounds;
-      const warmUp = scale.warmUp && !workload.oneRound;
+      const warmUp = scale.warmUp && !workload.oneRound && workload.warmUp !== false;
       for (let r = warmUp ? -1 : 0; r < roundCount; r++) {
         const order = factories.map((_, i) => factories[(i + Math.max(r, 0)) % factories.length]!);
         for (const factory of order) {
@@ -165,6 +180,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         ...(error !== undefined && { error }),
       };
     });
+    results.push(...pairedBaselines(workload, results, targets));
+    results.sort((a, b) => TARGET_NAMES.indexOf(a.target) - TARGET_NAMES.indexOf(b.target));
     for (const result of results) {
       log(`  ${result.target.padEnd(13)} ${result.error ?? summarize(result.median)}`);
     }
@@ -189,12 +206,44 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         'WAL, synchronous = FULL (fsync on every commit), busy_timeout 5000 ms, a file on the local disk',
       postgres: `stock server settings (see machine.postgres); a pool of 8 connections per store; each store in its own schema`,
       rounds: `${scale.rounds} measured rounds per workload${scale.warmUp ? ' after a discarded warm-up round' : ''}; figures are medians`,
+      ...(options.command !== undefined && { command: options.command }),
     },
     source,
     loadAverageAtEnd: os.loadavg().map(round2),
     skipped,
     workloads,
   };
+}
+
+/**
+ * The raw baselines a workload measured in its adapters' own rounds (`Workload.pairedBaseline`), as
+ * targets of their own — for the adapters whose raw baseline the run asked for.
+ */
+function pairedBaselines(
+  workload: Workload,
+  results: readonly TargetResult[],
+  targets: readonly TargetName[],
+): TargetResult[] {
+  const metrics = workload.pairedBaseline;
+  if (metrics === undefined) return [];
+  return results.flatMap((adapter): TargetResult[] => {
+    const raw = `${adapter.target}-raw` as TargetName;
+    if (adapter.kind !== 'adapter' || !targets.includes(raw)) return [];
+    const rounds = adapter.rounds.map((round) =>
+      Object.fromEntries(Object.entries(metrics).map(([metric, from]) => [metric, round[from]!])),
+    );
+    return [
+      {
+        target: raw,
+        driver: adapter.driver,
+        kind: 'raw',
+        rounds,
+        median: adapter.error === undefined ? medians(rounds) : {},
+        ...(adapter.error !== undefined && { error: adapter.error }),
+        measuredWith: adapter.target,
+      },
+    ];
+  });
 }
 
 /** The checked-out commit and any uncommitted change to the measured packages (a run on a dirty tree says so). */

@@ -52,6 +52,17 @@ export interface Scale {
   readonly w11Events: number;
   readonly w11PauseEvery: number;
   readonly w11PauseMs: number;
+  /** W12, W13: deposits over 100 accounts, seeded afresh for every round of a projection. */
+  readonly projectionEvents: number;
+  /**
+   * W14, W15: events a relay publishes from a SQLite store (and its baseline publishes) per round,
+   * and events appended one at a time per round for the append → consumer latency.
+   */
+  readonly relayEvents: number;
+  readonly relayLatencyEvents: number;
+  /** W16: the SQLite log the inspection reads (one round: seeding 1M events takes a while). */
+  readonly inspectionStreams: number;
+  readonly inspectionEventsPerStream: number;
 }
 
 export const FULL: Scale = {
@@ -82,6 +93,11 @@ export const FULL: Scale = {
   w11Events: 1_000_000,
   w11PauseEvery: 100,
   w11PauseMs: 1,
+  projectionEvents: 20_000,
+  relayEvents: 5000,
+  relayLatencyEvents: 200,
+  inspectionStreams: 100_000,
+  inspectionEventsPerStream: 10,
 };
 
 export const QUICK: Scale = {
@@ -113,6 +129,11 @@ export const QUICK: Scale = {
   w11Events: 3000,
   w11PauseEvery: 100,
   w11PauseMs: 1,
+  projectionEvents: 1000,
+  relayEvents: 200,
+  relayLatencyEvents: 10,
+  inspectionStreams: 200,
+  inspectionEventsPerStream: 3,
 };
 
 /** The levels W8 measures with `--growth-max n`: 0, then 1M and 10M up to `n`, and `n` itself. */

@@ -2,13 +2,14 @@ import type { Driver } from './subject';
 import type { WorkloadId } from './workload-ids';
 
 /**
- * The targets of issue 8: the ratio adapter / raw baseline each workload's headline figure should
- * reach (medians, same run), and the absolute bounds. Reported, never asserted: timing is too noisy
- * on shared machines for a gate.
+ * The ratio adapter / raw baseline each workload's headline figure should reach (medians, same run):
+ * issue 8's for W1–W6; issue 14's for the projections (W12, W13) and issue 15's for the relays (W14,
+ * W15), whose raw baseline is their hand-written projector or publishing loop on the same driver.
+ * Reported, never asserted: timing is too noisy on shared machines for a gate.
  */
 export const RATIO_TARGETS: Partial<Record<Driver, Partial<Record<WorkloadId, number>>>> = {
-  postgres: { W1: 1.0, W2: 1.0, W3: 1.0, W4: 1.0, W5: 0.7, W6: 0.7 },
-  sqlite: { W1: 0.9, W2: 0.7, W3: 0.8, W4: 0.8, W5: 0.7, W6: 0.7 },
+  postgres: { W1: 1.0, W2: 1.0, W3: 1.0, W4: 1.0, W5: 0.7, W6: 0.7, W12: 0.8, W13: 0.8 },
+  sqlite: { W1: 0.9, W2: 0.7, W3: 0.8, W4: 0.8, W5: 0.7, W6: 0.7, W12: 0.8, W13: 0.8, W14: 0.8, W15: 0.8 },
 };
 
 /**
@@ -48,3 +49,9 @@ export const LIVE_LATENCY_LIMITS_MS: Partial<
 
 /** W11 (issue 13, C4): RSS growth of a slow processor over its backlog must stay within this, in MB. */
 export const SLOW_CONSUMER_RSS_LIMIT_MB = 50;
+
+/** W16 (the inspection): `verify` must reach this share of the adapter's read-all rate, same run. */
+export const VERIFY_TARGET = 0.5;
+
+/** W16: a page of 50 streams, wherever it starts in the order, must come back within this, in ms. */
+export const STREAM_PAGE_LIMIT_MS = 200;

@@ -25,6 +25,16 @@ export const WORKLOAD = {
   liveDelivery: 'W10',
   /** RSS of a child process whose processor works slowly through a large backlog (C4). */
   slowConsumerMemory: 'W11',
+  /** A projection (`startProjection`) catching up a log of deposits, against a hand-written projector. */
+  projectionCatchUp: 'W12',
+  /** `rebuildProjection` of a new version over the same log, against the hand-written projector. */
+  projectionRebuild: 'W13',
+  /** The NATS JetStream relay publishing a stored backlog, against the same client in a loop; and its latency. */
+  natsRelay: 'W14',
+  /** The RabbitMQ relay publishing a stored backlog, against amqplib's confirm channel in a loop; and its latency. */
+  rabbitMqRelay: 'W15',
+  /** The CLI's and inspector's reads on a large SQLite log: stream pages and `verify` against read-all. */
+  inspection: 'W16',
 } as const;
 
 /** The name of a workload (a key of {@link WORKLOAD}). */

@@ -292,4 +292,13 @@ async function main() {
   process.stdout.write(`load average (1/5/15 min) at the end: ${load()}\n`);
 }
 
-await main();
+// Run as a command only: `pnpm bench` imports this module for W12/W13 (the exports below).
+if (import.meta.filename === process.argv[1]) await main();
+
+export {
+  postgresTarget as projectionPostgresTarget,
+  type RoundResult as ProjectionRoundResult,
+  round as projectionRound,
+  sqliteTarget as projectionSqliteTarget,
+  type Target as ProjectionTarget,
+};

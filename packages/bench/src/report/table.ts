@@ -4,6 +4,7 @@ import type { Driver, TargetName } from '../subject';
 import { FLOOR_TARGETS, PEAK_RSS_LIMIT_MB, RATIO_TARGETS, SNAPSHOT_SPEEDUP_TARGET } from '../targets';
 import { WORKLOAD, type WorkloadId } from '../workload-ids';
 import { CONSUMING_ROWS } from './consuming-report';
+import { ROUND2_ROWS } from './round2-report';
 
 export type Unit = 'ev/s' | 'ms' | 'MB' | 'x' | 'count';
 
@@ -120,6 +121,7 @@ const ROWS: readonly Row[] = [
     better: 'higher',
   },
   ...CONSUMING_ROWS,
+  ...ROUND2_ROWS,
 ];
 
 /** `12,345`, `3.21`, `0.84`: enough digits to compare, no more. */

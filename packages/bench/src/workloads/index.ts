@@ -2,9 +2,12 @@ import { WORKLOAD, type WorkloadId } from '../workload-ids';
 import { batchedAppends, concurrentWriters, contendedStream, sequentialAppends } from './appends';
 import { subscriptionCatchUp } from './catch-up';
 import { logGrowth } from './growth';
+import { inspection } from './inspection';
 import { liveDelivery } from './live-delivery';
 import { readAllMemory } from './memory';
+import { projectionCatchUp, projectionRebuild } from './projections';
 import { aggregateLoad, readAll } from './reads';
+import { natsRelay, rabbitMqRelay } from './relays';
 import { slowConsumerMemory } from './slow-consumer';
 import type { Workload } from './workload';
 
@@ -21,4 +24,9 @@ export const WORKLOADS: Record<WorkloadId, Workload> = {
   [WORKLOAD.subscriptionCatchUp]: subscriptionCatchUp as Workload,
   [WORKLOAD.liveDelivery]: liveDelivery as Workload,
   [WORKLOAD.slowConsumerMemory]: slowConsumerMemory as Workload,
+  [WORKLOAD.projectionCatchUp]: projectionCatchUp as Workload,
+  [WORKLOAD.projectionRebuild]: projectionRebuild as Workload,
+  [WORKLOAD.natsRelay]: natsRelay as Workload,
+  [WORKLOAD.rabbitMqRelay]: rabbitMqRelay as Workload,
+  [WORKLOAD.inspection]: inspection as Workload,
 };

@@ -28,9 +28,20 @@ export interface Workload<Prepared = unknown> {
   readonly interleaved: boolean;
   /** Whether it runs one round and no warm-up (a round seeds a large store or spawns a child). */
   readonly oneRound?: boolean;
+  /** Whether the runner's discarded warm-up round runs first (default: when the scale asks; W15 warms up itself). */
+  readonly warmUp?: boolean;
+  /**
+   * Set when each round also measures the workload's own hand-written baseline (W12–W15: a
+   * projector, or the broker's client in a loop, on the same driver): maps each metric the runner
+   * reports for the adapter's raw target to the adapter's metric that holds the baseline's figure.
+   * The table's raw column and adapter/raw ratio then read as for W1–W6.
+   */
+  readonly pairedBaseline?: Readonly<Record<string, string>>;
   /** Whether it runs on this target at all (default: every target). */
   appliesTo?(factory: SubjectFactory): boolean;
-  prepare(factory: SubjectFactory, scale: Scale): Promise<Prepared>;
+  /** Why it cannot run on this machine (a broker unreachable), or undefined when it can. */
+  unavailable?(): Promise<string | undefined>;
+  prepare(factory: SubjectFactory, scale: Scale, storage: StorageSettings): Promise<Prepared>;
   round(factory: SubjectFactory, prepared: Prepared, context: RoundContext): Promise<Metrics>;
   finish(prepared: Prepared): Promise<void>;
 }
