@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { DEFAULT_RELAY_BATCH_SIZE, DEFAULT_RELAY_WINDOW } from '@chronicle/core/relay';
 import { runRabbitMqRelayBench } from '../relay/rabbitmq-relay-bench';
 import { runRelayBench } from '../relay/relay-bench';
-import type { SubjectFactory } from '../subject';
-import { WORKLOAD } from '../workload-ids';
-import type { Metrics, RoundContext, Workload } from './workload';
+import type { Scale } from '../scale';
+import { WORKLOAD, type WorkloadId } from '../workload-ids';
+import type { Metrics, Workload } from './workload';
 
 /** The brokers, as the standalone relay commands find them. */
 const natsUrl = () => process.env.CHRONICLE_NATS_URL || 'nats://127.0.0.1:4222';
@@ -18,17 +18,18 @@ const rabbitMqUrl = () => process.env.CHRONICLE_RABBITMQ_URL || 'amqp://guest:gu
  */
 const SIDES_FIRST = 2;
 
-/** The relays read a SQLite store: they run on the `sqlite` target, whose raw column is their baseline. */
-const onSqlite = (factory: SubjectFactory): boolean => factory.name === 'sqlite';
-
-/** Why the broker at `url` cannot be reached (a TCP connect within 2 s), or undefined when it can. */
+/**
+ * Why the broker at `url` cannot be reached (a TCP connect within 2 s), or undefined when it can.
+ * The reason names the host and port only: the URL may carry credentials.
+ */
 async function unreachable(url: string, defaultPort: number): Promise<string | undefined> {
-  const { hostname, port } = new URL(url);
+  const { protocol, hostname, port } = new URL(url);
+  const where = `${protocol}//${hostname}:${port || defaultPort}`;
   return new Promise((resolve) => {
     const socket = connect({ host: hostname, port: Number(port || defaultPort), timeout: 2000 });
     const done = (reason: string | undefined) => {
       socket.destroy();
-      resolve(reason === undefined ? undefined : `${url} is unreachable: ${reason}`);
+      resolve(reason === undefined ? undefined : `${where} is unreachable: ${reason}`);
     };
     socket.once('connect', () => done(undefined));
     socket.once('timeout', () => done('no answer within 2 s'));
@@ -36,14 +37,49 @@ async function unreachable(url: string, defaultPort: number): Promise<string | u
   });
 }
 
-/** Runs `work` with a fresh directory under the run's data directory, removed afterwards. */
-async function inFreshDir<T>(context: RoundContext, work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(context.storage.dataDir, `${context.label}-`));
-  try {
-    return await work(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** One relay round's figures, from either relay bench. */
+interface RelayFigures {
+  readonly relay: number;
+  readonly baseline: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+/**
+ * A relay workload on the `sqlite` target: `run` measures a round of its relay bench in a fresh
+ * directory; the baseline's rate goes to the raw column. Skipped with the reason when the broker is
+ * out of reach (unless the run requires brokers).
+ */
+function relayWorkload(spec: {
+  readonly id: WorkloadId;
+  readonly title: string;
+  readonly warmUp?: false;
+  readonly url: () => string;
+  readonly defaultPort: number;
+  readonly run: (dataDir: string, url: string, scale: Scale) => Promise<RelayFigures>;
+}): Workload<undefined> {
+  return {
+    id: spec.id,
+    title: spec.title,
+    interleaved: true,
+    ...(spec.warmUp === false && { warmUp: false }),
+    appliesTo: (factory) => factory.name === 'sqlite',
+    pairedBaseline: { eventsPerSec: 'baselineEventsPerSec' },
+    unavailable: () => unreachable(spec.url(), spec.defaultPort),
+    async prepare() {
+      return undefined;
+    },
+    async round(_factory, _prepared, context): Promise<Metrics> {
+      const dir = mkdtempSync(join(context.storage.dataDir, `${context.label}-`));
+      try {
+        const r = await spec.run(dir, spec.url(), context.scale);
+        return { eventsPerSec: r.relay, baselineEventsPerSec: r.baseline, p50Ms: r.p50Ms, p99Ms: r.p99Ms };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    async finish() {},
+  };
 }
 
 /**
@@ -51,37 +87,29 @@ async function inFreshDir<T>(context: RoundContext, work: (dir: string) => Promi
  * `scale.relayEvents` events against the same client publishing the same messages in a loop with the
  * same window; then the time from `append` until an ordered consumer receives, one event at a time.
  */
-export const natsRelay: Workload<undefined> = {
+export const natsRelay = relayWorkload({
   id: WORKLOAD.natsRelay,
   title: 'NATS JetStream relay vs the same client in a loop; append→consumer latency',
-  interleaved: true,
-  appliesTo: onSqlite,
-  pairedBaseline: { eventsPerSec: 'baselineEventsPerSec' },
-  unavailable: () => unreachable(natsUrl(), 4222),
-  async prepare() {
-    return undefined;
-  },
-  async round(_factory, _prepared, context): Promise<Metrics> {
-    const r = await inFreshDir(context, (dataDir) =>
-      runRelayBench({
-        url: natsUrl(),
-        dataDir,
-        events: context.scale.relayEvents,
-        latencyEvents: context.scale.relayLatencyEvents,
-        window: DEFAULT_RELAY_WINDOW,
-        rounds: SIDES_FIRST,
-        log: () => {},
-      }),
-    );
+  url: natsUrl,
+  defaultPort: 4222,
+  async run(dataDir, url, scale) {
+    const r = await runRelayBench({
+      url,
+      dataDir,
+      events: scale.relayEvents,
+      latencyEvents: scale.relayLatencyEvents,
+      window: DEFAULT_RELAY_WINDOW,
+      rounds: SIDES_FIRST,
+      log: () => {},
+    });
     return {
-      eventsPerSec: r.relayPerSecond,
-      baselineEventsPerSec: r.baselinePerSecond,
+      relay: r.relayPerSecond,
+      baseline: r.baselinePerSecond,
       p50Ms: r.latencyP50Ms,
       p99Ms: r.latencyP99Ms,
     };
   },
-  async finish() {},
-};
+});
 
 /**
  * W15: the RabbitMQ relay (`relay/rabbitmq-relay-bench.ts`, issue 15) publishing a stored backlog
@@ -90,38 +118,30 @@ export const natsRelay: Workload<undefined> = {
  * of events appended at 200/s. The bench warms both sides up itself on every call, so the harness
  * adds no warm-up round.
  */
-export const rabbitMqRelay: Workload<undefined> = {
+export const rabbitMqRelay = relayWorkload({
   id: WORKLOAD.rabbitMqRelay,
   title: 'RabbitMQ relay vs an amqplib confirm-channel loop; append→delivery latency',
-  interleaved: true,
   warmUp: false,
-  appliesTo: onSqlite,
-  pairedBaseline: { eventsPerSec: 'baselineEventsPerSec' },
-  unavailable: () => unreachable(rabbitMqUrl(), 5672),
-  async prepare() {
-    return undefined;
-  },
-  async round(_factory, _prepared, context): Promise<Metrics> {
-    const r = await inFreshDir(context, (dataDir) =>
-      runRabbitMqRelayBench({
-        url: rabbitMqUrl(),
-        messages: context.scale.relayEvents,
-        rounds: SIDES_FIRST,
-        window: DEFAULT_RELAY_WINDOW,
-        batchSize: DEFAULT_RELAY_BATCH_SIZE,
-        synchronous: 'full',
-        latencyEvents: context.scale.relayLatencyEvents,
-        latencyRatePerSec: 200,
-        dataDir,
-        log: () => {},
-      }),
-    );
+  url: rabbitMqUrl,
+  defaultPort: 5672,
+  async run(dataDir, url, scale) {
+    const r = await runRabbitMqRelayBench({
+      url,
+      messages: scale.relayEvents,
+      rounds: SIDES_FIRST,
+      window: DEFAULT_RELAY_WINDOW,
+      batchSize: DEFAULT_RELAY_BATCH_SIZE,
+      synchronous: 'full',
+      latencyEvents: scale.relayLatencyEvents,
+      latencyRatePerSec: 200,
+      dataDir,
+      log: () => {},
+    });
     return {
-      eventsPerSec: r.relayMessagesPerSec,
-      baselineEventsPerSec: r.baselineMessagesPerSec,
+      relay: r.relayMessagesPerSec,
+      baseline: r.baselineMessagesPerSec,
       p50Ms: r.latencyP50Ms,
       p99Ms: r.latencyP99Ms,
     };
   },
-  async finish() {},
-};
+});
