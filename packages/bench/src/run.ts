@@ -133,7 +133,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     try {
       for (const factory of factories) {
         try {
-          prepared.set(factory.name, await workload.prepare(factory, scale, options.storage));
+          prepared.set(factory.name, await workload.prepare(factory, scale));
         } catch (error) {
           errors.set(factory.name, `prepare: ${describe(error)}`);
         }

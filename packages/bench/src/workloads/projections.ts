@@ -36,20 +36,22 @@ function projectionWorkload(
   id: WorkloadId,
   title: string,
   pick: (result: ProjectionRoundResult) => { rate: number; baseline: number },
-): Workload<string> {
+): Workload<undefined> {
   return {
     id,
     title,
     interleaved: true,
     appliesTo: onAdapters,
     pairedBaseline: { eventsPerSec: 'baselineEventsPerSec' },
-    async prepare(_factory, _scale, storage) {
-      return storage.postgresUrl;
+    async prepare() {
+      return undefined;
     },
-    async round(factory, postgresUrl, { scale }): Promise<Metrics> {
+    async round(factory, _prepared, { scale, storage }): Promise<Metrics> {
       // A target per round: its dispose removes the round's file or schema.
       const target: ProjectionTarget =
-        factory.driver === 'postgres' ? projectionPostgresTarget(postgresUrl) : projectionSqliteTarget();
+        factory.driver === 'postgres'
+          ? projectionPostgresTarget(storage.postgresUrl)
+          : projectionSqliteTarget();
       try {
         const { rate, baseline } = pick(await runRound(target, scale.projectionEvents, 0, true));
         return { eventsPerSec: rate, baselineEventsPerSec: baseline, vsBaseline: rate / baseline };

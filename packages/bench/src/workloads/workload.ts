@@ -41,7 +41,7 @@ export interface Workload<Prepared = unknown> {
   appliesTo?(factory: SubjectFactory): boolean;
   /** Why it cannot run on this machine (a broker unreachable), or undefined when it can. */
   unavailable?(): Promise<string | undefined>;
-  prepare(factory: SubjectFactory, scale: Scale, storage: StorageSettings): Promise<Prepared>;
+  prepare(factory: SubjectFactory, scale: Scale): Promise<Prepared>;
   round(factory: SubjectFactory, prepared: Prepared, context: RoundContext): Promise<Metrics>;
   finish(prepared: Prepared): Promise<void>;
 }
