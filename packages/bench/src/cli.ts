@@ -21,7 +21,7 @@ import { relayRabbitMqMain } from './relay/rabbitmq-relay-command';
 import { relayMain } from './relay/relay-command';
 import { checkConsuming } from './report/consuming-report';
 import { checkGrowth, renderGrowthTable } from './report/growth-table';
-import { renderResultsBlock, replaceResultsBlock } from './report/results-block';
+import { mergeReports, renderResultsBlock, replaceResultsBlock } from './report/results-block';
 import { checkRound2 } from './report/round2-report';
 import { checkTargets, renderChecks, renderTable, type TargetCheck } from './report/table';
 import { type BenchReport, runBench } from './run';
@@ -30,9 +30,10 @@ const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results
 /** The performance record whose Results block `results-block --write-docs` regenerates. */
 const PERFORMANCE_DOC = join(RESULTS_DIR, '..', '..', '..', 'docs', 'performance.md');
 
-const RESULTS_BLOCK_USAGE = `usage: pnpm bench results-block [report.json] [--write-docs]
+const RESULTS_BLOCK_USAGE = `usage: pnpm bench results-block [report.json ...] [--write-docs]
   Prints the Results block of docs/performance.md (markers included) from a run's JSON report
-  (default: packages/bench/results/latest.json); --write-docs replaces the block in that file.`;
+  (default: packages/bench/results/latest.json), or from several runs of one commit (each workload
+  from the last run that has it); --write-docs replaces the block in that file.`;
 
 /** Every target check of a run: issue 8's and 18's ratios, W8's growth, the consuming and round-2 workloads. */
 function checksOf(report: BenchReport): TargetCheck[] {
@@ -47,8 +48,7 @@ function resultsBlockMain(argv: readonly string[]): number {
       options: { 'write-docs': { type: 'boolean', default: false } },
       allowPositionals: true,
     });
-    if (parsed.positionals.length > 1) throw new Error('one report at most');
-    return { file: parsed.positionals[0], writeDocs: parsed.values['write-docs'] };
+    return { files: parsed.positionals, writeDocs: parsed.values['write-docs'] };
   };
   let options: ReturnType<typeof parse>;
   try {
@@ -59,12 +59,20 @@ function resultsBlockMain(argv: readonly string[]): number {
     );
     return 2;
   }
-  const file = resolve(options.file ?? join(RESULTS_DIR, 'latest.json'));
-  const report = JSON.parse(readFileSync(file, 'utf8')) as BenchReport & { checks?: TargetCheck[] };
-  const block = renderResultsBlock(report, report.checks ?? checksOf(report));
+  const files = (options.files.length > 0 ? options.files : [join(RESULTS_DIR, 'latest.json')]).map((f) =>
+    resolve(f),
+  );
+  let block: string;
+  try {
+    const report = mergeReports(files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as BenchReport));
+    block = renderResultsBlock(report, checksOf(report));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
   if (options.writeDocs) {
     writeFileSync(PERFORMANCE_DOC, replaceResultsBlock(readFileSync(PERFORMANCE_DOC, 'utf8'), block));
-    process.stdout.write(`${PERFORMANCE_DOC}: Results block replaced from ${file}\n`);
+    process.stdout.write(`${PERFORMANCE_DOC}: Results block replaced from ${files.join(', ')}\n`);
   } else process.stdout.write(`${block}\n`);
   return 0;
 }

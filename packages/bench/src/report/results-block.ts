@@ -1,4 +1,5 @@
 import type { BenchReport } from '../run';
+import { WORKLOAD_IDS } from '../workload-ids';
 import { renderGrowthTable } from './growth-table';
 import { renderChecks, renderTable, type TargetCheck } from './table';
 
@@ -6,8 +7,10 @@ import { renderChecks, renderTable, type TargetCheck } from './table';
 export const RESULTS_BEGIN = '<!-- RESULTS:BEGIN -->';
 export const RESULTS_END = '<!-- RESULTS:END -->';
 
-const minutes = (report: BenchReport) =>
-  Math.max(1, Math.round((Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 60_000));
+function minutes(report: BenchReport): string {
+  const n = Math.max(1, Math.round((Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 60_000));
+  return n === 1 ? '1 minute' : `${n} minutes`;
+}
 
 /** `2026-12-01 01:45 UTC` */
 const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
@@ -42,7 +45,7 @@ function describeConditions(report: BenchReport): string {
   const command =
     report.settings.command === undefined ? '' : ` \`${report.settings.command}\` reproduces it.`;
   return (
-    `Run of ${utc(report.startedAt)} (${minutes(report)} minutes) on commit \`${source.commit}\`${dirty}: ` +
+    `Run of ${utc(report.startedAt)} (${minutes(report)}) on commit \`${source.commit}\`${dirty}: ` +
     `${machine.cpuCount} × ${machine.cpuModel}, ${Math.round(machine.totalMemoryMb / 1024)} GB, ${machine.platform} ${machine.kernel}; ` +
     `Node ${machine.node}, SQLite ${machine.sqlite}, ${postgres}. Each figure is ${rounds}.${baselines}${command}`
   );
@@ -86,4 +89,37 @@ export function replaceResultsBlock(markdown: string, block: string): string {
   const end = markdown.indexOf(RESULTS_END, begin);
   if (begin === -1 || end === -1) throw new Error(`no ${RESULTS_BEGIN} … ${RESULTS_END} block found`);
   return markdown.slice(0, begin) + block + markdown.slice(end + RESULTS_END.length);
+}
+
+/**
+ * One report from several runs of the same commit (a workload rerun on its own): each workload from
+ * the last run that has it, in run order; the conditions of the first run, the earliest start and
+ * the latest end. Throws when the runs measured different code.
+ */
+export function mergeReports(reports: readonly BenchReport[]): BenchReport {
+  const [first, ...rest] = reports;
+  if (first === undefined) throw new Error('no report to merge');
+  if (rest.length === 0) return first;
+  const sources = new Set(reports.map((r) => `${r.source.commit} ${r.source.uncommitted.join(' ')}`));
+  if (sources.size > 1)
+    throw new Error('the runs measured different code (commit or uncommitted changes differ)');
+  const last = reports.at(-1)!;
+  const workloads = WORKLOAD_IDS.flatMap((id) => {
+    const from = reports.findLast((r) => r.workloads.some((w) => w.id === id));
+    return from?.workloads.filter((w) => w.id === id) ?? [];
+  });
+  const times = reports.flatMap((r) => [r.startedAt, r.finishedAt]).sort();
+  return {
+    ...first,
+    startedAt: times[0]!,
+    finishedAt: times.at(-1)!,
+    loadAverageAtEnd: last.loadAverageAtEnd,
+    settings: { ...first.settings, command: reports.map((r) => r.settings.command ?? '?').join('; ') },
+    skipped: Object.fromEntries(
+      reports
+        .flatMap((r) => Object.entries(r.skipped))
+        .filter(([what]) => !workloads.some((w) => w.id === what)),
+    ),
+    workloads,
+  };
 }
