@@ -60,6 +60,8 @@ export interface Statements {
   readonly streamHead: SqliteStatement;
   /** `(json array of event ids)` → where each stored one stands. */
   readonly locateEvents: SqliteStatement;
+  /** `(eventId)` → where it stands, if stored: {@link locateEvents} for one id. */
+  readonly locateEvent: SqliteStatement;
   readonly insertEvent: SqliteStatement;
   /** `(aggregateType, aggregateId, afterVersion, limit)` ascending. */
   readonly streamForward: SqliteStatement;
@@ -105,6 +107,9 @@ export function prepareStatements(database: SqliteDatabase): Statements {
     locateEvents: prepare(
       `SELECT event_id, aggregate_type, aggregate_id, version, position FROM events
        WHERE event_id IN (SELECT value FROM json_each(?))`,
+    ),
+    locateEvent: prepare(
+      'SELECT event_id, aggregate_type, aggregate_id, version, position FROM events WHERE event_id = ?',
     ),
     insertEvent: prepare(
       `INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, schema_version,
