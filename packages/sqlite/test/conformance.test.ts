@@ -37,3 +37,20 @@ runEventStoreConformance({
   rawEventCount,
   capabilities: { persistent: true, subscriptions: true, projections: true },
 });
+
+// The lean schema profile (no secondary indexes, no no-replace probes) keeps the whole contract.
+runEventStoreConformance({
+  name: 'sqlite (file, lean profile)',
+  createStore: (options) =>
+    createSqliteEventStore({ ...options, filename: temp.file(), schemaProfile: 'lean' }),
+  reopen: async (store) => {
+    await store.close();
+    return createSqliteEventStore({ filename: fileOf(store) });
+  },
+  dispose: async (store) => {
+    await store.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${fileOf(store)}${suffix}`, { force: true });
+  },
+  rawEventCount,
+  capabilities: { persistent: true, subscriptions: true, projections: true },
+});
