@@ -58,10 +58,10 @@ export interface Statements {
   readonly rollback: SqliteStatement;
   /** `(aggregateType, aggregateId)` → the stream's last version and position. */
   readonly streamHead: SqliteStatement;
-  /** `(json array of event ids)` → where each stored one stands. */
-  readonly locateEvents: SqliteStatement;
   /** `(eventId)` → where it stands, if stored: {@link locateEvents} for one id. */
   readonly locateEvent: SqliteStatement;
+  /** `(json array of event ids)` → where each stored one stands. */
+  readonly locateEvents: SqliteStatement;
   readonly insertEvent: SqliteStatement;
   /** `(aggregateType, aggregateId, afterVersion, limit)` ascending. */
   readonly streamForward: SqliteStatement;
