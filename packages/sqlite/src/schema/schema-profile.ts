@@ -75,14 +75,6 @@ export function applySchemaProfile(database: SqliteDatabase, profile: SqliteSche
   }
 }
 
-/**
- * The profile a migrated database has: `'lean'` when none of the optional parts is there, otherwise
- * `'full'` (a partly lean database, made by hand, counts as full: opening it with `'full'` completes it).
- */
-export function schemaProfileOf(database: SqliteDatabase): SqliteSchemaProfile {
-  return mismatchedParts(database, 'lean').length === 0 ? 'lean' : 'full';
-}
-
 /** The optional parts whose presence does not match `profile` (to create for full, to drop for lean). */
 function mismatchedParts(database: SqliteDatabase, profile: SqliteSchemaProfile) {
   const present = new Set(
