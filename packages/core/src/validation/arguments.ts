@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newEventId } from '../append/event-id';
 import type {
   ExpectedVersion,
   NewEvent,
@@ -142,7 +142,7 @@ function prepareEvent(event: unknown, argument: string, now: () => Date): Prepar
   if (!('eventData' in e)) throw new InvalidArgumentError(`${argument}.eventData`, 'is missing');
   assertJsonValue(e.eventData, `${argument}.eventData`);
   const eventIdGenerated = e.eventId === undefined || e.eventId === null;
-  const eventId = eventIdGenerated ? randomUUID() : e.eventId;
+  const eventId = eventIdGenerated ? newEventId() : e.eventId;
   assertIdentifier(eventId, `${argument}.eventId`);
   const schemaVersion = e.schemaVersion ?? 1;
   assertPositiveInteger(schemaVersion, `${argument}.schemaVersion`);
