@@ -46,17 +46,33 @@ export class ConcurrencyError extends EventStoreError {
   /** The stream's version when the append was rejected. */
   readonly actualVersion: number;
 
+  /**
+   * Whether a new `ConcurrencyError` captures a stack trace. Default `false`: a conflict is an
+   * expected outcome that `withRetry` reloads and retries, and V8's capture was the largest part of
+   * a losing append's cost on the client (about 6 µs per error in plain Node, 19 µs under a loader
+   * with source maps such as `tsx`; 0.5 µs without it). The message names the stream and both
+   * versions, and `stack` holds that message without frames. Set it to `true` while debugging where
+   * conflicts come from.
+   */
+  static captureStacks = false;
+
   constructor(
     stream: StreamRef,
     expectedVersion: ExpectedVersion,
     actualVersion: number,
     options?: { cause?: unknown },
   ) {
-    super(
-      'CONCURRENCY',
-      `Stream ${formatStream(stream)}: expected version ${String(expectedVersion)}, but the current version is ${actualVersion}`,
-      options,
-    );
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!ConcurrencyError.captureStacks) Error.stackTraceLimit = 0;
+    try {
+      super(
+        'CONCURRENCY',
+        `Stream ${formatStream(stream)}: expected version ${String(expectedVersion)}, but the current version is ${actualVersion}`,
+        options,
+      );
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     this.stream = { aggregateType: stream.aggregateType, aggregateId: stream.aggregateId };
     this.expectedVersion = expectedVersion;
     this.actualVersion = actualVersion;

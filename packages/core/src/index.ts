@@ -20,6 +20,7 @@ export type {
 export { AggregateRoot } from './aggregate/aggregate-root';
 export type { EventSourcedAggregate } from './aggregate/event-sourced-aggregate';
 export { isUnknownEventTypeError, UnknownEventTypeError } from './aggregate/unknown-event-type-error';
+export { newEventId } from './append/event-id';
 export type {
   Checkpoint,
   CheckpointStore,

@@ -62,7 +62,7 @@ describe('in-memory store: append and versions', () => {
     const store = createInMemoryEventStore({ clock: () => at });
     await store.append(account, 'any', [deposit(1)]);
     const [event] = await store.getEvents('BankAccount', 'acc-1');
-    expect(event?.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(event?.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(event?.schemaVersion).toBe(1);
     expect(event?.occurredAt).toEqual(at);
   });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   assertJsonValue,
@@ -8,8 +9,8 @@ import {
 } from '../src/index';
 
 /** Objects and arrays alternating, `levels` deep (a top-level object is level 1). */
-function nested(levels: number): unknown {
-  let value: unknown = 'leaf';
+function nested(levels: number, leaf: unknown = 'leaf'): unknown {
+  let value = leaf;
   for (let i = 0; i < levels; i++) value = i % 2 === 0 ? [value] : { next: value };
   return value;
 }
@@ -66,5 +67,55 @@ describe('assertJsonValue: deep values', () => {
       .catch((e: unknown) => e);
     expect(isInvalidArgumentError(error)).toBe(true);
     expect(await store.getStreamVersion(stream)).toBe(1);
+  });
+});
+
+describe('assertJsonValue: the quick check accepts only what the walk accepts', () => {
+  const symbolKeyed = { ok: 1, [Symbol('s')]: 2 };
+  const holey = new Array(3);
+  holey[0] = 1;
+  holey[2] = 3;
+  const cycle: Record<string, unknown> = { a: 1 };
+  cycle.self = cycle;
+  const bad: [string, () => unknown, RegExp][] = [
+    ['NaN', () => Number.NaN, /is NaN/],
+    ['Infinity', () => Number.POSITIVE_INFINITY, /is Infinity/],
+    ['a BigInt', () => 10n, /BigInt/],
+    ['a function', () => () => 1, /function/],
+    ['a symbol', () => Symbol('x'), /symbol/],
+    ['U+0000', () => 'a\u0000b', /U\+0000/],
+    ['a lone surrogate', () => 'a\uD800', /lone UTF-16 surrogate/],
+    ['a Date', () => new Date(0), /is a Date/],
+    ['a Map', () => new Map(), /is a Map/],
+    ['a symbol-keyed property', () => symbolKeyed, /symbol-keyed/],
+    ['an array with a hole', () => holey, /is undefined|holes/],
+    ['an array with a named property', () => Object.assign([1], { x: 1 }), /holes or named properties/],
+    ['a key with U+0000', () => ({ 'a\u0000': 1 }), /U\+0000/],
+    ['a key with a lone surrogate', () => ({ '\uDC00': 1 }), /lone UTF-16 surrogate/],
+    ['a cycle', () => cycle, /circular/],
+  ];
+  const places: [string, (v: unknown) => unknown][] = [
+    ['inside an object', (v) => ({ a: 1, b: v })],
+    ['inside an array', (v) => [1, v]],
+    ['a few levels down', (v) => ({ a: [{ b: { c: [v] } }] })],
+    ['past the quick check (70 levels)', (v) => nested(70, v)],
+  ];
+  it.each(bad)('rejects %s wherever it sits', (_, make, message) => {
+    for (const [, place] of places) {
+      expect(rejection(() => assertJsonValue(place(make()), 'data')).message).toMatch(message);
+    }
+    expect(
+      rejection(() => assertJsonValue({ ok: true, nested: { list: [1, 2, make()] } }, 'data')).argument,
+    ).toMatch(/^data\.nested\.list\[2\]/);
+  });
+
+  it('accepts any JSON value, with undefined properties dropped', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(() => assertJsonValue(value, 'data')).not.toThrow();
+      }),
+    );
+    expect(() => assertJsonValue({ a: undefined, b: [null, -0, 'é'] }, 'data')).not.toThrow();
+    expect(() => assertJsonValue(Object.create(null), 'data')).not.toThrow();
   });
 });

@@ -1,4 +1,5 @@
 export { LATEST_SCHEMA_VERSION, MIGRATIONS_TABLE } from './schema/migrations';
+export type { SqliteSchemaProfile } from './schema/schema-profile';
 export type {
   SqliteDatabase,
   SqliteRunResult,

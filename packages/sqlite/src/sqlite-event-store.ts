@@ -22,6 +22,7 @@ import { createConnectionGate } from './projection-gate';
 import { createSqliteProjectionStorage } from './projection-storage';
 import { upsertEventTypes } from './schema/event-types';
 import { migrate } from './schema/migrate';
+import { applySchemaProfile } from './schema/schema-profile';
 import { appendEvents } from './sql/append';
 import { createSqliteCheckpointStore } from './sql/checkpoint-store';
 import { toDomainEvent } from './sql/rows';
@@ -95,7 +96,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError('options', 'must be { filename } or { database }');
   }
-  const { busyTimeoutMs, synchronous, pollIntervalMs, streamPageSize } = resolveConnectionOptions(options);
+  const { busyTimeoutMs, synchronous, pollIntervalMs, streamPageSize, schemaProfile } =
+    resolveConnectionOptions(options);
   const pipeline = createEventPipeline({
     ...(options.upcasters !== undefined && { upcasters: options.upcasters }),
     ...(options.registry !== undefined && { registry: options.registry }),
@@ -115,6 +117,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     if (!database.memory) database.pragma('journal_mode = WAL');
     database.pragma(`synchronous = ${synchronous.toUpperCase()}`);
     migrate(database);
+    if (schemaProfile !== undefined) applySchemaProfile(database, schemaProfile);
     statements = prepareStatements(database);
     const definitions = pipeline.registry?.definitions() ?? [];
     upsertEventTypes(database, statements, definitions, Date.now());

@@ -1,5 +1,6 @@
 import { type EventStoreOptions, InvalidArgumentError } from '@chronicle/core';
 import { assertPositiveInteger } from '@chronicle/core/adapter';
+import { SCHEMA_PROFILES, type SqliteSchemaProfile } from './schema/schema-profile';
 import type { SqliteDatabase } from './sqlite-driver';
 
 /**
@@ -31,6 +32,13 @@ export interface SqliteConnectionOptions {
   readonly pollIntervalMs?: number;
   /** Events fetched per query in `readStream` (a stream is never read all at once). Default: `500`. */
   readonly streamPageSize?: number;
+  /**
+   * Which optional indexes and triggers the database has; see {@link SqliteSchemaProfile}. Opening
+   * the store makes the file match a profile given here (dropping, or rebuilding, under the write
+   * lock). Omitted: the file keeps the profile it has — `'full'` for a new file — so a second process
+   * or a tool opening it with defaults never changes it.
+   */
+  readonly schemaProfile?: SqliteSchemaProfile;
 }
 
 /** Open a database file (created when missing) or `':memory:'`; the store closes it on `close()`. */
@@ -74,15 +82,24 @@ export const DEFAULT_STREAM_PAGE_SIZE = 500;
 const SYNCHRONOUS_LEVELS: readonly SqliteSynchronous[] = ['extra', 'full', 'normal', 'off'];
 
 /** Validates the connection settings and resolves their defaults. */
-export function resolveConnectionOptions(
-  options: SqliteConnectionOptions,
-): Required<SqliteConnectionOptions> {
+export function resolveConnectionOptions(options: SqliteConnectionOptions): Required<
+  Omit<SqliteConnectionOptions, 'schemaProfile'>
+> & {
+  schemaProfile: SqliteSchemaProfile | undefined;
+} {
   const {
     busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
     synchronous = 'full',
     pollIntervalMs = DEFAULT_POLL_INTERVAL_MS,
     streamPageSize = DEFAULT_STREAM_PAGE_SIZE,
+    schemaProfile,
   } = options;
+  if (schemaProfile !== undefined && !SCHEMA_PROFILES.includes(schemaProfile)) {
+    throw new InvalidArgumentError(
+      'options.schemaProfile',
+      `must be 'full' or 'lean', got ${String(schemaProfile)}`,
+    );
+  }
   assertPositiveInteger(streamPageSize, 'options.streamPageSize');
   if (typeof pollIntervalMs !== 'number' || !Number.isSafeInteger(pollIntervalMs) || pollIntervalMs < 1) {
     throw new InvalidArgumentError(
@@ -102,5 +119,5 @@ export function resolveConnectionOptions(
       `must be one of ${SYNCHRONOUS_LEVELS.map((s) => `'${s}'`).join(', ')}, got ${String(synchronous)}`,
     );
   }
-  return { busyTimeoutMs, synchronous, pollIntervalMs, streamPageSize };
+  return { busyTimeoutMs, synchronous, pollIntervalMs, streamPageSize, schemaProfile };
 }

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Mutable } from '../adapter/mutable';
+import { newEventId } from '../append/event-id';
 import type { DomainEvent, Snapshot } from '../contract/types';
 import { InvalidArgumentError } from '../errors';
 import { assertDate, assertIdentifier, assertPositiveInteger } from '../validation/arguments';
@@ -126,7 +126,7 @@ export abstract class AggregateRoot<E extends AggregateEvent, S = unknown> imple
   ): void {
     assertJsonValue(eventData, `${eventType}.eventData`);
     const event: Mutable<AppliedEvent> = {
-      eventId: options.eventId ?? randomUUID(),
+      eventId: options.eventId ?? newEventId(),
       eventType,
       // A copy, so later changes to state objects that share structure with the data cannot alter
       // what will be stored.

@@ -3,9 +3,9 @@
  * unknown event type refused. The command handler and the specifications both go through here, so a
  * specification fails exactly where production would.
  */
-import { randomUUID } from 'node:crypto';
 import type { AggregateEvent, AppliedEvent, AppliedEventOf } from '../aggregate/aggregate-event';
 import { UnknownEventTypeError } from '../aggregate/unknown-event-type-error';
+import { newEventId } from '../append/event-id';
 import { assertJsonValue } from '../validation/json';
 import { type Decider, deciderName } from './decider';
 import { InvalidDecisionError } from './invalid-decision-error';
@@ -101,7 +101,7 @@ export function toAppliedEvents<S, C, E extends AggregateEvent>(
   return decided.map(
     (event, i) =>
       ({
-        eventId: randomUUID(),
+        eventId: newEventId(),
         eventType: event.eventType,
         eventData: structuredClone(event.eventData),
         schemaVersion: versions[event.eventType] ?? 1,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newEventId } from '../append/event-id';
 import type {
   ExpectedVersion,
   NewEvent,
@@ -19,6 +19,11 @@ export const MAX_IDENTIFIER_LENGTH = 255;
  */
 export interface PreparedEvent {
   readonly eventId: string;
+  /**
+   * Whether `eventId` was generated here (the caller gave none): a fresh random UUID cannot be stored
+   * yet, so an adapter can skip the idempotency look-up for it on a version conflict.
+   */
+  readonly eventIdGenerated: boolean;
   readonly eventType: string;
   readonly eventData: unknown;
   readonly schemaVersion: number;
@@ -136,7 +141,8 @@ function prepareEvent(event: unknown, argument: string, now: () => Date): Prepar
   assertIdentifier(e.eventType, `${argument}.eventType`);
   if (!('eventData' in e)) throw new InvalidArgumentError(`${argument}.eventData`, 'is missing');
   assertJsonValue(e.eventData, `${argument}.eventData`);
-  const eventId = e.eventId ?? randomUUID();
+  const eventIdGenerated = e.eventId === undefined || e.eventId === null;
+  const eventId = eventIdGenerated ? newEventId() : e.eventId;
   assertIdentifier(eventId, `${argument}.eventId`);
   const schemaVersion = e.schemaVersion ?? 1;
   assertPositiveInteger(schemaVersion, `${argument}.schemaVersion`);
@@ -156,6 +162,7 @@ function prepareEvent(event: unknown, argument: string, now: () => Date): Prepar
   }
   return {
     eventId,
+    eventIdGenerated,
     eventType: e.eventType,
     eventData: e.eventData,
     schemaVersion,

@@ -27,6 +27,9 @@ export const MAX_JSON_DEPTH = 1000;
  * @param argument - its name in error messages, e.g. `'events[0].eventData'`
  */
 export function assertJsonValue(value: unknown, argument: string): void {
+  // Almost every value is fine and shallow: prove that without building paths or tasks, and walk
+  // again with paths only to report what is wrong (or to go deeper than the quick check does).
+  if (isShallowJson(value, 0)) return;
   if (value === undefined) throw new InvalidArgumentError(argument, 'is undefined, which JSON cannot carry');
   // Enter tasks check a value (and push its children); leave tasks run once its children are done.
   const stack: Task[] = [{ value, path: argument, depth: 0 }];
@@ -82,6 +85,46 @@ export function assertJsonValue(value: unknown, argument: string): void {
     }
   }
 }
+
+/** How deep {@link isShallowJson} recurses before it leaves the value to the iterative walk. */
+const QUICK_CHECK_DEPTH = 64;
+
+/**
+ * True only when `value` passes every rule of {@link assertJsonValue} and is nested less than
+ * {@link QUICK_CHECK_DEPTH} levels; false when it breaks a rule, or is deeper (a cycle is deeper),
+ * and the walk must decide. Recursive and allocation-free apart from the key lists: the common case.
+ */
+function isShallowJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+      return isWellFormedString(value);
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth >= QUICK_CHECK_DEPTH || Object.getOwnPropertySymbols(value).length > 0) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isShallowJson(value[i], depth + 1)) return false;
+    return Object.keys(value).length === value.length;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const child = (value as Record<string, unknown>)[key];
+    if (!isWellFormedString(key) || (child !== undefined && !isShallowJson(child, depth + 1))) return false;
+  }
+  return true;
+}
+
+const isWellFormedString = (value: string): boolean => !value.includes('\u0000') && value.isWellFormed();
 
 type Task =
   | { readonly value: unknown; readonly path: string; readonly depth: number }

@@ -98,7 +98,11 @@ function writeInTransaction(
     return { result: insert(statements, stream, currentVersion, events), written: true };
   }
   // A repeat of an earlier append fails the version check too: it is answered with the original
-  // result, not a conflict. Nothing was written yet, so the look-up sees only committed events.
+  // result, not a conflict. Nothing was written yet, so the look-up sees only committed events. Ids
+  // generated for this append cannot be stored: when every id was, there is nothing to look up.
+  if (events.every((event) => event.eventIdGenerated)) {
+    throw new ConcurrencyError(stream, expectedVersion, currentVersion);
+  }
   const stored = locate(statements, events);
   if (stored.some((location) => location !== undefined)) {
     return { result: repeated(stream, expectedVersion, events, stored), written: false };
@@ -173,8 +177,11 @@ function locate(
   statements: Statements,
   events: readonly PreparedEvent[],
 ): (StoredEventLocation | undefined)[] {
-  const rows = statements.locateEvents.all(
-    JSON.stringify(events.map((event) => event.eventId)),
+  // One event (W4's losing append) is a plain key look-up, without building and parsing a JSON array.
+  const rows = (
+    events.length === 1
+      ? statements.locateEvent.all(events[0]!.eventId)
+      : statements.locateEvents.all(JSON.stringify(events.map((event) => event.eventId)))
   ) as EventLocationRow[];
   const byId = new Map<string, StoredEventLocation>();
   for (const row of rows) {

@@ -58,6 +58,8 @@ export interface Statements {
   readonly rollback: SqliteStatement;
   /** `(aggregateType, aggregateId)` → the stream's last version and position. */
   readonly streamHead: SqliteStatement;
+  /** `(eventId)` → where it stands, if stored: {@link locateEvents} for one id. */
+  readonly locateEvent: SqliteStatement;
   /** `(json array of event ids)` → where each stored one stands. */
   readonly locateEvents: SqliteStatement;
   readonly insertEvent: SqliteStatement;
@@ -105,6 +107,9 @@ export function prepareStatements(database: SqliteDatabase): Statements {
     locateEvents: prepare(
       `SELECT event_id, aggregate_type, aggregate_id, version, position FROM events
        WHERE event_id IN (SELECT value FROM json_each(?))`,
+    ),
+    locateEvent: prepare(
+      'SELECT event_id, aggregate_type, aggregate_id, version, position FROM events WHERE event_id = ?',
     ),
     insertEvent: prepare(
       `INSERT INTO events (event_id, aggregate_type, aggregate_id, version, event_type, schema_version,
