@@ -60,7 +60,12 @@ export function renderGrowthTable(report: BenchReport): string {
         result.target,
         level.toLocaleString('en-US'),
         ...COLUMNS.map((c) => formatValue(result.median[growthMetric(c.metric, level)], c.unit)),
-        ...RATIOS.map((r) => `${growthRatio(result, r.metric, level).toFixed(2)}x`),
+        ...RATIOS.map((r) =>
+          // Level 0 measured alone (the quick run) has no empty store beside it to compare with.
+          level === 0 && result.median[growthMetric(emptyMetric(r.metric), 0)] === undefined
+            ? '—'
+            : `${growthRatio(result, r.metric, level).toFixed(2)}x`,
+        ),
       ]);
     }
   }
