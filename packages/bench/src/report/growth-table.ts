@@ -19,16 +19,22 @@ const COLUMNS = [
 const RATIOS = [
   { title: 'append / empty', metric: 'appendEventsPerSec' },
   { title: 'replay / empty', metric: 'replayEventsPerSec' },
+  { title: 'fastest replay / empty', metric: 'bestReplayEventsPerSec' },
 ] as const;
 
 /**
  * A level's rate over the empty store's: the empty store timed alongside at that level when the run
- * measured one, else (a report from before it did) level 0's figure.
+ * measured one, else (a report from before it did) level 0's figure; NaN when either is missing.
  */
 function growthRatio(result: TargetResult, metric: string, level: number): number {
   const empty =
     result.median[growthMetric(emptyMetric(metric), level)] ?? result.median[growthMetric(metric, 0)];
-  return result.median[growthMetric(metric, level)]! / empty!;
+  return (result.median[growthMetric(metric, level)] ?? Number.NaN) / (empty ?? Number.NaN);
+}
+
+/** A ratio as the table prints it: `0.93x`, or a dash when there is nothing to compare. */
+function formatRatio(ratio: number): string {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '—';
 }
 
 /** The events already stored at each level W8 measured, from its metric names. */
@@ -64,7 +70,7 @@ export function renderGrowthTable(report: BenchReport): string {
           // Level 0 measured alone (the quick run) has no empty store beside it to compare with.
           level === 0 && result.median[growthMetric(emptyMetric(r.metric), 0)] === undefined
             ? '—'
-            : `${growthRatio(result, r.metric, level).toFixed(2)}x`,
+            : formatRatio(growthRatio(result, r.metric, level)),
         ),
       ]);
     }
