@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newEventId } from '@chronicle/core';
 
 /** The aggregate type every benchmark stream belongs to. */
 export const AGGREGATE_TYPE = 'Account';
@@ -66,7 +66,7 @@ export function makeEvents(accountId: string, from: number, count: number): Benc
   const occurredAt = new Date();
   for (let k = 0; k < count; k++) {
     events[k] = {
-      eventId: randomUUID(),
+      eventId: newEventId(),
       eventType: EVENT_TYPE,
       data: depositData(accountId, from + k),
       occurredAt,
