@@ -80,6 +80,7 @@ it('stores every event once and in order under lost messages, lost acks and rand
           window,
           baseDelayMs: 0,
           maxDelayMs: 0,
+          checkpointIntervalMs: 0,
           publish: (m) => broker.publish(m),
           completed(position) {
             // Never ahead: every event at or before it is stored.

@@ -18,12 +18,17 @@ export interface PipelineSettings {
   /** Backoff between a failed run and its retry: doubling from `baseDelayMs` up to `maxDelayMs`. */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
+  /**
+   * While catching up, report completed batch ends at most once per this many ms (the newest at the
+   * end of the interval); a batch that reached the head is reported at once. `0`: every batch end.
+   */
+  readonly checkpointIntervalMs: number;
   /** Sends one message; resolves on the broker's confirm. */
   publish(message: RelayMessage): Promise<void>;
   /**
    * Every event at or before `position` is confirmed (and every position up to it examined): called
-   * in increasing order when the confirms complete a pushed batch (with its `through`), and once by
-   * `close` with the end of the confirmed prefix.
+   * in increasing order when the confirms complete a pushed batch (with its `through`; see
+   * `checkpointIntervalMs`), and once by `close` with the end of the confirmed prefix.
    */
   completed(position: bigint): void;
   /**
@@ -62,7 +67,7 @@ interface Slot {
   readonly position: bigint;
   /** Confirmed by the broker (a batch end: always, it sends nothing). */
   confirmed: boolean;
-  readonly end?: { readonly sent: Deferred; readonly confirmed: Deferred };
+  readonly end?: { readonly sent: Deferred; readonly confirmed: Deferred; readonly caughtUp: boolean };
 }
 
 /**
@@ -100,6 +105,10 @@ export function createPublishPipeline(settings: PipelineSettings): PublishPipeli
   /** The end of the confirmed prefix, and the last position reported to `completed`. */
   let confirmedThrough: bigint | undefined;
   let reported: bigint | undefined;
+  let reportedAt = Number.NEGATIVE_INFINITY;
+  /** A completed batch end held back by `checkpointIntervalMs`, and the timer that reports it. */
+  let heldBack: bigint | undefined;
+  let heldBackTimer: ReturnType<typeof setTimeout> | undefined;
   const closing = new AbortController();
   const closed = deferred();
 
@@ -113,16 +122,15 @@ export function createPublishPipeline(settings: PipelineSettings): PublishPipeli
   }
 
   function send(slot: Slot, event: DomainEvent): void {
-    const message = toRelayMessage(event, previousId);
-    previousId = event.eventId;
     inFlight++;
     counters.inFlight++;
     let sent: Promise<void>;
     try {
-      sent = Promise.resolve(settings.publish(message));
+      sent = Promise.resolve(settings.publish(toRelayMessage(event, previousId)));
     } catch (error) {
       sent = Promise.reject(error);
     }
+    previousId = event.eventId;
     sent
       .then(
         () => {
@@ -145,18 +153,18 @@ export function createPublishPipeline(settings: PipelineSettings): PublishPipeli
 
   /** Moves `head` over confirmed slots, reporting each batch end it passes. */
   function advance(): void {
-    let batchEnd: bigint | undefined;
+    let batchEnd: { position: bigint; caughtUp: boolean } | undefined;
     // Only over slots already sent: a batch end counts once the sending has passed it.
     while (head < next && slots[head]!.confirmed) {
       const slot = slots[head++]!;
       confirmedThrough = slot.position;
       if (slot.end !== undefined) {
-        batchEnd = slot.position;
+        batchEnd = { position: slot.position, caughtUp: slot.end.caughtUp };
         attempt = 0;
         slot.end.confirmed.resolve();
       }
     }
-    if (batchEnd !== undefined) report(batchEnd);
+    if (batchEnd !== undefined) reportBatchEnd(batchEnd.position, batchEnd.caughtUp);
     // Drop what is confirmed once it is most of the queue (amortised O(1) per message).
     if (head >= 1024 && head * 2 >= slots.length) {
       slots.splice(0, head);
@@ -165,9 +173,25 @@ export function createPublishPipeline(settings: PipelineSettings): PublishPipeli
     }
   }
 
+  /** Reports a completed batch end now, or — catching up, within the interval — at its end. */
+  function reportBatchEnd(position: bigint, caughtUp: boolean): void {
+    const wait = reportedAt + settings.checkpointIntervalMs - performance.now();
+    if (caughtUp || wait <= 0) {
+      report(position);
+      return;
+    }
+    heldBack = position;
+    heldBackTimer ??= setTimeout(() => {
+      heldBackTimer = undefined;
+      if (heldBack !== undefined && !closing.signal.aborted) report(heldBack);
+    }, wait);
+  }
+
   function report(position: bigint): void {
     if (reported !== undefined && position <= reported) return;
     reported = position;
+    reportedAt = performance.now();
+    heldBack = undefined;
     settings.completed(position);
   }
 
@@ -199,6 +223,8 @@ export function createPublishPipeline(settings: PipelineSettings): PublishPipeli
 
   function finishClose(): void {
     if (inFlight > 0 || retrying) return;
+    clearTimeout(heldBackTimer);
+    heldBackTimer = undefined;
     // A partly confirmed batch: its confirmed prefix is safe to checkpoint (every position before
     // the last confirmed event was examined and, where it matched, confirmed).
     if (confirmedThrough !== undefined) report(confirmedThrough);
@@ -213,10 +239,19 @@ export function createPublishPipeline(settings: PipelineSettings): PublishPipeli
   return {
     push(batch) {
       const end = { sent: deferred(), confirmed: deferred() };
-      for (const event of batch.events) slots.push({ event, position: event.position, confirmed: false });
-      slots.push({ event: undefined, position: batch.through, confirmed: true, end });
-      if (closing.signal.aborted) finishClose();
-      else pump();
+      if (closing.signal.aborted) {
+        end.sent.resolve();
+        end.confirmed.reject(new Error('The relay stopped before this batch was sent'));
+      } else {
+        for (const event of batch.events) slots.push({ event, position: event.position, confirmed: false });
+        slots.push({
+          event: undefined,
+          position: batch.through,
+          confirmed: true,
+          end: { ...end, caughtUp: batch.caughtUp },
+        });
+        pump();
+      }
       return { sent: end.sent.promise, confirmed: end.confirmed.promise };
     },
     close() {

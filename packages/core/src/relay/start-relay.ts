@@ -82,6 +82,7 @@ export async function startRelay(
       window: o.window,
       baseDelayMs: o.baseDelayMs,
       maxDelayMs: o.maxDelayMs,
+      checkpointIntervalMs: o.checkpointIntervalMs,
       publish: (message) => transport.publish(message),
       completed: (position) => context.complete(position),
       failed(error, isFatal) {
