@@ -361,6 +361,31 @@ describe('startRelay', () => {
     }
   });
 
+  it('with checkpointIntervalMs, saves at most once per interval while catching up, and at once when caught up', async () => {
+    const store = await storeWith(40);
+    const saves: bigint[] = [];
+    const save = store.checkpoints.save.bind(store.checkpoints);
+    store.checkpoints.save = async (id, position, options) => {
+      saves.push(position);
+      await save(id, position, options);
+    };
+    const t = scriptedTransport();
+    const relay = await startRelay(store, t.transport, {
+      id: 'r',
+      window: 4,
+      batchSize: 5,
+      checkpointIntervalMs: 60_000,
+    });
+    try {
+      // Eight batches: the first is saved (no save yet), the six after it are held back by the
+      // interval, the last — it reached the head — is saved at once.
+      await relay.whenRelayed(40n, { timeoutMs: 5_000 });
+      expect(saves).toEqual([5n, 40n]);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('rejects bad options before the transport opens', async () => {
     const store = await storeWith(1);
     const t = scriptedTransport();
@@ -376,6 +401,7 @@ describe('startRelay', () => {
       { id: '' },
       { id: 'r', retry: { tries: 3 } },
       { id: 'r', batchSize: -1 },
+      { id: 'r', checkpointIntervalMs: -1 },
     ]) {
       await expect(startRelay(store, transport, options as never)).rejects.toBeInstanceOf(
         InvalidArgumentError,
