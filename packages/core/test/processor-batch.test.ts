@@ -171,6 +171,109 @@ describe('startProcessor with handleBatch', () => {
     expect(await store.checkpoints.load('conflicted')).toBeUndefined();
   });
 
+  it("with checkpoint: 'as-completed' batches keep coming before their work completes; the checkpoint follows complete()", async () => {
+    const { store, head } = await storeWith(9);
+    const handed: bigint[] = [];
+    let complete: ((position: bigint) => void) | undefined;
+    const processor = startProcessor(store, {
+      id: 'as-completed',
+      batchSize: 3,
+      checkpoint: 'as-completed',
+      handleBatch(batch, context) {
+        // Returns at once: the work of the batch goes on (a relay's confirms are still coming).
+        handed.push(batch.through);
+        complete = context.complete;
+      },
+    });
+    while (handed.at(-1) !== head) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(handed).toEqual([3n, 6n, 9n]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Every batch was handed, none reported complete: nothing is checkpointed.
+    expect(await store.checkpoints.load('as-completed')).toBeUndefined();
+    expect(processor.status().checkpoint).toBeUndefined();
+    // Never ahead of the log handed: that would skip events.
+    expect(isInvalidArgumentError(thrown(() => complete!(10n)))).toBe(true);
+    complete!(4n);
+    await processor.whenProcessed(4n);
+    expect((await store.checkpoints.load('as-completed'))?.position).toBe(4n);
+    // A lower report than one already made is ignored.
+    complete!(2n);
+    complete!(9n);
+    await processor.whenProcessed(head);
+    await processor.stop();
+    expect((await store.checkpoints.load('as-completed'))?.position).toBe(head);
+  });
+
+  it("with checkpoint: 'as-completed' stop() awaits settle, then saves what it completed, then releases the lease", async () => {
+    const { store } = await storeWith(6);
+    const steps: string[] = [];
+    let complete: ((position: bigint) => void) | undefined;
+    const processor = startProcessor(store, {
+      id: 'settles',
+      batchSize: 3,
+      checkpoint: 'as-completed',
+      handleBatch(_batch, context) {
+        complete = context.complete;
+      },
+      async settle() {
+        steps.push('settle');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        // The last work in flight completes while the turn ends: it is still saved.
+        complete!(5n);
+        steps.push('settled');
+      },
+    });
+    while (complete === undefined || processor.status().state !== 'live')
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    await processor.stop();
+    expect(steps).toEqual(['settle', 'settled']);
+    expect((await store.checkpoints.load('settles'))?.position).toBe(5n);
+    // The lease was released: another instance claims it at once.
+    expect(await store.checkpoints.claim('settles', 'next', 1_000)).toBeDefined();
+    // Reports after the turn ended are ignored.
+    complete!(6n);
+    expect((await store.checkpoints.load('settles'))?.position).toBe(5n);
+  });
+
+  it("with checkpoint: 'as-completed' a background save that conflicts sends the instance to standby", async () => {
+    const { store } = await storeWith(3);
+    let complete: ((position: bigint) => void) | undefined;
+    let settled = 0;
+    const processor = startProcessor(store, {
+      id: 'conflicting',
+      checkpoint: 'as-completed',
+      handleBatch(_batch, context) {
+        complete = context.complete;
+      },
+      async settle() {
+        settled++;
+      },
+    });
+    while (complete === undefined) await new Promise((resolve) => setTimeout(resolve, 2));
+    // An operator's rewind under the running instance: its next save's compare-and-set fails.
+    await store.checkpoints.reset('conflicting', 1n);
+    complete(3n);
+    while (!isCheckpointConflictError(processor.status().lastError))
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    await processor.stop();
+    expect(settled).toBeGreaterThanOrEqual(1);
+    expect((await store.checkpoints.load('conflicting'))?.position).toBeLessThanOrEqual(3n);
+  });
+
+  it('context.complete is only for as-completed processors', async () => {
+    const { store, head } = await storeWith(1);
+    let error: unknown;
+    const processor = startProcessor(store, {
+      id: 'no-complete',
+      handleBatch(batch, context) {
+        error = thrown(() => context.complete(batch.through));
+      },
+    });
+    await processor.whenProcessed(head);
+    await processor.stop();
+    expect(error).toMatchObject({ argument: 'context.complete' });
+  });
+
   it('rejects bad combinations before anything starts', () => {
     const store = createInMemoryEventStore();
     const bad = (options: unknown) => thrown(() => startProcessor(store, options as ProcessorOptions));
@@ -182,6 +285,9 @@ describe('startProcessor with handleBatch', () => {
       [{ id: 'x', handleBatch: handle, onFailure: 'park' }, 'options.onFailure'],
       [{ id: 'x', handle, checkpoint: 'by-handler' }, 'options.checkpoint'],
       [{ id: 'x', handleBatch: handle, checkpoint: 'sometimes' }, 'options.checkpoint'],
+      [{ id: 'x', handle, checkpoint: 'as-completed' }, 'options.checkpoint'],
+      [{ id: 'x', handleBatch: handle, settle: handle }, 'options.settle'],
+      [{ id: 'x', handleBatch: handle, checkpoint: 'as-completed', settle: 1 }, 'options.settle'],
       [
         { id: 'x', handleBatch: handle, retry: { maxAttempts: Number.NEGATIVE_INFINITY } },
         'options.retry.maxAttempts',

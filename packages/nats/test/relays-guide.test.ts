@@ -1,5 +1,6 @@
-// docs/relays.md's example is compiled here (the package's typecheck covers this file), and the
-// test checks the guide still quotes it line for line, so the guide cannot drift from the API.
+// docs/relays.md's NATS example is compiled here (the package's typecheck covers this file), and the
+// test checks the guide still quotes it line for line, so the guide cannot drift from the API (its
+// RabbitMQ example is compiled and run in packages/rabbitmq/test/relays-guide.int.test.ts).
 import type { SubscribableEventStore } from '@chronicle/core';
 import { it } from 'vitest';
 import { expectGuideBlocksIn } from '../../core/test/support/guide-blocks';
@@ -17,6 +18,10 @@ export async function relayToCluster(store: SubscribableEventStore) {
   return relay;
 }
 
-it('docs/relays.md quotes the compiled example', () => {
-  expectGuideBlocksIn(new URL('../../../docs/relays.md', import.meta.url), new URL(import.meta.url), 1);
+it('docs/relays.md quotes the compiled examples', () => {
+  expectGuideBlocksIn(
+    new URL('../../../docs/relays.md', import.meta.url),
+    [new URL(import.meta.url), new URL('../../rabbitmq/test/relays-guide.int.test.ts', import.meta.url)],
+    2,
+  );
 });

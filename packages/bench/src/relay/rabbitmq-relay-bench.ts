@@ -28,6 +28,8 @@ export interface RabbitMqRelayBenchOptions {
   /** Unconfirmed messages at once, relay and baseline alike. */
   readonly window: number;
   readonly batchSize: number;
+  /** The relay's `checkpointIntervalMs` (least ms between checkpoint saves while catching up); default the relay's. */
+  readonly checkpointIntervalMs?: number;
   /** The SQLite store's `synchronous` setting: the relay's checkpoint saves block the event loop for their fsync under `'full'`. */
   readonly synchronous: 'full' | 'normal';
   /** Events appended one by one for the latency figures, and their rate. */
@@ -47,6 +49,8 @@ export interface RabbitMqRelayBenchReport {
   readonly ratio: number;
   readonly baselineRounds: readonly number[];
   readonly relayRounds: readonly number[];
+  /** Per relay round: checkpoint saves, and ms spent in them (on SQLite they hold the event loop). */
+  readonly relaySaves: readonly { readonly saves: number; readonly ms: number }[];
   readonly latencyP50Ms: number;
   readonly latencyP99Ms: number;
   readonly latencyEvents: number;
@@ -70,14 +74,18 @@ export async function runRabbitMqRelayBench(o: RabbitMqRelayBenchOptions): Promi
     const head = events.at(-1)!.position;
     const baselineRounds: number[] = [];
     const relayRounds: number[] = [];
+    const relaySaves: { saves: number; ms: number }[] = [];
+    const saves = timeCheckpointSaves(store);
     // A discarded warm-up of each, then the measured rounds, alternating which goes first.
     for (let round = -1; round < o.rounds; round++) {
       const order = round % 2 === 0 ? ['baseline', 'relay'] : ['relay', 'baseline'];
       for (const which of order) {
+        saves.reset();
         const ms =
           which === 'baseline'
             ? await baselineRound(o, exchange, events)
             : await relayRound(o, store, exchange, head, `bench-${exchange}-${round}`);
+        if (which === 'relay' && round >= 0) relaySaves.push(saves.taken());
         const depth = (await channel.checkQueue(queue)).messageCount;
         verify(
           depth === o.messages,
@@ -86,8 +94,10 @@ export async function runRabbitMqRelayBench(o: RabbitMqRelayBenchOptions): Promi
         await channel.purgeQueue(queue);
         const rate = perSecond(o.messages, ms);
         if (round >= 0) (which === 'baseline' ? baselineRounds : relayRounds).push(rate);
+        const spent = which === 'relay' ? saves.taken() : undefined;
         o.log(
-          `  ${round < 0 ? 'warm-up' : `round ${round + 1}`} ${which.padEnd(8)} ${Math.round(rate)} msg/s`,
+          `  ${round < 0 ? 'warm-up' : `round ${round + 1}`} ${which.padEnd(8)} ${Math.round(rate)} msg/s` +
+            (spent === undefined ? '' : ` (${spent.saves} checkpoint saves, ${spent.ms.toFixed(0)} ms)`),
         );
       }
     }
@@ -100,6 +110,7 @@ export async function runRabbitMqRelayBench(o: RabbitMqRelayBenchOptions): Promi
       ratio: relayMessagesPerSec / baselineMessagesPerSec,
       baselineRounds,
       relayRounds,
+      relaySaves,
       latencyP50Ms: percentile(latencies, 50),
       latencyP99Ms: percentile(latencies, 99),
       latencyEvents: latencies.length,
@@ -110,6 +121,32 @@ export async function runRabbitMqRelayBench(o: RabbitMqRelayBenchOptions): Promi
     await channel.deleteExchange(exchange).catch(() => undefined);
     await admin.close().catch(() => undefined);
   }
+}
+
+/**
+ * Counts the store's checkpoint saves and the time they take (SQLite's are synchronous: with
+ * `synchronous: 'full'` each is an fsync during which nothing else in the process runs).
+ */
+function timeCheckpointSaves(store: SqliteEventStore) {
+  let saves = 0;
+  let ms = 0;
+  const save = store.checkpoints.save.bind(store.checkpoints);
+  store.checkpoints.save = async (...args) => {
+    const t0 = performance.now();
+    try {
+      return await save(...args);
+    } finally {
+      saves++;
+      ms += performance.now() - t0;
+    }
+  };
+  return {
+    reset() {
+      saves = 0;
+      ms = 0;
+    },
+    taken: () => ({ saves, ms }),
+  };
 }
 
 /** N events over 100 streams, in appends of 100 (not timed). */
@@ -186,6 +223,7 @@ async function relayRound(
     exchange,
     window: o.window,
     batchSize: o.batchSize,
+    ...(o.checkpointIntervalMs === undefined ? {} : { checkpointIntervalMs: o.checkpointIntervalMs }),
   });
   try {
     await relay.whenRelayed(head, { timeoutMs: 300_000 });
@@ -210,6 +248,7 @@ async function latencyRun(
     exchange,
     window: o.window,
     batchSize: o.batchSize,
+    ...(o.checkpointIntervalMs === undefined ? {} : { checkpointIntervalMs: o.checkpointIntervalMs }),
     startFrom: head,
   });
   const latencies: number[] = [];

@@ -2,11 +2,15 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_RELAY_BATCH_SIZE, DEFAULT_RELAY_WINDOW } from '@chronicle/core/relay';
+import {
+  DEFAULT_RELAY_BATCH_SIZE,
+  DEFAULT_RELAY_CHECKPOINT_INTERVAL_MS,
+  DEFAULT_RELAY_WINDOW,
+} from '@chronicle/core/relay';
 import { round2 } from '../machine';
 import { type RabbitMqRelayBenchOptions, runRabbitMqRelayBench } from './rabbitmq-relay-bench';
 
-export const RELAY_RABBITMQ_USAGE = `usage: pnpm bench relay-rabbitmq [--quick] [--batch-size N] [--synchronous full|normal]
+export const RELAY_RABBITMQ_USAGE = `usage: pnpm bench relay-rabbitmq [--quick] [--batch-size N] [--checkpoint-interval-ms N] [--synchronous full|normal]
   Relay throughput (SQLite store → RabbitMQ, confirms) against amqplib publishing the same messages
   with the same confirms and window in a loop; append → delivery latency p50/p99.
   CHRONICLE_RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672) names the broker.`;
@@ -20,7 +24,10 @@ export async function relayRabbitMqMain(argv: readonly string[], resultsDir: str
   while (rest.length > 0) {
     const arg = rest.shift()!;
     if (arg === '--quick') flags.set(arg, 'true');
-    else if ((arg === '--batch-size' || arg === '--synchronous') && rest.length > 0)
+    else if (
+      (arg === '--batch-size' || arg === '--synchronous' || arg === '--checkpoint-interval-ms') &&
+      rest.length > 0
+    )
       flags.set(arg, rest.shift()!);
     else {
       process.stderr.write(`unknown argument ${arg}\n\n${RELAY_RABBITMQ_USAGE}\n`);
@@ -30,12 +37,19 @@ export async function relayRabbitMqMain(argv: readonly string[], resultsDir: str
   const quick = flags.has('--quick');
   const batchSize = Number(flags.get('--batch-size') ?? DEFAULT_RELAY_BATCH_SIZE);
   const synchronous = flags.get('--synchronous') ?? 'full';
+  const checkpointIntervalMs = Number(
+    flags.get('--checkpoint-interval-ms') ?? DEFAULT_RELAY_CHECKPOINT_INTERVAL_MS,
+  );
   if (
     !Number.isSafeInteger(batchSize) ||
     batchSize <= 0 ||
+    !Number.isSafeInteger(checkpointIntervalMs) ||
+    checkpointIntervalMs < 0 ||
     (synchronous !== 'full' && synchronous !== 'normal')
   ) {
-    process.stderr.write(`bad --batch-size or --synchronous\n\n${RELAY_RABBITMQ_USAGE}\n`);
+    process.stderr.write(
+      `bad --batch-size, --checkpoint-interval-ms or --synchronous\n\n${RELAY_RABBITMQ_USAGE}\n`,
+    );
     return 2;
   }
   const dataDir = mkdtempSync(join(os.tmpdir(), 'chronicle-relay-bench-'));
@@ -45,6 +59,7 @@ export async function relayRabbitMqMain(argv: readonly string[], resultsDir: str
     rounds: quick ? 1 : 5,
     window: DEFAULT_RELAY_WINDOW,
     batchSize,
+    checkpointIntervalMs,
     synchronous,
     latencyEvents: quick ? 200 : 2_000,
     latencyRatePerSec: 200,
@@ -60,7 +75,7 @@ export async function relayRabbitMqMain(argv: readonly string[], resultsDir: str
     process.stdout.write(
       [
         '',
-        `| relay → RabbitMQ (${options.messages} events, window ${options.window}, batch ${options.batchSize}, SQLite synchronous ${options.synchronous}) | msg/s (median of ${options.rounds}) |`,
+        `| relay → RabbitMQ (${options.messages} events, window ${options.window}, batch ${options.batchSize}, checkpoint interval ${options.checkpointIntervalMs} ms, SQLite synchronous ${options.synchronous}) | msg/s (median of ${options.rounds}) |`,
         '|---|---:|',
         `| baseline: amqplib, same messages and confirms, no store | ${Math.round(report.baselineMessagesPerSec)} |`,
         `| relay: createRabbitMqRelay from SQLite | ${Math.round(report.relayMessagesPerSec)} |`,
@@ -75,7 +90,7 @@ export async function relayRabbitMqMain(argv: readonly string[], resultsDir: str
       mkdirSync(resultsDir, { recursive: true });
       const out = join(
         resultsDir,
-        `relay-rabbitmq-b${batchSize}-${synchronous}-${startedAt.replace(/[:.]/g, '-')}.json`,
+        `relay-rabbitmq-b${batchSize}-i${checkpointIntervalMs}-${synchronous}-${startedAt.replace(/[:.]/g, '-')}.json`,
       );
       const { log: _log, ...settings } = options;
       writeFileSync(

@@ -54,6 +54,16 @@ export interface BatchHandlerContext extends HandlerContext {
    * compare-and-set that moves it to `batch.through`.
    */
   readonly checkpoint: bigint | undefined;
+  /**
+   * With `checkpoint: 'as-completed'`: every event at or before `position` is done (a relay: the
+   * broker confirmed it and everything before it), so the processor may checkpoint it. The processor
+   * saves the newest position reported in the background; a position at or below one already
+   * reported is ignored. Call it from anywhere, also after `handleBatch` returned.
+   *
+   * @throws InvalidArgumentError with another `checkpoint` setting, or for a position past the
+   *   `through` of every batch handed so far (checkpointing it would skip events)
+   */
+  complete(position: bigint): void;
 }
 
 /** Options shared by both kinds of processor. */
@@ -115,8 +125,22 @@ export interface BatchProcessorOptions extends ProcessorCommonOptions {
    *   from `context.checkpoint` to `batch.through` under `context.lease`. When `handleBatch` resolves,
    *   the processor takes `batch.through` as stored. A `CheckpointConflictError` thrown by the handler
    *   means another instance took over: this one returns to standby.
+   * - `'as-completed'`: the handler reports completed work with `context.complete(position)`, and
+   *   `handleBatch` may resolve before its batch is done — the processor then hands it the next
+   *   batch while the work of the previous one completes (a relay keeps publishing across batches).
+   *   The processor saves the newest completed position beside the handling: at most one save at a
+   *   time, never ahead of what was reported, so the stored checkpoint lags the completed work by at
+   *   most the save in progress. When the turn ends (stop, lost lease, failure) it awaits `settle`,
+   *   then saves the last completed position (unless the lease was lost) and releases the lease.
    */
-  readonly checkpoint?: 'by-processor' | 'by-handler';
+  readonly checkpoint?: 'by-processor' | 'by-handler' | 'as-completed';
+  /**
+   * With `checkpoint: 'as-completed'`: resolves once the work `handleBatch` started has settled —
+   * completed (and reported) or given up — so nothing is left running when this instance's turn
+   * ends. Called once per turn, after the last `handleBatch` returned; `stop()` waits for it.
+   * Default: nothing to wait for.
+   */
+  readonly settle?: () => Promise<void>;
 }
 
 /** Options of `startProcessor`: exactly one of `handle` ({@link EventProcessorOptions}) or `handleBatch` ({@link BatchProcessorOptions}). */

@@ -24,6 +24,7 @@ type UncheckedOptions = ProcessorCommonOptions & {
   readonly handleBatch?: unknown;
   readonly onFailure?: unknown;
   readonly checkpoint?: unknown;
+  readonly settle?: unknown;
 };
 
 /** {@link ProcessorOptions} validated, with every default. */
@@ -33,7 +34,9 @@ export interface ResolvedProcessorOptions {
   readonly handle: EventProcessorOptions['handle'] | undefined;
   readonly handleBatch: BatchProcessorOptions['handleBatch'] | undefined;
   /** Who saves the checkpoint after a batch (`'handler'` only with `handleBatch`). */
-  readonly checkpointBy: 'processor' | 'handler';
+  readonly checkpointBy: 'processor' | 'handler' | 'completion';
+  /** With `checkpointBy: 'completion'`: waits for the handler's outstanding work at the end of a turn. */
+  readonly settle: (() => Promise<void>) | undefined;
   readonly filter: NonNullable<ProcessorCommonOptions['filter']>;
   readonly startFrom: bigint | 'end';
   readonly batchSize: number;
@@ -53,6 +56,7 @@ const KEYS = new Set([
   'handle',
   'handleBatch',
   'checkpoint',
+  'settle',
   'filter',
   'startFrom',
   'batchSize',
@@ -98,10 +102,19 @@ export function resolveProcessorOptions(store: unknown, options: unknown): Resol
     );
   }
   const { checkpoint = 'by-processor' } = o;
-  if (checkpoint !== 'by-processor' && !(checkpoint === 'by-handler' && o.handleBatch !== undefined)) {
+  if (
+    checkpoint !== 'by-processor' &&
+    !((checkpoint === 'by-handler' || checkpoint === 'as-completed') && o.handleBatch !== undefined)
+  ) {
     throw new InvalidArgumentError(
       'options.checkpoint',
-      `must be 'by-processor' or (with handleBatch) 'by-handler', got ${describe(checkpoint)}`,
+      `must be 'by-processor' or (with handleBatch) 'by-handler' or 'as-completed', got ${describe(checkpoint)}`,
+    );
+  }
+  if (o.settle !== undefined && (checkpoint !== 'as-completed' || typeof o.settle !== 'function')) {
+    throw new InvalidArgumentError(
+      'options.settle',
+      `must be a function, and only with checkpoint 'as-completed', got ${describe(o.settle)}`,
     );
   }
   const filter = resolveEventFilter(o.filter, 'options.filter');
@@ -133,7 +146,9 @@ export function resolveProcessorOptions(store: unknown, options: unknown): Resol
     id: o.id,
     handle: o.handle as EventProcessorOptions['handle'] | undefined,
     handleBatch: o.handleBatch as BatchProcessorOptions['handleBatch'] | undefined,
-    checkpointBy: checkpoint === 'by-handler' ? 'handler' : 'processor',
+    checkpointBy:
+      checkpoint === 'by-handler' ? 'handler' : checkpoint === 'as-completed' ? 'completion' : 'processor',
+    settle: o.settle as (() => Promise<void>) | undefined,
     filter,
     startFrom,
     batchSize,

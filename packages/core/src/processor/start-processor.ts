@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { HorizonHolder, Lease, SubscribableEventStore } from '../contract/consuming';
 import { isCheckpointConflictError, isStoreUnavailableError } from '../errors';
 import { instrumentProcessor } from '../observability/processor-telemetry';
+import { completeNotAvailable, createCompletionCheckpoints } from './completion-checkpoints';
 import { asError, handleWithRetries, interrupted } from './handle-with-retries';
 import type { Processor, ProcessorOptions, ProcessorState, ProcessorStatus } from './processor-contract';
 import { resolveProcessorOptions } from './processor-options';
@@ -103,18 +104,42 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
     const deposed = new AbortController();
     const keeper = keepLease(store, lease, o.leaseTtlMs, deposed);
     let saved: bigint | undefined;
+    const save = async (position: bigint) => {
+      if (saved !== undefined && position <= saved) return;
+      await store.checkpoints.save(o.id, position, { expected: saved, lease: keeper.current() });
+      saved = position;
+      seeCheckpoint(position);
+    };
+    const completion = o.checkpointBy === 'completion' ? createCompletionCheckpoints(o.id, save) : undefined;
     try {
+      const end = await followLog();
+      // The handler's outstanding work settles and what it completed is saved before the lease goes.
+      await completion?.finish(o.settle, end !== 'deposed');
+      return end;
+    } catch (error) {
+      await completion?.finish(o.settle, false).catch(() => undefined);
+      if (isCheckpointConflictError(error)) {
+        lastError = error;
+        state = 'standby';
+        return 'deposed';
+      }
+      throw error;
+    } finally {
+      await keeper.stop();
+      if (!deposed.signal.aborted) await store.checkpoints.release(keeper.current()).catch(() => undefined);
+    }
+
+    /** Follows the log from the checkpoint, handling each batch, until the turn ends. */
+    async function followLog(): Promise<TurnEnd> {
       state = 'catching-up';
       parked = (await store.checkpoints.listParked(o.id)).length;
       saved = (await store.checkpoints.load(o.id))?.position;
       seeCheckpoint(saved);
-      const ended = eitherSignal(stopping.signal, deposed.signal);
-      const save = async (position: bigint) => {
-        if (saved !== undefined && position <= saved) return;
-        await store.checkpoints.save(o.id, position, { expected: saved, lease: keeper.current() });
-        saved = position;
-        seeCheckpoint(position);
-      };
+      const ended = anySignal(
+        stopping.signal,
+        deposed.signal,
+        ...(completion === undefined ? [] : [completion.failed]),
+      );
       const batches = store.subscribe({
         from: saved ?? o.startFrom,
         filter: o.filter,
@@ -130,11 +155,18 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
         if (o.handleBatch !== undefined) {
           const handleBatch = o.handleBatch;
           const expected = saved;
+          completion?.handing(batch.through);
           const outcome = await handleWithRetries(
             (attempt) =>
               handleBatch(
                 { events: batch.events, through: batch.through, caughtUp: batch.caughtUp },
-                { attempt, signal: deposed.signal, lease: keeper.current(), checkpoint: expected },
+                {
+                  attempt,
+                  signal: deposed.signal,
+                  lease: keeper.current(),
+                  checkpoint: expected,
+                  complete: completion?.complete ?? completeNotAvailable,
+                },
               ),
             o,
             ended,
@@ -150,9 +182,10 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
             // The handler stored `through` in its own transaction; only our view of it moves here.
             saved = batch.through;
             seeCheckpoint(batch.through);
-          } else {
+          } else if (o.checkpointBy === 'processor') {
             await save(batch.through);
           }
+          // 'completion': the handler reports what completed, and `completion` saves it meanwhile.
           if (ended.aborted) break;
           continue;
         }
@@ -196,18 +229,9 @@ export function startProcessor(store: SubscribableEventStore, options: Processor
         if (ended.aborted) break;
       }
       if (deposed.signal.aborted) return 'deposed';
-      // The subscription ends by itself only when the store closed (a live subscription never runs out).
+      // The subscription ends by itself only when the store closed (a live subscription never runs
+      // out) — or, with 'as-completed', when a background save failed (`finish` rethrows it).
       return stopping.signal.aborted ? 'stopped' : 'closed';
-    } catch (error) {
-      if (isCheckpointConflictError(error)) {
-        lastError = error;
-        state = 'standby';
-        return 'deposed';
-      }
-      throw error;
-    } finally {
-      await keeper.stop();
-      if (!deposed.signal.aborted) await store.checkpoints.release(keeper.current()).catch(() => undefined);
     }
   }
 
@@ -261,12 +285,13 @@ function keepLease(store: SubscribableEventStore, lease: Lease, ttlMs: number, d
   };
 }
 
-/** Aborted when either signal aborts (`AbortSignal.any` needs Node 20.3; the kit supports every Node 20). */
-function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-  const both = new AbortController();
-  const abort = () => both.abort();
-  if (a.aborted || b.aborted) abort();
-  a.addEventListener('abort', abort, { once: true });
-  b.addEventListener('abort', abort, { once: true });
-  return both.signal;
+/** Aborted when any of `signals` aborts (`AbortSignal.any` needs Node 20.3; the kit supports every Node 20). */
+function anySignal(...signals: AbortSignal[]): AbortSignal {
+  const any = new AbortController();
+  const abort = () => any.abort();
+  for (const signal of signals) {
+    if (signal.aborted) abort();
+    signal.addEventListener('abort', abort, { once: true });
+  }
+  return any.signal;
 }

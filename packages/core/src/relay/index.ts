@@ -14,5 +14,10 @@ export type {
   RelayTransport,
 } from './relay-contract';
 export { relayBody, relayHeaders, toRelayMessage } from './relay-message';
-export { DEFAULT_RELAY_BATCH_SIZE, DEFAULT_RELAY_WINDOW, splitRelayOptions } from './relay-options';
+export {
+  DEFAULT_RELAY_BATCH_SIZE,
+  DEFAULT_RELAY_CHECKPOINT_INTERVAL_MS,
+  DEFAULT_RELAY_WINDOW,
+  splitRelayOptions,
+} from './relay-options';
 export { startRelay } from './start-relay';

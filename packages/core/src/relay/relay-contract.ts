@@ -25,8 +25,8 @@ export interface RelayMessage {
   readonly body: string;
   /**
    * The message id sent just before this one in the same pipelined run, or `undefined` for the first
-   * message of a run (a run is one batch, or the rest of it after a retry; everything before its
-   * first message is confirmed). A broker that can reject a message unless its last stored one has this id (JetStream's
+   * message of a run (a run goes on across batches until a publish fails or the relay restarts; it
+   * starts at the first unconfirmed message, so everything before its first message is confirmed). A broker that can reject a message unless its last stored one has this id (JetStream's
    * `Nats-Expected-Last-Msg-Id`) keeps the stream in publish order even when a reconnect drops one
    * message and delivers the next; other transports ignore it.
    */
@@ -65,10 +65,21 @@ export interface RelayOptions {
   readonly filter?: EventFilter;
   /** Where to begin when no checkpoint exists yet (exclusive). Default `'start'`. */
   readonly startFrom?: 'start' | 'end' | bigint;
-  /** Events read and checkpointed per batch (held in memory at once). Default `1000`. */
+  /**
+   * Events read from the log at a time (at most one batch, plus the window, is held in memory). The
+   * checkpoint moves at batch ends, in the background. Default `1000`.
+   */
   readonly batchSize?: number;
   /** Most messages sent and not yet confirmed at once (pipelining), a positive integer. Default `64`. */
   readonly window?: number;
+  /**
+   * While catching up on a backlog, the checkpoint is saved at most once per this many ms (the
+   * newest fully confirmed batch end at each save); a batch that reaches the head of the log is
+   * saved at once, so a live relay's `whenRelayed` is not delayed. Fewer saves cost less (on SQLite
+   * with `synchronous: 'full'` each is an fsync that blocks the event loop); a crash re-sends up to
+   * this much more. `0`: a save after every batch. Default `0`.
+   */
+  readonly checkpointIntervalMs?: number;
   /**
    * Backoff while the broker refuses or is away: delays double from `baseDelayMs` (default `100`) up
    * to `maxDelayMs` (default `5000`). A relay never gives up and never skips an event.
@@ -107,6 +118,11 @@ export interface Relay {
    * @throws ProcessingTimeoutError when the time runs out, or the relay stops or fails first
    */
   whenRelayed(position: bigint, options?: { readonly timeoutMs?: number }): Promise<void>;
-  /** Stops publishing, lets confirmed work be checkpointed, releases the lease, closes the transport. */
+  /**
+   * Sends nothing more, waits until every message in flight is confirmed or refused, saves the
+   * checkpoint at the end of the confirmed prefix (also in the middle of a batch), releases the
+   * lease and closes the transport. Messages not sent, and any after a refused one, are the next
+   * relay's to send.
+   */
   stop(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { RelayOptions, RelayTransport } from './relay-contract';
 export interface ResolvedRelayOptions {
   readonly window: number;
   readonly batchSize: number;
+  readonly checkpointIntervalMs: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
 }
@@ -14,9 +15,11 @@ export interface ResolvedRelayOptions {
 /** Messages in flight when `window` is not given. */
 export const DEFAULT_RELAY_WINDOW = 64;
 /** Events per batch when `batchSize` is not given. */
-// A batch ends with its window drained and a checkpoint write before the next is read: with 64 in
-// flight, 1000 events per batch keep that pause to about one round trip in sixteen.
+// Publishing goes on across batch boundaries, so the size no longer sets a pause; it sets how much is
+// read at once and how often the checkpoint is saved (one save per batch at most).
 export const DEFAULT_RELAY_BATCH_SIZE = 1000;
+/** The least time between checkpoint saves while catching up, when `checkpointIntervalMs` is not given. */
+export const DEFAULT_RELAY_CHECKPOINT_INTERVAL_MS = 0;
 
 const KEYS: ReadonlySet<string> = new Set<keyof RelayOptions>([
   'id',
@@ -24,6 +27,7 @@ const KEYS: ReadonlySet<string> = new Set<keyof RelayOptions>([
   'startFrom',
   'batchSize',
   'window',
+  'checkpointIntervalMs',
   'retry',
   'leaseTtlMs',
   'signal',
@@ -56,10 +60,12 @@ export function resolveRelayOptions(transport: unknown, options: unknown): Resol
   const {
     window = DEFAULT_RELAY_WINDOW,
     batchSize = DEFAULT_RELAY_BATCH_SIZE,
+    checkpointIntervalMs = DEFAULT_RELAY_CHECKPOINT_INTERVAL_MS,
     retry = {},
   } = options as RelayOptions;
   assertPositiveInteger(window, 'options.window');
   assertPositiveInteger(batchSize, 'options.batchSize');
+  assertNonNegativeInteger(checkpointIntervalMs, 'options.checkpointIntervalMs');
   if (typeof retry !== 'object' || retry === null) {
     throw new InvalidArgumentError('options.retry', `must be an object, got ${describe(retry)}`);
   }
@@ -67,7 +73,7 @@ export function resolveRelayOptions(transport: unknown, options: unknown): Resol
   const { baseDelayMs = 100, maxDelayMs = 5_000 } = retry;
   assertNonNegativeInteger(baseDelayMs, 'options.retry.baseDelayMs');
   assertNonNegativeInteger(maxDelayMs, 'options.retry.maxDelayMs');
-  return { window, batchSize, baseDelayMs, maxDelayMs };
+  return { window, batchSize, checkpointIntervalMs, baseDelayMs, maxDelayMs };
 }
 
 /**

@@ -1,21 +1,27 @@
 import type { SubscribableEventStore } from '../contract/consuming';
-import type { DomainEvent } from '../contract/types';
-import { isRelayConfigurationError } from '../errors';
 import { observeRelayBacklog, tracePublishBatch } from '../observability/relay-telemetry';
 import { asError } from '../processor/handle-with-retries';
-import type { BatchProcessorOptions, ProcessorBatch } from '../processor/processor-contract';
+import type {
+  BatchHandlerContext,
+  BatchProcessorOptions,
+  ProcessorBatch,
+} from '../processor/processor-contract';
 import { resolveProcessorOptions } from '../processor/processor-options';
 import { startProcessor } from '../processor/start-processor';
-import { publishWindow, type WindowCounters, type WindowRun } from './publish-window';
+import { createPublishPipeline, type PublishPipeline, type WindowCounters } from './publish-pipeline';
 import type { Relay, RelayOptions, RelayStatus, RelayTransport } from './relay-contract';
 import { resolveRelayOptions } from './relay-options';
 
 /**
  * Starts a relay: a processor that publishes every committed event (matching `filter`) through
  * `transport`, in position order, with up to `window` messages awaiting the broker's confirm, and
- * checkpoints a batch only once the broker confirmed all of it. A refused or unconfirmed publish is
- * retried from the first unconfirmed message, with backoff, forever: a relay never skips an event
- * (at-least-once; the broker drops re-sends by the event id within its deduplication window).
+ * checkpoints only what the broker confirmed. Publishing is pipelined **across batches**: the next
+ * batch's messages enter the window while the previous batch's confirms arrive, and the checkpoint
+ * follows in the background (the processor's `checkpoint: 'as-completed'`), moving to a batch's
+ * `through` once every message of it and before it is confirmed — never ahead. A refused or
+ * unconfirmed publish is retried from the first unconfirmed message, with backoff, forever: a relay
+ * never skips an event (at-least-once; the broker drops re-sends by the event id within its
+ * deduplication window).
  *
  * The transport opens first: a configuration the broker refuses rejects with
  * `RelayConfigurationError` before any event is marked as relayed. One relay per id is active at a
@@ -41,8 +47,11 @@ export async function startRelay(
   const processorOptions: BatchProcessorOptions = {
     id: options.id,
     batchSize: o.batchSize,
+    // The pipeline retries publishing itself; a throwing handleBatch would be a bug, retried anyway.
     retry: { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: o.baseDelayMs, maxDelayMs: o.maxDelayMs },
+    checkpoint: 'as-completed',
     handleBatch,
+    settle,
     ...(options.filter === undefined ? {} : { filter: options.filter }),
     ...(options.startFrom === undefined ? {} : { startFrom: options.startFrom }),
     ...(options.leaseTtlMs === undefined ? {} : { leaseTtlMs: options.leaseTtlMs }),
@@ -55,11 +64,11 @@ export async function startRelay(
   let failedAttempts = 0;
   let lastPublishError: Error | undefined;
   // A publish the broker refuses for its configuration (a subject it cannot take) would fail the
-  // same way forever: the relay stops in state 'failed' with it, the batch not checkpointed.
+  // same way forever: the relay stops in state 'failed' with it, nothing past it checkpointed.
   let fatal: Error | undefined;
-  // The batch being published and how far its confirmed prefix reaches: a retry of the same batch
-  // resumes there instead of re-sending what the broker already confirmed.
-  let resume: { events: readonly DomainEvent[]; from: number } | undefined;
+  // The publishing side of the processor's current turn (a new turn, after a lost lease, starts a
+  // new one from the stored checkpoint).
+  let pipeline: PublishPipeline | undefined;
 
   try {
     await transport.open(stopping.signal);
@@ -68,38 +77,55 @@ export async function startRelay(
     throw error;
   }
 
-  async function handleBatch(batch: ProcessorBatch, context: { signal: AbortSignal }): Promise<void> {
-    const from = resume !== undefined && resume.events === batch.events ? resume.from : 0;
-    const abort = linkedAbort(stopping.signal, context.signal);
-    // In a `chronicle.relay.publish` span (a no-op without OpenTelemetry); a failed window fails it.
-    let outcome: WindowRun | undefined;
-    const traced = { relayId: options.id, transport: transport.name, events: batch.events.slice(from) };
-    await tracePublishBatch(traced, async () => {
-      outcome = await publishWindow(
-        batch.events,
-        from,
-        o.window,
-        (message) => transport.publish(message),
-        abort.signal,
-        counters,
-      ).finally(abort.dispose);
-      if ('failure' in outcome) throw outcome.failure;
-    }).catch((error: unknown) => {
-      if (outcome === undefined) throw error;
+  function openPipeline(context: BatchHandlerContext): PublishPipeline {
+    const opened = createPublishPipeline({
+      window: o.window,
+      baseDelayMs: o.baseDelayMs,
+      maxDelayMs: o.maxDelayMs,
+      checkpointIntervalMs: o.checkpointIntervalMs,
+      publish: (message) => transport.publish(message),
+      completed: (position) => context.complete(position),
+      failed(error, isFatal) {
+        failedAttempts++;
+        lastPublishError = asError(error);
+        if (isFatal) {
+          fatal = lastPublishError;
+          void stop();
+        }
+      },
+      counters,
     });
-    const run = outcome!;
-    resume = { events: batch.events, from: run.confirmedUpTo };
-    if ('failure' in run) {
-      failedAttempts++;
-      lastPublishError = asError(run.failure);
-      if (isRelayConfigurationError(run.failure)) {
-        fatal = lastPublishError;
-        void stop();
-      }
-      // The processor retries the batch with backoff (forever); the next attempt resumes at the
-      // first unconfirmed message (`resume`).
-      throw lastPublishError;
-    }
+    // A deposed relay sends nothing more (its successor re-sends from the checkpoint).
+    context.signal.addEventListener('abort', () => void opened.close(), { once: true });
+    return opened;
+  }
+
+  /**
+   * Queues the batch for publishing and returns once all of it is sent (the window has room for its
+   * last message): the processor reads the next batch while this one's confirms arrive.
+   */
+  async function handleBatch(batch: ProcessorBatch, context: BatchHandlerContext): Promise<void> {
+    if (stopping.signal.aborted) return;
+    pipeline ??= openPipeline(context);
+    const current = pipeline;
+    let sent: Promise<void> = Promise.resolve();
+    // In a `chronicle.relay.publish` span (a no-op without OpenTelemetry) from the first send until
+    // the broker confirmed the whole batch. `tracePublishBatch` calls its function at once, so
+    // `sent` is set when it returns.
+    const traced = { relayId: options.id, transport: transport.name, events: batch.events };
+    void tracePublishBatch(traced, () => {
+      const pushed = current.push(batch);
+      sent = pushed.sent;
+      return pushed.confirmed;
+    }).catch(() => undefined);
+    await sent;
+  }
+
+  /** The turn ends: nothing more is sent, the messages in flight settle, their confirms are reported. */
+  async function settle(): Promise<void> {
+    const ending = pipeline;
+    pipeline = undefined;
+    await ending?.close();
   }
 
   const processor = startProcessor(store, processorOptions);
@@ -109,6 +135,8 @@ export async function startRelay(
     stopped ??= (async () => {
       stopObservingBacklog();
       stopping.abort();
+      // Stop sending now, so the batch in hand returns and the processor can end its turn.
+      void pipeline?.close();
       await processor.stop();
       await transport.close();
     })();
@@ -137,25 +165,6 @@ export async function startRelay(
     async stop() {
       options.signal?.removeEventListener('abort', onSignal);
       await stop();
-    },
-  };
-}
-
-/**
- * A signal aborted when either `a` or `b` is, and `dispose` to unhook it: a relay runs one per batch,
- * and listeners left on its long-lived stop signal would pile up.
- */
-function linkedAbort(a: AbortSignal, b: AbortSignal): { signal: AbortSignal; dispose(): void } {
-  const linked = new AbortController();
-  const abort = () => linked.abort();
-  if (a.aborted || b.aborted) abort();
-  a.addEventListener('abort', abort, { once: true });
-  b.addEventListener('abort', abort, { once: true });
-  return {
-    signal: linked.signal,
-    dispose() {
-      a.removeEventListener('abort', abort);
-      b.removeEventListener('abort', abort);
     },
   };
 }
