@@ -128,6 +128,9 @@ export function createPostgresProjectionStorage(
               return versionsOf(sql.openingRows().at(-1));
             }),
           );
+          // Exclusive: the lock is held before `work` reads anything (a rebuild reads the last
+          // events outside this transaction, and no inline append may commit after that read).
+          if (exclusive !== '') await sql.begin();
           const result = await work(tx);
           await commit();
           return result;
