@@ -117,7 +117,7 @@ export function createPostgresProjectionStorage(
 
   return {
     async transaction(work, options) {
-      const exclusive = options?.exclusive === true ? `SELECT pg_advisory_xact_lock(${lock}); ` : '';
+      const exclusive = options?.exclusive === true;
       return inProjectionTransaction(
         await pool(),
         async (sql) => {
@@ -130,7 +130,7 @@ export function createPostgresProjectionStorage(
           );
           // Exclusive: the lock is held before `work` reads anything (a rebuild reads the last
           // events outside this transaction, and no inline append may commit after that read).
-          if (exclusive !== '') await sql.begin();
+          if (exclusive) await sql.begin();
           const result = await work(tx);
           await commit();
           return result;
@@ -138,7 +138,7 @@ export function createPostgresProjectionStorage(
         // The versions come with the first statement, held FOR SHARE until the commit: a switch
         // (which updates their status) waits for this transaction, so it never writes documents
         // into a version that was retired after it read the status.
-        `BEGIN; ${exclusive}${versionsQuery} FOR SHARE`,
+        `BEGIN; ${exclusive ? `SELECT pg_advisory_xact_lock(${lock}); ` : ''}${versionsQuery} FOR SHARE`,
       );
     },
 
