@@ -195,9 +195,10 @@ for (const via of everyPath) {
         );
         // The switch blocks on the batch's lock of the version row (or, were there none, finishes).
         let done = false;
-        void switched.then(() => {
+        const over = () => {
           done = true;
-        });
+        };
+        switched.then(over, over);
         while (!done && !(await blockedOnLock(stores.pool, schema))) {
           await new Promise((resolve) => setTimeout(resolve, 10));
         }
