@@ -77,8 +77,12 @@ export function createPostgresProjectionStorage(
     };
   };
 
-  /** The port's transaction over one SQL transaction; `known` holds versions read up front. */
-  function projectionTransaction(sql: SqlTransaction, known?: ProjectionVersion[]) {
+  /**
+   * The port's transaction over one SQL transaction. `known` resolves to every stored version, read
+   * with the transaction's opening statements (so asking costs no round trip of its own); the
+   * transaction's own status changes are laid over it.
+   */
+  function projectionTransaction(sql: SqlTransaction, known: () => Promise<ProjectionVersion[]>) {
     const buffered = new BufferedDocumentWrites(tableOn(sql.db));
     const tx: ProjectionTransaction = {
       documents: {
@@ -97,14 +101,13 @@ export function createPostgresProjectionStorage(
       },
       saveCheckpoint: (processorId, position, options) =>
         compareAndSet(sql.db, processorId, position, options),
-      versions: async (name) =>
-        known === undefined ? versions.list(sql.db, name) : known.filter((version) => version.name === name),
+      versions: async (name) => (await known()).filter((version) => version.name === name),
       setVersionStatus: async (name, version, status) => {
+        const stored = await known();
         await versions.setStatus(sql.db, name, version, status);
-        if (known === undefined) return;
-        const index = known.findIndex((stored) => stored.name === name && stored.version === version);
-        if (index >= 0) known.splice(index, 1, { name, version, status });
-        else known.push({ name, version, status });
+        const index = stored.findIndex((each) => each.name === name && each.version === version);
+        if (index >= 0) stored.splice(index, 1, { name, version, status });
+        else stored.push({ name, version, status });
       },
       raw: sql.client,
     };
@@ -114,13 +117,29 @@ export function createPostgresProjectionStorage(
 
   return {
     async transaction(work, options) {
-      return inProjectionTransaction(await pool(), async (sql) => {
-        if (options?.exclusive === true) await sql.db.rows(`SELECT pg_advisory_xact_lock(${lock})`, []);
-        const { tx, commit } = projectionTransaction(sql);
-        const result = await work(tx);
-        await commit();
-        return result;
-      });
+      const exclusive = options?.exclusive === true;
+      return inProjectionTransaction(
+        await pool(),
+        async (sql) => {
+          const { tx, commit } = projectionTransaction(
+            sql,
+            once(async () => {
+              await sql.begin();
+              return versionsOf(sql.openingRows().at(-1));
+            }),
+          );
+          // Exclusive: the lock is held before `work` reads anything (a rebuild reads the last
+          // events outside this transaction, and no inline append may commit after that read).
+          if (exclusive) await sql.begin();
+          const result = await work(tx);
+          await commit();
+          return result;
+        },
+        // The versions come with the first statement, held FOR SHARE until the commit: a switch
+        // (which updates their status) waits for this transaction, so it never writes documents
+        // into a version that was retired after it read the status.
+        `BEGIN; ${exclusive ? `SELECT pg_advisory_xact_lock(${lock}); ` : ''}${versionsQuery} FOR SHARE`,
+      );
     },
 
     documents: readsOn(db),
@@ -151,9 +170,8 @@ export function createPostgresProjectionStorage(
           const result = await createAppender(s, appendDb).append(stream, expectedVersion, events);
           if (!written) return result;
           // Read in the first round trip, under the shared lock: no switch can commit before this append.
-          const [versionRows] = sql.openingRows().slice(-2) as [ProjectionVersion[]];
-          const known = (versionRows ?? []).map((row) => ({ ...row, version: Number(row.version) }));
-          const { tx, commit } = projectionTransaction(sql, known);
+          const known = versionsOf(sql.openingRows().at(-2));
+          const { tx, commit } = projectionTransaction(sql, async () => known);
           await apply(
             tx,
             asStoredEvents(stream, events, {
@@ -167,6 +185,19 @@ export function createPostgresProjectionStorage(
         `BEGIN; SELECT pg_advisory_xact_lock_shared(${lock}); ${versionsQuery}; SAVEPOINT chronicle_append`,
       );
     },
+  };
+}
+
+/** The rows of the versions query, decoded (the runner leaves every value as text). */
+const versionsOf = (rows: object[] | undefined): ProjectionVersion[] =>
+  ((rows ?? []) as ProjectionVersion[]).map((row) => ({ ...row, version: Number(row.version) }));
+
+/** `load`'s result, loaded on the first call. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    return loaded;
   };
 }
 

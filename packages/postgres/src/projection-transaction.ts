@@ -20,6 +20,8 @@ export interface SqlTransaction {
   readonly client: PostgresClient;
   /** The rows of each statement of `opening`, once the first statement went out. */
   openingRows(): object[][];
+  /** Sends `opening` alone, unless a statement has opened the transaction already. */
+  begin(): Promise<void>;
   /**
    * Commits, sending `last` (when given) in the same round trip.
    * @returns the rows of `last`
@@ -54,6 +56,12 @@ export async function inProjectionTransaction<T>(
   const transaction: SqlTransaction = {
     client,
     openingRows: () => openingRows,
+    async begin() {
+      if (done) throw new Error('the projection transaction is over');
+      if (open) return;
+      open = true;
+      openingRows = await simple(opening);
+    },
     db: {
       async rows<Row extends object>(text: string, values: readonly unknown[]): Promise<Row[]> {
         if (done) throw new Error('the projection transaction is over');

@@ -137,6 +137,81 @@ for (const via of everyPath) {
         expect(await stored(store)).toEqual({ total: 5, version: 1 });
       });
 
+      it('async: a batch costs three round trips — the versions come with the checkpoint, the writes with COMMIT', async () => {
+        const schema = freshSchemaName('projsql_batch');
+        await stores.create({ schema }).migrate();
+        const { counter, pool } = countingRoundTrips(stores.pool);
+        const store = createPostgresEventStore({ ...via.settings, pool, schema, notify: false });
+        const id = 'projection:balances@1';
+        const lease = (await store.checkpoints.claim(id, 'me', 10_000))!;
+        // What `startProjection` does per batch: the compare-and-set, the version's status, a read
+        // of a document the batch has not written yet, the writes.
+        const batch = (expected: bigint | undefined, through: bigint) =>
+          store.projections.transaction(async (tx) => {
+            await tx.saveCheckpoint(id, through, { expected, lease });
+            if ((await tx.versions('balances')).length === 0)
+              await tx.setVersionStatus('balances', 1, 'active');
+            const current = await tx.documents.get(at, 'a-1');
+            const total = current === undefined ? 0 : (JSON.parse(current) as Balance).total;
+            await tx.documents.put(at, 'a-1', JSON.stringify({ total: total + 1, version: 1 }));
+          });
+        await batch(undefined, 10n);
+        counter.roundTrips = 0;
+        await batch(10n, 20n);
+        expect(counter.roundTrips).toBe(3);
+        expect(await stored(store)).toEqual({ total: 2, version: 1 });
+        expect(await store.projections.versions('balances')).toEqual([
+          { name: 'balances', version: 1, status: 'active' },
+        ]);
+        await store.close();
+      });
+
+      it('a switch waits for a batch that read its version as active: no document outlives the retired version', async () => {
+        const schema = freshSchemaName('projsql_switch');
+        const store = stores.create({ schema });
+        await store.projections.transaction((tx) => tx.setVersionStatus('balances', 1, 'active'));
+        let readActive!: () => void;
+        const read = new Promise<void>((resolve) => {
+          readActive = resolve;
+        });
+        let switchWaits!: () => void;
+        const waiting = new Promise<void>((resolve) => {
+          switchWaits = resolve;
+        });
+        const batch = store.projections.transaction(async (tx) => {
+          expect((await tx.versions('balances')).map((v) => v.status)).toEqual(['active']);
+          readActive();
+          await waiting;
+          await tx.documents.put(at, 'late', JSON.stringify({ total: 1, version: 1 }));
+        });
+        await read;
+        const switched = store.projections.transaction(
+          async (tx) => {
+            await tx.setVersionStatus('balances', 1, 'retired');
+            await tx.documents.drop('balances', 1);
+            await tx.setVersionStatus('balances', 2, 'active');
+          },
+          { exclusive: true },
+        );
+        // The switch blocks on the batch's lock of the version row (or, were there none, finishes).
+        let done = false;
+        const over = () => {
+          done = true;
+        };
+        switched.then(over, over);
+        while (!done && !(await blockedOnLock(stores.pool, schema))) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        switchWaits();
+        await batch;
+        await switched;
+        expect((await store.projections.versions('balances')).map((v) => v.status)).toEqual([
+          'retired',
+          'active',
+        ]);
+        expect(await store.projections.documents.count(at, {})).toBe(0);
+      });
+
       it('a transaction reads its own writes; delete, find and count see them; drop removes one version', async () => {
         const store = stores.create();
         const { projections } = store;
@@ -166,4 +241,13 @@ for (const via of everyPath) {
     },
     via,
   );
+}
+
+/** Whether a backend is waiting for a row lock on a statement of `schema`. */
+async function blockedOnLock(pool: pg.Pool, schema: string): Promise<boolean> {
+  const { rows } = await pool.query(
+    "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position($1 in query) > 0",
+    [schema],
+  );
+  return rows.length > 0;
 }
