@@ -115,9 +115,10 @@ export interface PostgresStoreSettings extends EventStoreOptions {
   readonly listen?: boolean;
   /**
    * After each append commits, send a payload-free `NOTIFY` (in a statement of its own, shared with
-   * appends committing meanwhile) so subscribers in other processes wake at once. Default: `true`.
-   * Set `false` when no subscriber runs in another process, or all of them poll: it saves one small
-   * statement per append (fewer under load). This store's own subscribers wake either way.
+   * appends committing meanwhile, at most one every 2 ms) so subscribers in other processes wake at
+   * once — only while some session LISTENs on the schema's channel, looked up at most once a second.
+   * Default: `true`. Set `false` when every subscriber polls: it saves that look-up too. This
+   * store's own subscribers wake either way.
    */
   readonly notify?: boolean;
 }
