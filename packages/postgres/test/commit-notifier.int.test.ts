@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import { createPostgresEventStore, notificationChannel } from '../src/index';
-import type { PostgresPool, PostgresQueryConfig } from '../src/postgres-driver';
 import { LISTENERS_CHECK_INTERVAL_MS } from '../src/sql/commit-notifier';
 import { describePostgres, freshSchemaName, useStores, waitFor } from './support/postgres';
+import { recordingPool } from './support/recording-pool';
 
 const stream = (id: string) => ({ aggregateType: 'Account', aggregateId: id });
 const deposit = (amount: number) => ({ eventType: 'Deposited', eventData: { amount } });
@@ -20,14 +20,7 @@ describePostgres('postgres store: the after-commit NOTIFY goes only where someon
     stores.create({ schema }); // dropped with the file's schemas
     // The statements the store really sends, recorded on the way to the pool.
     const sent: string[] = [];
-    const recording = {
-      query: (config: PostgresQueryConfig) => {
-        sent.push(config.text);
-        return stores.pool.query(config as never);
-      },
-      connect: () => stores.pool.connect(),
-      end: async () => {},
-    } as unknown as PostgresPool;
+    const recording = recordingPool(stores.pool, sent);
     const writer = createPostgresEventStore({ pool: recording, schema });
     cleanups.push(() => writer.close());
     await writer.migrate();
