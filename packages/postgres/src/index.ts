@@ -29,3 +29,4 @@ export type { ReadReplica, ReplicaStatus } from './replica/read-replicas';
 export type { MigrationReport } from './schema/migrate';
 export { MAX_EVENTS_PER_APPEND } from './schema/positions';
 export { notificationChannel } from './schema/schema-name';
+export type { PostgresSchemaProfile } from './schema/schema-profile';

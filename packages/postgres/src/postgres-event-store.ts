@@ -35,6 +35,7 @@ import { assertReadReplicas, createReadReplicas } from './replica/read-replicas'
 import { MAX_EVENTS_PER_APPEND } from './schema/positions';
 import { createSchemaGate } from './schema/schema-gate';
 import { assertSchemaName, notificationChannel, quoteIdentifier } from './schema/schema-name';
+import { assertSchemaProfile } from './schema/schema-profile';
 import { createAppender } from './sql/append';
 import { createPostgresCheckpointStore } from './sql/checkpoint-store';
 import { createCommitNotifier } from './sql/commit-notifier';
@@ -94,6 +95,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     throw new InvalidArgumentError('options', 'must have exactly one of pool and connectionString');
   }
   if (options.readReplicas !== undefined) assertReadReplicas(options.readReplicas);
+  assertSchemaProfile(options.schemaProfile);
   for (const flag of ['listen', 'notify'] as const) {
     const value: unknown = options[flag];
     if (value !== undefined && typeof value !== 'boolean') {
@@ -117,6 +119,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     schema,
     quoted,
     autoMigrate: options.autoMigrate ?? true,
+    schemaProfile: options.schemaProfile,
     definitions: () => pipeline.registry?.definitions() ?? [],
     assertOpen: () => {
       if (closed) throw storeClosedError('PostgreSQL');

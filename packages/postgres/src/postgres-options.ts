@@ -3,6 +3,7 @@ import type { ProjectableEventStore } from '@chronicle/core/adapter';
 import type { PostgresPool, PostgresPoolConfig } from './postgres-driver';
 import type { ReadReplica, ReplicaStatus } from './replica/read-replicas';
 import type { MigrationReport } from './schema/migrate';
+import type { PostgresSchemaProfile } from './schema/schema-profile';
 
 /** The schema a store uses when none is given. */
 export const DEFAULT_SCHEMA = 'chronicle';
@@ -23,27 +24,45 @@ export const DEFAULT_POLL_INTERVAL_MS = 500;
 /** The page size `readStream` uses when none is configured. */
 export const DEFAULT_STREAM_PAGE_SIZE = 500;
 
-/** Where the store gets its connections: exactly one of `pool` and `connectionString`. */
-export type PostgresConnectionOptions =
-  | {
-      /**
-       * A pool (e.g. `new pg.Pool(...)`) or a function that creates one on first use. The pool stays
-       * yours: `close()` does not end it unless `endPoolOnClose` is `true`.
-       */
-      readonly pool: PostgresPool | (() => PostgresPool | Promise<PostgresPool>);
-      readonly connectionString?: never;
-      readonly poolConfig?: never;
-      /** End the given pool in `close()`. Default: `false`. */
-      readonly endPoolOnClose?: boolean;
-    }
-  | {
-      /** A PostgreSQL URL, e.g. `postgres://user:pass@host:5432/db`. The store creates (and ends) its pool. */
-      readonly connectionString: string;
-      /** Options of the pool the store creates (`max`, `connectionTimeoutMillis`, `statement_timeout`, …). */
-      readonly poolConfig?: PostgresPoolConfig;
-      readonly pool?: never;
-      readonly endPoolOnClose?: never;
-    };
+/**
+ * Where the store gets its connections — exactly one of `pool` and `connectionString` — and, when
+ * given, the schema profile that `migrate()` (and `migratePostgres`) makes the schema match.
+ */
+export type PostgresConnectionOptions = PostgresSchemaProfileOption &
+  (
+    | {
+        /**
+         * A pool (e.g. `new pg.Pool(...)`) or a function that creates one on first use. The pool stays
+         * yours: `close()` does not end it unless `endPoolOnClose` is `true`.
+         */
+        readonly pool: PostgresPool | (() => PostgresPool | Promise<PostgresPool>);
+        readonly connectionString?: never;
+        readonly poolConfig?: never;
+        /** End the given pool in `close()`. Default: `false`. */
+        readonly endPoolOnClose?: boolean;
+      }
+    | {
+        /** A PostgreSQL URL, e.g. `postgres://user:pass@host:5432/db`. The store creates (and ends) its pool. */
+        readonly connectionString: string;
+        /** Options of the pool the store creates (`max`, `connectionTimeoutMillis`, `statement_timeout`, …). */
+        readonly poolConfig?: PostgresPoolConfig;
+        readonly pool?: never;
+        readonly endPoolOnClose?: never;
+      }
+  );
+
+/** See {@link PostgresConnectionOptions}. */
+export interface PostgresSchemaProfileOption {
+  /**
+   * Which optional indexes the schema has: `'full'` (every index) or `'lean'` (without
+   * `events_event_type_position_idx`, which appends do not need; see {@link PostgresSchemaProfile}
+   * and docs/postgres.md, "Schema profiles"). `migrate()` — or the first statement, with
+   * `autoMigrate` — makes the schema match a profile given here: it drops the index, or builds it
+   * again. Omitted: the schema keeps what it has (`'full'` for a new one), so a tool or another
+   * process opening the store with defaults never changes it.
+   */
+  readonly schemaProfile?: PostgresSchemaProfile;
+}
 
 /** What a store is configured with besides its connection. */
 export interface PostgresStoreSettings extends EventStoreOptions {
@@ -96,9 +115,10 @@ export interface PostgresStoreSettings extends EventStoreOptions {
   readonly listen?: boolean;
   /**
    * After each append commits, send a payload-free `NOTIFY` (in a statement of its own, shared with
-   * appends committing meanwhile) so subscribers in other processes wake at once. Default: `true`.
-   * Set `false` when no subscriber runs in another process, or all of them poll: it saves one small
-   * statement per append (fewer under load). This store's own subscribers wake either way.
+   * appends committing meanwhile, at most one every 2 ms) so subscribers in other processes wake at
+   * once — only while some session LISTENs on the schema's channel, looked up at most once a second.
+   * Default: `true`. Set `false` when every subscriber polls: it saves that look-up too. This
+   * store's own subscribers wake either way.
    */
   readonly notify?: boolean;
 }

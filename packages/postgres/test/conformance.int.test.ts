@@ -2,17 +2,23 @@ import { runEventStoreConformance } from '@chronicle/conformance';
 import type { EventStoreOptions, ReadWriteEventStore } from '@chronicle/core';
 import pg from 'pg';
 import { afterAll } from 'vitest';
-import { createPostgresEventStore, type PostgresEventStore } from '../src/index';
+import { createPostgresEventStore, type PostgresEventStore, type PostgresSchemaProfile } from '../src/index';
 import {
   appendInOpenTransaction,
   describePostgres,
   direct,
   everyPath,
   freshSchemaName,
+  type Via,
 } from './support/postgres';
 
-// Once straight to the server, once more through PgBouncer in transaction mode.
-for (const via of everyPath) {
+// Once straight to the server, once more through PgBouncer in transaction mode, and once more
+// straight to a lean schema (no event-type index: filtered reads scan, and must answer the same).
+const runs: { via: Via; schemaProfile?: PostgresSchemaProfile }[] = [
+  ...everyPath.map((via) => ({ via })),
+  { via: direct, schemaProfile: 'lean' },
+];
+for (const { via, schemaProfile } of runs) {
   // One pool for the whole suite, with real parallel connections: concurrent appends in the suite run
   // on different backends, so the concurrency tests prove the database's locking, not the event loop.
   const pool = new pg.Pool({ connectionString: via.target.url ?? undefined, max: 8 });
@@ -34,7 +40,13 @@ for (const via of everyPath) {
   };
 
   const open = (schema: string, options: EventStoreOptions = {}): PostgresEventStore => {
-    const store = createPostgresEventStore({ ...via.settings, ...options, schema, pool });
+    const store = createPostgresEventStore({
+      ...via.settings,
+      ...options,
+      schema,
+      pool,
+      ...(schemaProfile === undefined ? {} : { schemaProfile }),
+    });
     optionsOf.set(store, options);
     return store;
   };
@@ -44,7 +56,9 @@ for (const via of everyPath) {
     '@chronicle/conformance',
     () => {
       runEventStoreConformance({
-        name: via.name === 'direct' ? 'postgres' : `postgres through ${via.name}`,
+        name:
+          (via.name === 'direct' ? 'postgres' : `postgres through ${via.name}`) +
+          (schemaProfile === undefined ? '' : ` (${schemaProfile} schema)`),
         createStore: async (options) => {
           const store = open(freshSchemaName('conf'), options);
           await store.migrate();

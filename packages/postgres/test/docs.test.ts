@@ -35,6 +35,15 @@ describe('docs/postgres.md examples', () => {
     expect(pool.ending).toBe(true);
   });
 
+  it('schema profiles: a lean store', async () => {
+    const writeHeavy = createPostgresEventStore({
+      connectionString: 'postgres://app@db.internal:5432/app',
+      schemaProfile: 'lean', // migrate() drops events_event_type_position_idx
+    });
+    expect(writeHeavy.schema).toBe('chronicle');
+    await writeHeavy.close();
+  });
+
   it('behind PgBouncer: listening off, polling on', async () => {
     const pooled = createPostgresEventStore({
       connectionString: 'postgres://app@pgbouncer.internal:6432/app',

@@ -2,7 +2,6 @@ import type { EventTypeRegistry } from '@chronicle/core';
 import { isStoreUnavailableError } from '@chronicle/core';
 import { expect, it } from 'vitest';
 import { createPostgresEventStore, migratePostgres } from '../src/index';
-import type { PostgresPool, PostgresQueryConfig } from '../src/postgres-driver';
 import { MIGRATIONS } from '../src/schema/migrations';
 
 /** The schema version this release migrates to, and every migration's version. */
@@ -10,6 +9,7 @@ const LATEST = MIGRATIONS.length;
 const ALL = MIGRATIONS.map((m) => m.version);
 
 import { describePostgres, freshSchemaName, target, useStores, waitFor } from './support/postgres';
+import { recordingPool } from './support/recording-pool';
 import { type ChildOutcome, runTsx } from './support/run-tsx';
 
 /** Runs the migrate CLI as a real child process. */
@@ -168,14 +168,7 @@ describePostgres('postgres store: schema and migrations', () => {
     await stores.pool.query(`ANALYZE "${store.schema}".events`);
     // The statements the store really sends, recorded on the way to the pool.
     const sent: string[] = [];
-    const recording: PostgresPool = {
-      query: (config: PostgresQueryConfig) => {
-        sent.push(config.text);
-        return stores.pool.query(config as never);
-      },
-      connect: () => stores.pool.connect(),
-      end: async () => {},
-    } as unknown as PostgresPool;
+    const recording = recordingPool(stores.pool, sent);
     const reader = createPostgresEventStore({ pool: recording, schema: store.schema, autoMigrate: false });
     await reader.getEventsByType('Type7');
     await reader.getEventsByType('Type7', new Date(0));

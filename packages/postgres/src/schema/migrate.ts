@@ -3,6 +3,7 @@ import type { PostgresClient, PostgresPool } from '../postgres-driver';
 import { checkOutClient } from '../postgres-pool';
 import { MIGRATIONS } from './migrations';
 import { POSITION_INDEX_BITS } from './positions';
+import { applySchemaProfile, type PostgresSchemaProfile } from './schema-profile';
 
 /** What {@link runMigrations} did. */
 export interface MigrationReport {
@@ -29,7 +30,7 @@ const MIGRATION_LOCK_CLASS = 0x4348524e;
 /**
  * Applies every pending migration to `schema` in one transaction, holding a transaction-level
  * advisory lock so that two processes migrating at once run one after the other (the second finds
- * nothing to do). Then moves the position clock forward if a logical restore left it behind, and
+ * nothing to do). Then makes the optional indexes match `profile` when one is given, moves the position clock forward if a logical restore left it behind, and
  * records the registry's event types.
  *
  * @param schema - the schema's plain name (validated)
@@ -40,6 +41,7 @@ export async function runMigrations(
   schema: string,
   quoted: string,
   definitions: readonly EventTypeDefinition[],
+  profile?: PostgresSchemaProfile,
 ): Promise<MigrationReport> {
   const client = await checkOutClient(pool);
   let broken: Error | undefined;
@@ -79,6 +81,7 @@ export async function runMigrations(
         ]);
         applied.push(migration.version);
       }
+      if (profile !== undefined) await applySchemaProfile(client, schema, quoted, profile);
       const realigned = await realignPositionClock(client, quoted);
       await recordEventTypes(client, quoted, definitions);
       await client.query('COMMIT');

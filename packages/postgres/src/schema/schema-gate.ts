@@ -2,6 +2,7 @@ import type { EventStoreError, EventTypeDefinition } from '@chronicle/core';
 import type { PostgresPool } from '../postgres-driver';
 import type { PoolSource } from '../postgres-pool';
 import { type MigrationReport, recordEventTypes, runMigrations } from './migrate';
+import type { PostgresSchemaProfile } from './schema-profile';
 
 /** What {@link createSchemaGate} needs from the store. */
 export interface SchemaGateOptions {
@@ -12,6 +13,8 @@ export interface SchemaGateOptions {
   /** Migrate before the first statement (else only record the registry's event types). */
   readonly autoMigrate: boolean;
   readonly definitions: () => readonly EventTypeDefinition[];
+  /** The profile each migration makes the schema match; none: the schema keeps its indexes. */
+  readonly schemaProfile: PostgresSchemaProfile | undefined;
   /** Throws when the store is closed. */
   readonly assertOpen: () => void;
   /** The store's error rule. */
@@ -33,7 +36,13 @@ export function createSchemaGate(options: SchemaGateOptions): SchemaGate {
 
   const migrate = async (): Promise<MigrationReport> => {
     try {
-      return await runMigrations(await poolSource.get(), schema, quoted, definitions());
+      return await runMigrations(
+        await poolSource.get(),
+        schema,
+        quoted,
+        definitions(),
+        options.schemaProfile,
+      );
     } catch (error) {
       throw toStoreError(error, 'migrate');
     }
