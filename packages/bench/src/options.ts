@@ -15,8 +15,8 @@ pnpm bench inspection [--quick]  the CLI's streams pages and verify rate on a 1M
 pnpm bench results-block [report.json] [--write-docs]  docs/performance.md's Results block from a run's JSON
 
   --adapters a,b     memory, sqlite, postgres (each brings its raw and floor baselines), or
-                     sqlite-raw, sqlite-floor, postgres-raw, postgres-floor, postgres-unnamed
-                     on their own. Default: memory, sqlite, postgres.
+                     sqlite-raw, sqlite-floor, postgres-raw, postgres-floor, postgres-unnamed,
+                     sqlite-lean, postgres-lean (schemaProfile 'lean') on their own. Default: memory, sqlite, postgres.
   --no-raw           leave out the raw baselines of the adapters named.
   --no-floor         leave out the floor baselines of the adapters named.
   --workloads W1,readAll  ids or names, any of ${WORKLOAD_IDS.map((id) => `${id} ${WORKLOAD_NAMES[id]}`).join(', ')}. Default: all.

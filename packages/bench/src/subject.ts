@@ -18,6 +18,9 @@ export const TARGET_NAMES = [
   'postgres-floor',
   // The PostgreSQL adapter with unnamed statements, as behind a transaction-mode pooler.
   'postgres-unnamed',
+  // The adapters with `schemaProfile: 'lean'` (no secondary indexes the append path does not need).
+  'sqlite-lean',
+  'postgres-lean',
 ] as const;
 /** One of {@link TARGET_NAMES}. */
 export type TargetName = (typeof TARGET_NAMES)[number];

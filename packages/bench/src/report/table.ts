@@ -148,6 +148,9 @@ const ADAPTERS: readonly { adapter: TargetName; raw?: TargetName; floor?: Target
   { adapter: 'postgres', raw: 'postgres-raw', floor: 'postgres-floor', driver: 'postgres' },
   // The same adapter with unnamed statements (as behind PgBouncer); compare it with `postgres`.
   { adapter: 'postgres-unnamed', driver: 'postgres' },
+  // The adapters with the lean schema profile, against the same baselines.
+  { adapter: 'sqlite-lean', raw: 'sqlite-raw', floor: 'sqlite-floor', driver: 'sqlite' },
+  { adapter: 'postgres-lean', raw: 'postgres-raw', floor: 'postgres-floor', driver: 'postgres' },
 ];
 
 /** Each adapter's baselines, with the targets its ratio to each is checked against. */

@@ -3,10 +3,16 @@ import { memoryFactory } from './memory-subjects';
 import {
   postgresAdapterFactory,
   postgresFloorFactory,
+  postgresLeanFactory,
   postgresRawFactory,
   postgresUnnamedFactory,
 } from './postgres-subjects';
-import { sqliteAdapterFactory, sqliteFloorFactory, sqliteRawFactory } from './sqlite-subjects';
+import {
+  sqliteAdapterFactory,
+  sqliteFloorFactory,
+  sqliteLeanFactory,
+  sqliteRawFactory,
+} from './sqlite-subjects';
 
 /** Where subjects keep their storage. */
 export interface StorageSettings {
@@ -35,5 +41,9 @@ export function createFactory(name: TargetName, storage: StorageSettings): Subje
       return postgresFloorFactory(storage.postgresUrl);
     case 'postgres-unnamed':
       return postgresUnnamedFactory(storage.postgresUrl);
+    case 'sqlite-lean':
+      return sqliteLeanFactory(storage.dataDir);
+    case 'postgres-lean':
+      return postgresLeanFactory(storage.postgresUrl);
   }
 }

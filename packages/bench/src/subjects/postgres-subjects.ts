@@ -1,4 +1,4 @@
-import { createPostgresEventStore } from '@chronicle/postgres';
+import { createPostgresEventStore, type PostgresEventStoreOptions } from '@chronicle/postgres';
 import pg from 'pg';
 import type { SubjectFactory, TargetName } from '../subject';
 import { chronicleSubject } from './chronicle-subject';
@@ -50,7 +50,12 @@ function schemaAllocator(url: string, prefix: string) {
 
 /** `@chronicle/postgres` with its defaults in its own schema, on a pool of {@link POOL_SIZE}. */
 export function postgresAdapterFactory(url: string): SubjectFactory {
-  return chronicleFactory(url, 'postgres', 'pg', true);
+  return chronicleFactory(url, 'postgres', 'pg', {});
+}
+
+/** The same adapter with `schemaProfile: 'lean'`: what write-heavy users can opt into. */
+export function postgresLeanFactory(url: string): SubjectFactory {
+  return chronicleFactory(url, 'postgres-lean', 'pgl', { schemaProfile: 'lean' });
 }
 
 /**
@@ -59,14 +64,14 @@ export function postgresAdapterFactory(url: string): SubjectFactory {
  * it is the cost of that setting; it runs on the server directly, so the pooler's own hop is not in it.
  */
 export function postgresUnnamedFactory(url: string): SubjectFactory {
-  return chronicleFactory(url, 'postgres-unnamed', 'pgu', false);
+  return chronicleFactory(url, 'postgres-unnamed', 'pgu', { prepareStatements: false });
 }
 
 function chronicleFactory(
   url: string,
   name: TargetName,
   prefix: string,
-  prepareStatements: boolean,
+  settings: Pick<PostgresEventStoreOptions, 'prepareStatements' | 'schemaProfile'>,
 ): SubjectFactory {
   const schemas = schemaAllocator(url, prefix);
   const open = async (schema: string) => {
@@ -74,7 +79,7 @@ function chronicleFactory(
       connectionString: url,
       schema,
       poolConfig: { max: POOL_SIZE },
-      prepareStatements,
+      ...settings,
     });
     await store.migrate();
     return chronicleSubject(store, schema);

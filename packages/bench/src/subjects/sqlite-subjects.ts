@@ -63,6 +63,13 @@ export function sqliteAdapterFactory(dir: string): SubjectFactory {
   );
 }
 
+/** The same adapter on a file with `schemaProfile: 'lean'`: what write-heavy users can opt into. */
+export function sqliteLeanFactory(dir: string): SubjectFactory {
+  return sqliteFactory('sqlite-lean', dir, async (file) =>
+    chronicleSubject(createSqliteEventStore({ filename: file, schemaProfile: 'lean' }), file),
+  );
+}
+
 /** Hand-written better-sqlite3 with the same guarantees (see `sqlite-raw.ts`). */
 export function sqliteRawFactory(dir: string): SubjectFactory {
   return sqliteFactory('sqlite-raw', dir, async (file) => openRawSqlite(file));
