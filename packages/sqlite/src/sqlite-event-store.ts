@@ -25,13 +25,7 @@ import { migrate } from './schema/migrate';
 import { appendEvents } from './sql/append';
 import { createSqliteCheckpointStore } from './sql/checkpoint-store';
 import { toDomainEvent } from './sql/rows';
-import {
-  type EventRow,
-  prepareStatements,
-  ROW_POSITION,
-  type SnapshotRow,
-  type Statements,
-} from './sql/statements';
+import { type EventRow, prepareStatements, type SnapshotRow, type Statements } from './sql/statements';
 import { createSqliteSubscriptionSource } from './sql/subscription-source';
 import type { SqliteDatabase } from './sqlite-driver';
 import { sqliteErrorClassifier } from './sqlite-errors';
@@ -171,7 +165,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       assertIdentifier(aggregateId, 'aggregateId');
       assertVersion(fromVersion, 'fromVersion');
       await gate.turn();
-      return read(run(() => statements.streamForward.all(aggregateType, aggregateId, fromVersion, -1)));
+      const rows = run(() => statements.streamForward.all(aggregateType, aggregateId, fromVersion, -1));
+      return read(rows);
     },
 
     readStream(stream, options) {
@@ -256,12 +251,11 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
         // One page per query, resuming after the last position seen (keyset): memory stays bounded by
         // `batchSize`, and events committed meanwhile are seen by a later page.
         await gate.turn();
-        const rows = run(() => statement.all(params)) as EventRow[];
-        if (rows.length === 0) return;
-        for (const event of read(rows))
-          if (typeFilter === undefined || typeFilter.matches(event)) yield event;
-        if (rows.length < batchSize) return;
-        params.after = rows[rows.length - 1]![ROW_POSITION];
+        const events = read(run(() => statement.all(params)));
+        if (events.length === 0) return;
+        for (const event of events) if (typeFilter === undefined || typeFilter.matches(event)) yield event;
+        if (events.length < batchSize) return;
+        params.after = events[events.length - 1]!.position;
       }
     },
 
