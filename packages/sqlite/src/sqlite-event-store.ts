@@ -1,4 +1,9 @@
-import { type CheckpointStore, type DomainEvent, InvalidArgumentError } from '@chronicle/core';
+import {
+  type CheckpointStore,
+  type DomainEvent,
+  InvalidArgumentError,
+  type StreamRef,
+} from '@chronicle/core';
 import {
   assertIdentifier,
   assertPosition,
@@ -24,8 +29,14 @@ import { upsertEventTypes } from './schema/event-types';
 import { migrate } from './schema/migrate';
 import { appendEvents } from './sql/append';
 import { createSqliteCheckpointStore } from './sql/checkpoint-store';
-import { toDomainEvent } from './sql/rows';
-import { type EventRow, prepareStatements, type SnapshotRow, type Statements } from './sql/statements';
+import { toDomainEvent, toStreamEvent } from './sql/rows';
+import {
+  type EventRow,
+  prepareStatements,
+  type SnapshotRow,
+  type Statements,
+  type StreamEventRow,
+} from './sql/statements';
 import { createSqliteSubscriptionSource } from './sql/subscription-source';
 import type { SqliteDatabase } from './sqlite-driver';
 import { sqliteErrorClassifier } from './sqlite-errors';
@@ -142,6 +153,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   });
   const read = (rows: unknown[]): DomainEvent[] =>
     (rows as EventRow[]).map((row) => pipeline.upcast(toDomainEvent(row)));
+  const readOfStream = (stream: StreamRef, rows: unknown[]): DomainEvent[] =>
+    (rows as StreamEventRow[]).map((row) => pipeline.upcast(toStreamEvent(row, stream)));
 
   const store: SqliteEventStore = {
     database,
@@ -166,14 +179,17 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       assertVersion(fromVersion, 'fromVersion');
       await gate.turn();
       const rows = run(() => statements.streamForward.all(aggregateType, aggregateId, fromVersion, -1));
-      return read(rows);
+      return readOfStream({ aggregateType, aggregateId }, rows);
     },
 
     readStream(stream, options) {
       return readStreamPages(stream, options, streamPageSize, async ({ direction, fromVersion, limit }) => {
         await gate.turn();
         const statement = direction === 'forward' ? statements.streamForward : statements.streamBackward;
-        return read(run(() => statement.all(stream.aggregateType, stream.aggregateId, fromVersion, limit)));
+        return readOfStream(
+          stream,
+          run(() => statement.all(stream.aggregateType, stream.aggregateId, fromVersion, limit)),
+        );
       });
     },
 

@@ -1,6 +1,6 @@
-import type { DomainEvent } from '@chronicle/core';
+import type { DomainEvent, StreamRef } from '@chronicle/core';
 import { decodeEventRow } from '@chronicle/core/adapter';
-import type { EventRow } from './statements';
+import type { EventRow, StreamEventRow } from './statements';
 
 /**
  * Turns a stored row into the event every read returns (before upcasting), through the adapter
@@ -12,6 +12,38 @@ export function toDomainEvent(row: EventRow): DomainEvent {
     eventId,
     aggregateType,
     aggregateId,
+    version,
+    eventType,
+    schemaVersion,
+    eventData,
+    metadata,
+    occurredAt,
+    userId,
+    correlationId,
+    causationId,
+  ] = row;
+  return decodeEventRow({
+    position,
+    eventId,
+    aggregateType,
+    aggregateId,
+    version,
+    eventType,
+    schemaVersion,
+    eventData,
+    metadata,
+    occurredAt,
+    userId,
+    correlationId,
+    causationId,
+  });
+}
+
+/** {@link toDomainEvent} for a row of `stream`, read without its aggregate type and id. */
+export function toStreamEvent(row: StreamEventRow, { aggregateType, aggregateId }: StreamRef): DomainEvent {
+  const [
+    position,
+    eventId,
     version,
     eventType,
     schemaVersion,

@@ -13,6 +13,14 @@ const EVENT_COLUMNS = `${POSITION}, event_id, aggregate_type, aggregate_id, vers
   event_data, metadata, occurred_at, user_id, correlation_id, causation_id`;
 
 /**
+ * The columns a stream read selects, in the order of {@link StreamEventRow}: a stream's events all
+ * carry the aggregate type and id the query asked for (compared exactly), so the decoder takes those
+ * from the request rather than have the driver build two new strings per row.
+ */
+const STREAM_EVENT_COLUMNS = `${POSITION}, event_id, version, event_type, schema_version,
+  event_data, metadata, occurred_at, user_id, correlation_id, causation_id`;
+
+/**
  * A stored event as the read statements return it: a raw row (an array), because building one object
  * per row was half the cost of a replay. Integers come back as `number`s: the position as text beyond
  * 2^53 (see {@link POSITION}), and a version or timestamp beyond it fails the decoder's safe-integer
@@ -23,6 +31,21 @@ export type EventRow = readonly [
   eventId: string,
   aggregateType: string,
   aggregateId: string,
+  version: number,
+  eventType: string,
+  schemaVersion: number,
+  eventData: string,
+  metadata: string | null,
+  occurredAt: number,
+  userId: string | null,
+  correlationId: string | null,
+  causationId: string | null,
+];
+
+/** A stored event as the stream reads return it: an {@link EventRow} without its stream. */
+export type StreamEventRow = readonly [
+  position: number | string,
+  eventId: string,
   version: number,
   eventType: string,
   schemaVersion: number,
@@ -67,9 +90,9 @@ export interface Statements {
   /** `(json array of event ids)` → where each stored one stands. */
   readonly locateEvents: SqliteStatement;
   readonly insertEvent: SqliteStatement;
-  /** `(aggregateType, aggregateId, afterVersion, limit)` ascending. */
+  /** `(aggregateType, aggregateId, afterVersion, limit)` ascending, returning {@link StreamEventRow}s. */
   readonly streamForward: SqliteStatement;
-  /** `(aggregateType, aggregateId, beforeVersion, limit)` descending. */
+  /** `(aggregateType, aggregateId, beforeVersion, limit)` descending, returning {@link StreamEventRow}s. */
   readonly streamBackward: SqliteStatement;
   /** `(eventType, fromMillis)` in position order. */
   readonly eventsByType: SqliteStatement;
@@ -90,7 +113,7 @@ export interface Statements {
 /** Compiles every statement of the store against a migrated database. */
 export function prepareStatements(database: SqliteDatabase): Statements {
   const prepare = (sql: string): SqliteStatement => database.prepare(sql).safeIntegers(true);
-  /** An event read, returning {@link EventRow}s (no safe integers). */
+  /** An event read, returning {@link EventRow}s or {@link StreamEventRow}s (no safe integers). */
   const prepareEventRead = (sql: string): SqliteStatement => database.prepare(sql).raw(true);
   // The unary `+` keeps the planner on the position (rowid) order: a readAll page then scans forward
   // from the last position seen and stops after `limit` matches, instead of sorting every match.
@@ -118,11 +141,11 @@ export function prepareStatements(database: SqliteDatabase): Statements {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     streamForward: prepareEventRead(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND version > ?
+      `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND version > ?
        ORDER BY version LIMIT ?`,
     ),
     streamBackward: prepareEventRead(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND version < ?
+      `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND version < ?
        ORDER BY version DESC LIMIT ?`,
     ),
     eventsByType: prepareEventRead(
