@@ -12,8 +12,10 @@ import {
   assertVersion,
   createEventPipeline,
   decodeSnapshotRow,
+  type FetchEventPage,
   instrumentEventStore,
   type ProjectableEventStore,
+  pagedEvents,
   readEventsByType,
   readStreamPages,
   resolveReadAllOptions,
@@ -156,6 +158,36 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   const readOfStream = (stream: StreamRef, rows: unknown[]): DomainEvent[] =>
     (rows as StreamEventRow[]).map((row) => pipeline.upcast(toStreamEvent(row, stream)));
 
+  /**
+   * `readAll`'s pages: one query per page, resuming after the last position seen (keyset), so memory
+   * stays bounded by `batchSize` and events committed meanwhile are seen by a later page.
+   */
+  const readAllPages = (options: ReturnType<typeof resolveReadAllOptions>): FetchEventPage => {
+    const { fromPosition, aggregateTypes, eventTypes, batchSize } = options;
+    const statement =
+      aggregateTypes === undefined
+        ? eventTypes === undefined
+          ? statements.readAllPage
+          : statements.readAllPageByEventTypes
+        : eventTypes === undefined
+          ? statements.readAllPageByAggregateTypes
+          : statements.readAllPageByBoth;
+    const params: Record<string, unknown> = { after: fromPosition, limit: batchSize };
+    if (aggregateTypes !== undefined) params.aggregateTypes = JSON.stringify(aggregateTypes);
+    const typeFilter = eventTypes && pipeline.eventTypeFilter(eventTypes);
+    if (typeFilter !== undefined) params.eventTypes = JSON.stringify(typeFilter.storedTypes);
+    let ended = false;
+    return async () => {
+      if (ended) return null;
+      await gate.turn();
+      const events = read(run(() => statement.all(params)));
+      ended = events.length < batchSize;
+      if (events.length === 0) return null;
+      params.after = events[events.length - 1]!.position;
+      return typeFilter === undefined ? events : events.filter(typeFilter.matches);
+    };
+  };
+
   const store: SqliteEventStore = {
     database,
 
@@ -249,30 +281,10 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       );
     },
 
-    async *readAll(options) {
-      const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(options);
-      const statement =
-        aggregateTypes === undefined
-          ? eventTypes === undefined
-            ? statements.readAllPage
-            : statements.readAllPageByEventTypes
-          : eventTypes === undefined
-            ? statements.readAllPageByAggregateTypes
-            : statements.readAllPageByBoth;
-      const params: Record<string, unknown> = { after: fromPosition, limit: batchSize };
-      if (aggregateTypes !== undefined) params.aggregateTypes = JSON.stringify(aggregateTypes);
-      const typeFilter = eventTypes && pipeline.eventTypeFilter(eventTypes);
-      if (typeFilter !== undefined) params.eventTypes = JSON.stringify(typeFilter.storedTypes);
-      for (;;) {
-        // One page per query, resuming after the last position seen (keyset): memory stays bounded by
-        // `batchSize`, and events committed meanwhile are seen by a later page.
-        await gate.turn();
-        const events = read(run(() => statement.all(params)));
-        if (events.length === 0) return;
-        for (const event of events) if (typeFilter === undefined || typeFilter.matches(event)) yield event;
-        if (events.length < batchSize) return;
-        params.after = events[events.length - 1]!.position;
-      }
+    readAll(options) {
+      let fetchPage: FetchEventPage | undefined;
+      // Options are resolved by the first `next()`, so bad ones reject it rather than the call.
+      return pagedEvents(() => (fetchPage ??= readAllPages(resolveReadAllOptions(options)))());
     },
 
     async checkpoint() {
