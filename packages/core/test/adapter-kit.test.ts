@@ -215,7 +215,7 @@ describe('pagedEvents: a paged read as the generator readStream and readAll retu
 
   it('hands out every page in order, skips empty pages, fetches nothing before the first next()', async () => {
     const { fetchPage, fetches } = pages([1, 2], [], [3], [4, 5]);
-    const read = pagedEvents(fetchPage);
+    const read = pagedEvents(() => fetchPage);
     expect(fetches()).toBe(0);
     expect(versionsOf(await collect(read))).toEqual([1, 2, 3, 4, 5]);
     expect(fetches()).toBe(5);
@@ -225,7 +225,7 @@ describe('pagedEvents: a paged read as the generator readStream and readAll retu
 
   it('answers next() calls made without waiting in order, as a generator queues them', async () => {
     const { fetchPage } = pages([1, 2], [3]);
-    const read = pagedEvents(fetchPage);
+    const read = pagedEvents(() => fetchPage);
     const results = await Promise.all([read.next(), read.next(), read.next(), read.next(), read.next()]);
     expect(results).toEqual([
       { value: expect.objectContaining({ version: 1 }), done: false },
@@ -238,11 +238,11 @@ describe('pagedEvents: a paged read as the generator readStream and readAll retu
 
   it('ends on return() or break mid-page and fetches no further page', async () => {
     const { fetchPage, fetches } = pages([1, 2, 3], [4]);
-    const read = pagedEvents(fetchPage);
+    const read = pagedEvents(() => fetchPage);
     for await (const e of read) if (e.version === 2) break;
     await expect(read.next()).resolves.toEqual({ value: undefined, done: true });
     expect(fetches()).toBe(1);
-    const thrown = pagedEvents(pages([1, 2]).fetchPage);
+    const thrown = pagedEvents(() => pages([1, 2]).fetchPage);
     await thrown.next();
     await expect(thrown.throw(new Error('stop'))).rejects.toThrow('stop');
     await expect(thrown.next()).resolves.toEqual({ value: undefined, done: true });
@@ -250,7 +250,7 @@ describe('pagedEvents: a paged read as the generator readStream and readAll retu
 
   it('rejects the next() whose fetch fails, then is over', async () => {
     let calls = 0;
-    const read = pagedEvents(async () => {
+    const read = pagedEvents(() => async () => {
       calls++;
       if (calls === 2) throw new StoreUnavailableError('gone', { retriable: true });
       return [event(calls)];

@@ -282,9 +282,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     },
 
     readAll(options) {
-      let fetchPage: FetchEventPage | undefined;
       // Options are resolved by the first `next()`, so bad ones reject it rather than the call.
-      return pagedEvents(() => (fetchPage ??= readAllPages(resolveReadAllOptions(options)))());
+      return pagedEvents(() => readAllPages(resolveReadAllOptions(options)));
     },
 
     async checkpoint() {

@@ -172,7 +172,9 @@ describe('what is stored', () => {
     const expected = [edge - 1n, edge, edge + 1n, edge + 2n, edge + 3n];
     expect((await store.getAllEvents()).map((e) => e.position)).toEqual(expected);
     expect((await store.getAllEvents(undefined, edge)).map((e) => e.position)).toEqual(expected.slice(2));
-    expect((await store.getAllEvents(stream.aggregateType)).map((e) => e.position)).toEqual(expected.slice(1));
+    expect((await store.getAllEvents(stream.aggregateType)).map((e) => e.position)).toEqual(
+      expected.slice(1),
+    );
     expect((await store.getEventsByType('MoneyDeposited')).map((e) => e.position)).toEqual(expected.slice(1));
     const pages = await collect(store.readAll({ batchSize: 2 }));
     expect(pages.map((e) => e.position)).toEqual(expected);

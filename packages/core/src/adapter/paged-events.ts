@@ -2,7 +2,7 @@ import type { DomainEvent } from '../contract/types';
 
 /**
  * Fetches the next page of a paged read: its events in order (possibly none, e.g. when a filter
- * dropped them all), or `null` once the read is over.
+ * dropped them all), or `null` once the read is over. Keeps its own place (a keyset) between calls.
  */
 export type FetchEventPage = () => Promise<readonly DomainEvent[] | null>;
 
@@ -13,24 +13,27 @@ const DONE: IteratorReturnResult<void> = Object.freeze({ value: undefined, done:
  * return: an `async function*` that yields page by page, without its cost per event. A generator
  * suspends and resumes at each `yield` (a few promise jobs and allocations per event); here an event
  * of a page already read is handed out with one resolved promise, and only the next page waits on
- * `fetchPage`. Behaves as that generator would: `fetchPage` is first called by the first `next()`
- * (so its errors, bad arguments included, reject that call); calls made while a page is being
- * fetched wait their turn; after an error, `return()` or `throw()`, the iteration is over.
+ * the fetcher. Behaves as that generator would: `open` (which validates the read's arguments and
+ * returns its page fetcher) runs at the first `next()`, so its errors reject that call rather than
+ * the one that created the read; calls made while a page is being fetched wait their turn; after an
+ * error, `return()` or `throw()`, the iteration is over.
  *
  * @example
  * ```ts
- * readAll: (options) => {
- *   let after = 0n;
- *   return pagedEvents(async () => {
- *     const events = decode(await query(PAGE_SQL, [after, 500]));
- *     if (events.length === 0) return null;
- *     after = events[events.length - 1]!.position;
- *     return events;
- *   });
- * },
+ * readAll: (options) =>
+ *   pagedEvents(() => {
+ *     let after = resolveReadAllOptions(options).fromPosition;
+ *     return async () => {
+ *       const events = decode(await query(PAGE_SQL, [after, 500]));
+ *       if (events.length === 0) return null;
+ *       after = events[events.length - 1]!.position;
+ *       return events;
+ *     };
+ *   }),
  * ```
  */
-export function pagedEvents(fetchPage: FetchEventPage): AsyncGenerator<DomainEvent, void, undefined> {
+export function pagedEvents(open: () => FetchEventPage): AsyncGenerator<DomainEvent, void, undefined> {
+  let fetchPage: FetchEventPage | undefined;
   let page: readonly DomainEvent[] = [];
   let index = 0;
   let over = false;
@@ -44,6 +47,7 @@ export function pagedEvents(fetchPage: FetchEventPage): AsyncGenerator<DomainEve
   };
   const fetchNonEmpty = async (): Promise<IteratorResult<DomainEvent, void>> => {
     try {
+      fetchPage ??= open();
       while (!over) {
         const events = await fetchPage();
         if (events === null) break;

@@ -51,9 +51,8 @@ export function readStreamPages(
   pageSize: number,
   fetchPage: FetchStreamPage,
 ): AsyncGenerator<DomainEvent, void, undefined> {
-  let next: FetchEventPage | undefined;
   // Validated by the first `next()`, as the generator this once was did.
-  return pagedEvents(() => (next ??= streamPages(stream, options, pageSize, fetchPage))());
+  return pagedEvents(() => streamPages(stream, options, pageSize, fetchPage));
 }
 
 function streamPages(
