@@ -155,8 +155,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   });
   const read = (rows: unknown[]): DomainEvent[] =>
     (rows as EventRow[]).map((row) => pipeline.upcast(toDomainEvent(row)));
-  const readOfStream = (stream: StreamRef, rows: unknown[]): DomainEvent[] =>
-    (rows as StreamEventRow[]).map((row) => pipeline.upcast(toStreamEvent(row, stream)));
+  const readOfStream = ({ aggregateType, aggregateId }: StreamRef, rows: unknown[]): DomainEvent[] =>
+    (rows as StreamEventRow[]).map((row) => pipeline.upcast(toStreamEvent(row, aggregateType, aggregateId)));
 
   /**
    * `readAll`'s pages: one query per page, resuming after the last position seen (keyset), so memory

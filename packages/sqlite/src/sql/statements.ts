@@ -1,39 +1,21 @@
 import type { SqliteDatabase, SqliteStatement } from '../sqlite-driver';
 
-/** The columns every event read selects, in the order of {@link EventRow}. */
-const EVENT_COLUMNS = `position, event_id, aggregate_type, aggregate_id, version, event_type, schema_version,
-  event_data, metadata, occurred_at, user_id, correlation_id, causation_id`;
-
 /**
  * The columns a stream read selects, in the order of {@link StreamEventRow}: a stream's events all
  * carry the aggregate type and id the query asked for (compared exactly), so the decoder takes those
  * from the request rather than have the driver build two new strings per row.
  */
-const STREAM_EVENT_COLUMNS = `position, event_id, version, event_type, schema_version,
-  event_data, metadata, occurred_at, user_id, correlation_id, causation_id`;
+const STREAM_EVENT_COLUMNS = `position, event_id, version, event_type, schema_version, event_data, metadata,
+  occurred_at, user_id, correlation_id, causation_id`;
+
+/** The columns every other event read selects, in the order of {@link EventRow}. */
+const EVENT_COLUMNS = `${STREAM_EVENT_COLUMNS}, aggregate_type, aggregate_id`;
 
 /**
- * A stored event as the read statements return it: a raw row (an array), because building one object
+ * A stored event as the stream reads return it: a raw row (an array), because building one object
  * per row was half the cost of a replay. Integer columns come back as `bigint` (the statements use
  * safe integers), so a position beyond 2^53 is never rounded.
  */
-export type EventRow = readonly [
-  position: bigint,
-  eventId: string,
-  aggregateType: string,
-  aggregateId: string,
-  version: bigint,
-  eventType: string,
-  schemaVersion: bigint,
-  eventData: string,
-  metadata: string | null,
-  occurredAt: bigint,
-  userId: string | null,
-  correlationId: string | null,
-  causationId: string | null,
-];
-
-/** A stored event as the stream reads return it: an {@link EventRow} without its stream. */
 export type StreamEventRow = readonly [
   position: bigint,
   eventId: string,
@@ -47,6 +29,9 @@ export type StreamEventRow = readonly [
   correlationId: string | null,
   causationId: string | null,
 ];
+
+/** A stored event as the other event reads return it: a {@link StreamEventRow} and its stream. */
+export type EventRow = readonly [...StreamEventRow, aggregateType: string, aggregateId: string];
 
 /** Where a stored event stands, as the id look-up returns it. */
 export interface EventLocationRow {
