@@ -3,6 +3,7 @@ import {
   createEventPipeline,
   decodeEventRow,
   decodeSnapshotRow,
+  pagedEvents,
   readEventsByType,
   readStreamPages,
   type StoredEventFields,
@@ -196,6 +197,68 @@ describe('readStreamPages: the readStream paging loop, written once', () => {
       collect(readStreamPages({ aggregateType: ' ', aggregateId: '1' }, undefined, 3, fetchPage)),
     ).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(requests).toEqual([]);
+  });
+});
+
+describe('pagedEvents: a paged read as the generator readStream and readAll return', () => {
+  const event = (version: number) => decodeEventRow({ ...row, version, position: version });
+  /** Pages of the given versions, then the end; records each fetch. */
+  function pages(...versions: number[][]) {
+    let fetches = 0;
+    const fetchPage = async () => {
+      const page = versions[fetches++];
+      return page === undefined ? null : page.map(event);
+    };
+    return { fetchPage, fetches: () => fetches };
+  }
+  const versionsOf = (list: DomainEvent[]) => list.map((e) => e.version);
+
+  it('hands out every page in order, skips empty pages, fetches nothing before the first next()', async () => {
+    const { fetchPage, fetches } = pages([1, 2], [], [3], [4, 5]);
+    const read = pagedEvents(() => fetchPage);
+    expect(fetches()).toBe(0);
+    expect(versionsOf(await collect(read))).toEqual([1, 2, 3, 4, 5]);
+    expect(fetches()).toBe(5);
+    await expect(read.next()).resolves.toEqual({ value: undefined, done: true });
+    expect(fetches()).toBe(5);
+  });
+
+  it('answers next() calls made without waiting in order, as a generator queues them', async () => {
+    const { fetchPage } = pages([1, 2], [3]);
+    const read = pagedEvents(() => fetchPage);
+    const results = await Promise.all([read.next(), read.next(), read.next(), read.next(), read.next()]);
+    expect(results).toEqual([
+      { value: expect.objectContaining({ version: 1 }), done: false },
+      { value: expect.objectContaining({ version: 2 }), done: false },
+      { value: expect.objectContaining({ version: 3 }), done: false },
+      { value: undefined, done: true },
+      { value: undefined, done: true },
+    ]);
+  });
+
+  it('ends on return() or break mid-page and fetches no further page', async () => {
+    const { fetchPage, fetches } = pages([1, 2, 3], [4]);
+    const read = pagedEvents(() => fetchPage);
+    for await (const e of read) if (e.version === 2) break;
+    await expect(read.next()).resolves.toEqual({ value: undefined, done: true });
+    expect(fetches()).toBe(1);
+    const thrown = pagedEvents(() => pages([1, 2]).fetchPage);
+    await thrown.next();
+    await expect(thrown.throw(new Error('stop'))).rejects.toThrow('stop');
+    await expect(thrown.next()).resolves.toEqual({ value: undefined, done: true });
+  });
+
+  it('rejects the next() whose fetch fails, then is over', async () => {
+    let calls = 0;
+    const read = pagedEvents(() => async () => {
+      calls++;
+      if (calls === 2) throw new StoreUnavailableError('gone', { retriable: true });
+      return [event(calls)];
+    });
+    await expect(read.next()).resolves.toMatchObject({ done: false });
+    await expect(read.next()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(read.next()).resolves.toEqual({ value: undefined, done: true });
+    expect(calls).toBe(2);
   });
 });
 

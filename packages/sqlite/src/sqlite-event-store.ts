@@ -1,4 +1,9 @@
-import { type CheckpointStore, type DomainEvent, InvalidArgumentError } from '@chronicle/core';
+import {
+  type CheckpointStore,
+  type DomainEvent,
+  InvalidArgumentError,
+  type StreamRef,
+} from '@chronicle/core';
 import {
   assertIdentifier,
   assertPosition,
@@ -7,8 +12,10 @@ import {
   assertVersion,
   createEventPipeline,
   decodeSnapshotRow,
+  type FetchEventPage,
   instrumentEventStore,
   type ProjectableEventStore,
+  pagedEvents,
   readEventsByType,
   readStreamPages,
   resolveReadAllOptions,
@@ -25,13 +32,13 @@ import { migrate } from './schema/migrate';
 import { applySchemaProfile } from './schema/schema-profile';
 import { appendEvents } from './sql/append';
 import { createSqliteCheckpointStore } from './sql/checkpoint-store';
-import { toDomainEvent } from './sql/rows';
+import { toDomainEvent, toStreamEvent } from './sql/rows';
 import {
   type EventRow,
   prepareStatements,
-  ROW_POSITION,
   type SnapshotRow,
   type Statements,
+  type StreamEventRow,
 } from './sql/statements';
 import { createSqliteSubscriptionSource } from './sql/subscription-source';
 import type { SqliteDatabase } from './sqlite-driver';
@@ -151,6 +158,38 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   });
   const read = (rows: unknown[]): DomainEvent[] =>
     (rows as EventRow[]).map((row) => pipeline.upcast(toDomainEvent(row)));
+  const readOfStream = ({ aggregateType, aggregateId }: StreamRef, rows: unknown[]): DomainEvent[] =>
+    (rows as StreamEventRow[]).map((row) => pipeline.upcast(toStreamEvent(row, aggregateType, aggregateId)));
+
+  /**
+   * `readAll`'s pages: one query per page, resuming after the last position seen (keyset), so memory
+   * stays bounded by `batchSize` and events committed meanwhile are seen by a later page.
+   */
+  const readAllPages = (options: ReturnType<typeof resolveReadAllOptions>): FetchEventPage => {
+    const { fromPosition, aggregateTypes, eventTypes, batchSize } = options;
+    const statement =
+      aggregateTypes === undefined
+        ? eventTypes === undefined
+          ? statements.readAllPage
+          : statements.readAllPageByEventTypes
+        : eventTypes === undefined
+          ? statements.readAllPageByAggregateTypes
+          : statements.readAllPageByBoth;
+    const params: Record<string, unknown> = { after: fromPosition, limit: batchSize };
+    if (aggregateTypes !== undefined) params.aggregateTypes = JSON.stringify(aggregateTypes);
+    const typeFilter = eventTypes && pipeline.eventTypeFilter(eventTypes);
+    if (typeFilter !== undefined) params.eventTypes = JSON.stringify(typeFilter.storedTypes);
+    let ended = false;
+    return async () => {
+      if (ended) return null;
+      await gate.turn();
+      const events = read(run(() => statement.all(params)));
+      ended = events.length < batchSize;
+      if (events.length === 0) return null;
+      params.after = events[events.length - 1]!.position;
+      return typeFilter === undefined ? events : events.filter(typeFilter.matches);
+    };
+  };
 
   const store: SqliteEventStore = {
     database,
@@ -174,14 +213,18 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       assertIdentifier(aggregateId, 'aggregateId');
       assertVersion(fromVersion, 'fromVersion');
       await gate.turn();
-      return read(run(() => statements.streamForward.all(aggregateType, aggregateId, fromVersion, -1)));
+      const rows = run(() => statements.streamForward.all(aggregateType, aggregateId, fromVersion, -1));
+      return readOfStream({ aggregateType, aggregateId }, rows);
     },
 
     readStream(stream, options) {
       return readStreamPages(stream, options, streamPageSize, async ({ direction, fromVersion, limit }) => {
         await gate.turn();
         const statement = direction === 'forward' ? statements.streamForward : statements.streamBackward;
-        return read(run(() => statement.all(stream.aggregateType, stream.aggregateId, fromVersion, limit)));
+        return readOfStream(
+          stream,
+          run(() => statement.all(stream.aggregateType, stream.aggregateId, fromVersion, limit)),
+        );
       });
     },
 
@@ -241,31 +284,9 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       );
     },
 
-    async *readAll(options) {
-      const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(options);
-      const statement =
-        aggregateTypes === undefined
-          ? eventTypes === undefined
-            ? statements.readAllPage
-            : statements.readAllPageByEventTypes
-          : eventTypes === undefined
-            ? statements.readAllPageByAggregateTypes
-            : statements.readAllPageByBoth;
-      const params: Record<string, unknown> = { after: fromPosition, limit: batchSize };
-      if (aggregateTypes !== undefined) params.aggregateTypes = JSON.stringify(aggregateTypes);
-      const typeFilter = eventTypes && pipeline.eventTypeFilter(eventTypes);
-      if (typeFilter !== undefined) params.eventTypes = JSON.stringify(typeFilter.storedTypes);
-      for (;;) {
-        // One page per query, resuming after the last position seen (keyset): memory stays bounded by
-        // `batchSize`, and events committed meanwhile are seen by a later page.
-        await gate.turn();
-        const rows = run(() => statement.all(params)) as EventRow[];
-        if (rows.length === 0) return;
-        for (const event of read(rows))
-          if (typeFilter === undefined || typeFilter.matches(event)) yield event;
-        if (rows.length < batchSize) return;
-        params.after = rows[rows.length - 1]![ROW_POSITION];
-      }
+    readAll(options) {
+      // Options are resolved by the first `next()`, so bad ones reject it rather than the call.
+      return pagedEvents(() => readAllPages(resolveReadAllOptions(options)));
     },
 
     async checkpoint() {

@@ -158,6 +158,42 @@ describe('what is stored', () => {
     database.close();
   });
 
+  it('reads positions across 2^53 exactly on every read path, and pages across them', async () => {
+    const database = new Database(':memory:');
+    store = createSqliteEventStore({ database });
+    const edge = BigInt(Number.MAX_SAFE_INTEGER); // 2^53 - 1: the last position a number holds exactly
+    database
+      .prepare(
+        `INSERT INTO events (position, event_id, aggregate_type, aggregate_id, version, event_type,
+          schema_version, event_data, occurred_at) VALUES (?, 'edge', 'Edge', 'e', 1, 'T', 1, '1', 0)`,
+      )
+      .run(edge - 1n);
+    await store.append(stream, 'no_stream', deposits(4));
+    const expected = [edge - 1n, edge, edge + 1n, edge + 2n, edge + 3n];
+    expect((await store.getAllEvents()).map((e) => e.position)).toEqual(expected);
+    expect((await store.getAllEvents(undefined, edge)).map((e) => e.position)).toEqual(expected.slice(2));
+    expect((await store.getAllEvents(stream.aggregateType)).map((e) => e.position)).toEqual(
+      expected.slice(1),
+    );
+    expect((await store.getEventsByType('MoneyDeposited')).map((e) => e.position)).toEqual(expected.slice(1));
+    const pages = await collect(store.readAll({ batchSize: 2 }));
+    expect(pages.map((e) => e.position)).toEqual(expected);
+    expect(pages.every((e) => typeof e.position === 'bigint')).toBe(true);
+    const backward = await collect(store.readStream(stream, { direction: 'backward' }));
+    expect(backward.map((e) => e.position)).toEqual(expected.slice(1).reverse());
+    const delivered: bigint[] = [];
+    const throughs: bigint[] = [];
+    for await (const batch of store.subscribe({ from: edge - 1n, live: false, batchSize: 1 })) {
+      delivered.push(...batch.events.map((e) => e.position));
+      throughs.push(batch.through);
+    }
+    expect(delivered).toEqual(expected.slice(1));
+    expect(throughs.at(-1)).toBe(edge + 3n);
+    expect(throughs.every((through) => typeof through === 'bigint')).toBe(true);
+    await store.close();
+    database.close();
+  });
+
   it('keeps data and metadata as JSON text and occurredAt as epoch milliseconds', async () => {
     store = createSqliteEventStore({ filename: ':memory:' });
     const occurredAt = new Date('2024-02-29T23:59:59.123Z');

@@ -9,8 +9,9 @@
  *   `resolveReadAllOptions` and the contract's limits;
  * - **append rules**: `checkExpectedVersion`, `satisfiesExpectedVersion`, `resolveRepeatedAppend`;
  * - **reads**: `decodeEventRow` (stored fields to a `DomainEvent`), `decodeSnapshotRow`,
- *   `readStreamPages` (the paging loop of `readStream`), `readEventsByType` (`getEventsByType` with
- *   renamed types merged);
+ *   `readStreamPages` (the paging loop of `readStream`), `pagedEvents` (a paged read as the async
+ *   generator `readStream` and `readAll` return), `readEventsByType` (`getEventsByType` with renamed
+ *   types merged);
  * - **subscriptions**: `subscribeToSource` (the one subscription loop: an adapter gives it a page
  *   reader, its head and a wake-up source), `createWakeUpEmitter`, `pollForChanges`, `mergeWakeUps`;
  *   checkpoint-store validation (`assertSaveOptions`, `assertLease`, `assertTtl`, `assertParkEvent`);
@@ -93,6 +94,7 @@ export { decodeSnapshotRow, type StoredSnapshotFields } from './decode-snapshot-
 export { type DocumentRow, type DocumentScope, type EncodedFilter, encodeFilter } from './document-rows';
 export { type FetchEventsOfType, readEventsByType } from './events-by-type';
 export type { Mutable } from './mutable';
+export { type FetchEventPage, pagedEvents } from './paged-events';
 export { type FetchStreamPage, readStreamPages, type StreamPageRequest } from './read-stream-pages';
 export {
   type DriverErrorClassifier,

@@ -1,5 +1,6 @@
 import type { DomainEvent, ReadStreamOptions, StreamRef } from '../contract/types';
 import { assertStreamRef, resolveReadStreamOptions } from '../validation/arguments';
+import { type FetchEventPage, pagedEvents } from './paged-events';
 
 /** One page {@link readStreamPages} asks the adapter for. */
 export interface StreamPageRequest {
@@ -44,23 +45,33 @@ export type FetchStreamPage = (
  *   ),
  * ```
  */
-export async function* readStreamPages(
+export function readStreamPages(
   stream: StreamRef,
   options: ReadStreamOptions | undefined,
   pageSize: number,
   fetchPage: FetchStreamPage,
 ): AsyncGenerator<DomainEvent, void, undefined> {
+  // Validated by the first `next()`, as the generator this once was did.
+  return pagedEvents(() => streamPages(stream, options, pageSize, fetchPage));
+}
+
+function streamPages(
+  stream: StreamRef,
+  options: ReadStreamOptions | undefined,
+  pageSize: number,
+  fetchPage: FetchStreamPage,
+): FetchEventPage {
   assertStreamRef(stream);
   const { fromVersion, direction, limit } = resolveReadStreamOptions(options);
   let bound = fromVersion ?? (direction === 'forward' ? 0 : Number.MAX_SAFE_INTEGER);
   let remaining = limit ?? Number.POSITIVE_INFINITY;
-  while (remaining > 0) {
+  return async () => {
+    if (remaining <= 0) return null;
     const pageLimit = Math.min(remaining, pageSize);
     const page = await fetchPage({ stream, direction, fromVersion: bound, limit: pageLimit });
-    yield* page;
-    if (page.length < pageLimit) return;
-    remaining -= page.length;
+    remaining = page.length < pageLimit ? 0 : remaining - page.length;
     // Keyset on the version, which upcasting never changes.
-    bound = page[page.length - 1]!.version;
-  }
+    if (page.length > 0) bound = page[page.length - 1]!.version;
+    return page;
+  };
 }

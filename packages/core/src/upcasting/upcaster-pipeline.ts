@@ -3,8 +3,6 @@ import { InvalidArgumentError, UpcastError } from '../errors';
 import { assertIdentifier, assertPositiveInteger } from '../validation/arguments';
 import type { Upcaster } from './upcaster';
 
-const stepKey = (eventType: string, schemaVersion: number): string => `${schemaVersion}\u0000${eventType}`;
-
 /**
  * Chains {@link Upcaster} steps per event type up to the latest version. Built once; rejects a
  * duplicate step (two steps from the same type and version) and a cycle (steps that would lead back
@@ -21,7 +19,11 @@ const stepKey = (eventType: string, schemaVersion: number): string => `${schemaV
  * ```
  */
 export class UpcasterPipeline {
-  private readonly steps = new Map<string, Required<Upcaster>>();
+  /**
+   * Steps by stored type, then by schema version: a read of a type no step reads costs one `Map`
+   * look-up, and no key is built per event.
+   */
+  private readonly steps = new Map<string, Map<number, Required<Upcaster>>>();
 
   /** @throws InvalidArgumentError on a malformed, duplicate or cyclic step */
   constructor(upcasters: readonly Upcaster[]) {
@@ -33,14 +35,15 @@ export class UpcasterPipeline {
     }
     upcasters.forEach((upcaster: Upcaster, i) => {
       const step = normalise(upcaster, `upcasters[${i}]`);
-      const key = stepKey(step.eventType, step.fromSchemaVersion);
-      if (this.steps.has(key)) {
+      const ofType = this.steps.get(step.eventType) ?? new Map<number, Required<Upcaster>>();
+      this.steps.set(step.eventType, ofType);
+      if (ofType.has(step.fromSchemaVersion)) {
         throw new InvalidArgumentError(
           `upcasters[${i}]`,
           `duplicates the step from ${step.eventType} v${step.fromSchemaVersion}`,
         );
       }
-      this.steps.set(key, step);
+      ofType.set(step.fromSchemaVersion, step);
     });
     this.rejectCycles();
   }
@@ -52,7 +55,7 @@ export class UpcasterPipeline {
 
   /** Whether any step renames a type (then type filters must look at stored names too). */
   get renamesTypes(): boolean {
-    for (const step of this.steps.values()) if (step.toEventType !== step.eventType) return true;
+    for (const step of this.allSteps()) if (step.toEventType !== step.eventType) return true;
     return false;
   }
 
@@ -64,7 +67,7 @@ export class UpcasterPipeline {
   upcast<E extends DomainEvent>(event: E): E {
     let current: DomainEvent = event;
     for (;;) {
-      const step = this.steps.get(stepKey(current.eventType, current.schemaVersion));
+      const step = this.stepFrom(current.eventType, current.schemaVersion);
       if (step === undefined) return current as E;
       let eventData: unknown;
       try {
@@ -96,27 +99,34 @@ export class UpcasterPipeline {
   storedEventTypesOf(eventType: string): string[] {
     const found = [eventType];
     for (let i = 0; i < found.length; i++) {
-      for (const step of this.steps.values()) {
+      for (const step of this.allSteps()) {
         if (step.toEventType === found[i] && !found.includes(step.eventType)) found.push(step.eventType);
       }
     }
     return found;
   }
 
+  private stepFrom(eventType: string, schemaVersion: number): Required<Upcaster> | undefined {
+    return this.steps.get(eventType)?.get(schemaVersion);
+  }
+
+  private *allSteps(): Iterable<Required<Upcaster>> {
+    for (const ofType of this.steps.values()) yield* ofType.values();
+  }
+
   private rejectCycles(): void {
-    for (const start of this.steps.values()) {
-      const visited = new Set<string>();
+    for (const start of this.allSteps()) {
+      const visited = new Set<Required<Upcaster>>();
       let step: Required<Upcaster> | undefined = start;
       while (step !== undefined) {
-        const key = stepKey(step.eventType, step.fromSchemaVersion);
-        if (visited.has(key)) {
+        if (visited.has(step)) {
           throw new InvalidArgumentError(
             'upcasters',
             `form a cycle through ${step.eventType} v${step.fromSchemaVersion}`,
           );
         }
-        visited.add(key);
-        step = this.steps.get(stepKey(step.toEventType, step.toSchemaVersion));
+        visited.add(step);
+        step = this.stepFrom(step.toEventType, step.toSchemaVersion);
       }
     }
   }

@@ -1,32 +1,46 @@
 import type { SqliteDatabase, SqliteStatement } from '../sqlite-driver';
 
-/** The columns every event read selects, in the order of {@link EventRow}. */
-const EVENT_COLUMNS = `position, event_id, aggregate_type, aggregate_id, version, event_type, schema_version,
-  event_data, metadata, occurred_at, user_id, correlation_id, causation_id`;
+/**
+ * The position as a `number` while it is a safe integer, and as its decimal text beyond 2^53, so that
+ * event reads need no safe-integer mode: better-sqlite3 would otherwise hand every integer column of
+ * every row back as a `bigint` (measured: 55 more bytes allocated per event read), or round a large
+ * position silently. Not named `position`: `ORDER BY position` must keep meaning the column.
+ */
+const POSITION = `CASE WHEN position <= ${Number.MAX_SAFE_INTEGER} THEN position ELSE CAST(position AS TEXT) END`;
 
 /**
- * A stored event as the read statements return it: a raw row (an array), because building one object
- * per row was half the cost of a replay. Integer columns come back as `bigint` (the statements use
- * safe integers), so a position beyond 2^53 is never rounded.
+ * The columns a stream read selects, in the order of {@link StreamEventRow}: a stream's events all
+ * carry the aggregate type and id the query asked for (compared exactly), so the decoder takes those
+ * from the request rather than have the driver build two new strings per row.
  */
-export type EventRow = readonly [
-  position: bigint,
+const STREAM_EVENT_COLUMNS = `${POSITION}, event_id, version, event_type, schema_version, event_data, metadata,
+  occurred_at, user_id, correlation_id, causation_id`;
+
+/** The columns every other event read selects, in the order of {@link EventRow}. */
+const EVENT_COLUMNS = `${STREAM_EVENT_COLUMNS}, aggregate_type, aggregate_id`;
+
+/**
+ * A stored event as the stream reads return it: a raw row (an array), because building one object
+ * per row was half the cost of a replay. Integers come back as `number`s: the position as text beyond
+ * 2^53 (see {@link POSITION}); a version or timestamp beyond it fails the decoder's safe-integer
+ * check rather than passing rounded.
+ */
+export type StreamEventRow = readonly [
+  position: number | string,
   eventId: string,
-  aggregateType: string,
-  aggregateId: string,
-  version: bigint,
+  version: number,
   eventType: string,
-  schemaVersion: bigint,
+  schemaVersion: number,
   eventData: string,
   metadata: string | null,
-  occurredAt: bigint,
+  occurredAt: number,
   userId: string | null,
   correlationId: string | null,
   causationId: string | null,
 ];
 
-/** Index of the position in an {@link EventRow}. */
-export const ROW_POSITION = 0;
+/** A stored event as the other event reads return it: a {@link StreamEventRow} and its stream. */
+export type EventRow = readonly [...StreamEventRow, aggregateType: string, aggregateId: string];
 
 /** Where a stored event stands, as the id look-up returns it. */
 export interface EventLocationRow {
@@ -63,9 +77,9 @@ export interface Statements {
   /** `(json array of event ids)` → where each stored one stands. */
   readonly locateEvents: SqliteStatement;
   readonly insertEvent: SqliteStatement;
-  /** `(aggregateType, aggregateId, afterVersion, limit)` ascending. */
+  /** `(aggregateType, aggregateId, afterVersion, limit)` ascending, returning {@link StreamEventRow}s. */
   readonly streamForward: SqliteStatement;
-  /** `(aggregateType, aggregateId, beforeVersion, limit)` descending. */
+  /** `(aggregateType, aggregateId, beforeVersion, limit)` descending, returning {@link StreamEventRow}s. */
   readonly streamBackward: SqliteStatement;
   /** `(eventType, fromMillis)` in position order. */
   readonly eventsByType: SqliteStatement;
@@ -86,8 +100,8 @@ export interface Statements {
 /** Compiles every statement of the store against a migrated database. */
 export function prepareStatements(database: SqliteDatabase): Statements {
   const prepare = (sql: string): SqliteStatement => database.prepare(sql).safeIntegers(true);
-  /** An event read: `SELECT ${EVENT_COLUMNS} …`, returning {@link EventRow}s. */
-  const prepareEventRead = (sql: string): SqliteStatement => prepare(sql).raw(true);
+  /** An event read, returning {@link EventRow}s or {@link StreamEventRow}s (no safe integers). */
+  const prepareEventRead = (sql: string): SqliteStatement => database.prepare(sql).raw(true);
   // The unary `+` keeps the planner on the position (rowid) order: a readAll page then scans forward
   // from the last position seen and stops after `limit` matches, instead of sorting every match.
   const readAllPage = (filter: string): SqliteStatement =>
@@ -117,11 +131,11 @@ export function prepareStatements(database: SqliteDatabase): Statements {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     streamForward: prepareEventRead(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND version > ?
+      `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND version > ?
        ORDER BY version LIMIT ?`,
     ),
     streamBackward: prepareEventRead(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND version < ?
+      `SELECT ${STREAM_EVENT_COLUMNS} FROM events WHERE aggregate_type = ? AND aggregate_id = ? AND version < ?
        ORDER BY version DESC LIMIT ?`,
     ),
     eventsByType: prepareEventRead(

@@ -9,7 +9,7 @@ import {
 } from '@chronicle/core/adapter';
 import type { SqliteDatabase, SqliteStatement } from '../sqlite-driver';
 import { toDomainEvent } from './rows';
-import { type EventRow, ROW_POSITION, type Statements } from './statements';
+import type { EventRow, Statements } from './statements';
 
 /** What {@link createSqliteSubscriptionSource} needs from the store. */
 export interface SqliteSubscriptionDeps {
@@ -83,7 +83,7 @@ export function createSqliteSubscriptionSource(deps: SqliteSubscriptionDeps) {
           const headNow = readHead();
           const rows = pageStatement(request).all(params) as EventRow[];
           const events: DomainEvent[] = rows.map(toDomainEvent);
-          const through = rows.length === request.limit ? rows[rows.length - 1]![ROW_POSITION] : headNow;
+          const through = events.length === request.limit ? events[events.length - 1]!.position : headNow;
           return { events, through, head: headNow };
         } finally {
           if (ownTransaction && database.inTransaction) database.exec('COMMIT');
