@@ -77,32 +77,63 @@ export function createDocumentReader<T extends JsonDocument>(
   };
 }
 
-/** A collection inside a projection transaction: reads see the transaction's own writes. */
+/**
+ * A collection inside a projection transaction: reads see the transaction's own writes.
+ *
+ * The collection remembers, per id, the JSON text it last read or wrote (or that there is none), so
+ * a handler that reads the document it wrote for an earlier event of the batch costs no statement.
+ * That is sound because a collection lives no longer than its transaction (one per batch or append,
+ * see `projectionContext`) and every write to its documents goes through it; `get` still parses the
+ * text, so every read returns a fresh copy that the caller may mutate.
+ */
 export function createDocumentCollection<T extends JsonDocument>(
   writes: DocumentWrites,
   at: CollectionAddress,
 ): DocumentCollection<T> {
   const reader = createDocumentReader<T>(writes, at);
-  const put = async (id: string, document: T) => {
-    assertIdentifier(id, 'id');
-    assertDocument(document, 'document');
-    await writes.put(at, id, JSON.stringify(document));
+  /** The JSON text under an id as this transaction knows it; `null` when there is none. */
+  const known = new Map<string, string | null>();
+  const getJson = async (id: string) => {
+    const cached = known.get(id);
+    if (cached !== undefined) return cached;
+    const json = (await writes.get(at, id)) ?? null;
+    known.set(id, json);
+    return json;
+  };
+  const write = async (id: string, document: JsonDocument) => {
+    const json = JSON.stringify(document);
+    // Remembered only once stored: a refused write leaves the cache as the database is.
+    known.delete(id);
+    await writes.put(at, id, json);
+    known.set(id, json);
   };
   return {
     ...reader,
-    put,
+    async get(id) {
+      assertIdentifier(id, 'id');
+      const json = await getJson(id);
+      return json === null ? undefined : parse<T>(json);
+    },
+    async put(id, document) {
+      assertIdentifier(id, 'id');
+      assertDocument(document, 'document');
+      await write(id, document);
+    },
     async patch(id, changes) {
       assertIdentifier(id, 'id');
       assertDocument(changes, 'changes');
-      const current = await reader.get(id);
-      if (current === undefined) return undefined;
-      const next = { ...current, ...changes } as T;
-      await writes.put(at, id, JSON.stringify(next));
+      const json = await getJson(id);
+      if (json === null) return undefined;
+      const next = { ...parse<T>(json), ...changes } as T;
+      await write(id, next);
       return next;
     },
     async delete(id) {
       assertIdentifier(id, 'id');
-      return writes.delete(at, id);
+      known.delete(id);
+      const deleted = await writes.delete(at, id);
+      known.set(id, null);
+      return deleted;
     },
   };
 }
