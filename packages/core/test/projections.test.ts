@@ -60,7 +60,7 @@ describe('projections (in memory)', () => {
     expect(await read.get('a')).toEqual({ owner: 'Ada', balance: 5 });
   });
 
-  it('within one batch, every read is a fresh copy and sees the batch\'s own writes and deletes', async () => {
+  it("within one batch, every read is a fresh copy and sees the batch's own writes and deletes", async () => {
     const seen: unknown[] = [];
     const ledger = defineProjection<AccountEvent>({
       name: 'ledger',
@@ -81,7 +81,9 @@ describe('projections (in memory)', () => {
           }
           const bad = docs.put(event.aggregateId, { owner: 'x', balance: Number.NaN });
           await expect(bad).rejects.toSatisfy(isInvalidArgumentError);
-          await docs.patch(event.aggregateId, { balance: (seen.at(-1) as Balance).balance + event.eventData.amount });
+          await docs.patch(event.aggregateId, {
+            balance: (seen.at(-1) as Balance).balance + event.eventData.amount,
+          });
         },
       },
     });
