@@ -72,11 +72,14 @@ describe('projections (in memory)', () => {
           const docs = documents<Balance>('accounts');
           const current = await docs.get(event.aggregateId);
           if (current === undefined) return;
+          if (event.eventData.amount === 5) expect(await docs.find({ owner: 'Ada' })).toEqual([current]);
           current.balance = -1; // mutating a read copy changes nothing stored or remembered
           seen.push(await docs.get(event.aggregateId));
           if (event.eventData.amount === 0) {
-            await docs.delete(event.aggregateId);
+            expect(await docs.delete(event.aggregateId)).toBe(true);
             seen.push(await docs.get(event.aggregateId));
+            // find and count see the batch's held-back writes too
+            seen.push(await docs.count(), await docs.find({ owner: 'Ada' }));
             return;
           }
           const bad = docs.put(event.aggregateId, { owner: 'x', balance: Number.NaN });
@@ -100,6 +103,8 @@ describe('projections (in memory)', () => {
       { owner: 'Ada', balance: 5 },
       { owner: 'Ada', balance: 12 },
       undefined,
+      0,
+      [],
     ]);
     expect(await readDocuments<Balance>(store, 'ledger', 'accounts').get('a')).toBeUndefined();
   });
