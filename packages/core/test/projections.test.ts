@@ -60,6 +60,55 @@ describe('projections (in memory)', () => {
     expect(await read.get('a')).toEqual({ owner: 'Ada', balance: 5 });
   });
 
+  it("within one batch, every read is a fresh copy and sees the batch's own writes and deletes", async () => {
+    const seen: unknown[] = [];
+    const ledger = defineProjection<AccountEvent>({
+      name: 'ledger',
+      version: 1,
+      handlers: {
+        AccountOpened: (event, { documents }) =>
+          documents<Balance>('accounts').put(event.aggregateId, { owner: event.eventData.owner, balance: 0 }),
+        MoneyDeposited: async (event, { documents }) => {
+          const docs = documents<Balance>('accounts');
+          const current = await docs.get(event.aggregateId);
+          if (current === undefined) return;
+          if (event.eventData.amount === 5) expect(await docs.find({ owner: 'Ada' })).toEqual([current]);
+          current.balance = -1; // mutating a read copy changes nothing stored or remembered
+          seen.push(await docs.get(event.aggregateId));
+          if (event.eventData.amount === 0) {
+            expect(await docs.delete(event.aggregateId)).toBe(true);
+            seen.push(await docs.get(event.aggregateId));
+            // find and count see the batch's held-back writes too
+            seen.push(await docs.count(), await docs.find({ owner: 'Ada' }));
+            return;
+          }
+          const bad = docs.put(event.aggregateId, { owner: 'x', balance: Number.NaN });
+          await expect(bad).rejects.toSatisfy(isInvalidArgumentError);
+          await docs.patch(event.aggregateId, {
+            balance: (seen.at(-1) as Balance).balance + event.eventData.amount,
+          });
+        },
+      },
+    });
+    const store = createInMemoryEventStore({ inlineProjections: [ledger] });
+    await store.append(acc('a'), 'no_stream', [
+      { eventType: 'AccountOpened', eventData: { owner: 'Ada' } },
+      { eventType: 'MoneyDeposited', eventData: { amount: 5 } },
+      { eventType: 'MoneyDeposited', eventData: { amount: 7 } },
+      { eventType: 'MoneyDeposited', eventData: { amount: 0 } },
+      { eventType: 'MoneyDeposited', eventData: { amount: 9 } },
+    ]);
+    expect(seen).toEqual([
+      { owner: 'Ada', balance: 0 },
+      { owner: 'Ada', balance: 5 },
+      { owner: 'Ada', balance: 12 },
+      undefined,
+      0,
+      [],
+    ]);
+    expect(await readDocuments<Balance>(store, 'ledger', 'accounts').get('a')).toBeUndefined();
+  });
+
   it('async: exactly the fold of the log; a rebuild switches versions', async () => {
     const store = createInMemoryEventStore();
     const { lastPosition } = await store.append(acc('a'), 'no_stream', [

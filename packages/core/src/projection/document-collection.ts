@@ -77,33 +77,86 @@ export function createDocumentReader<T extends JsonDocument>(
   };
 }
 
-/** A collection inside a projection transaction: reads see the transaction's own writes. */
+/** A collection inside a projection transaction, with the writes it holds back until `flush`. */
+export interface BufferedDocumentCollection<T extends JsonDocument> extends DocumentCollection<T> {
+  /** Writes what `put`, `patch` and `delete` changed since the last flush (the last state per id). */
+  flush(): Promise<void>;
+}
+
+/**
+ * A collection inside a projection transaction: reads see the transaction's own writes.
+ *
+ * The collection remembers, per id, the JSON text it last read or wrote (or that there is none), and
+ * holds its writes back until `flush` (before `find` and `count`, and by the engine before the
+ * checkpoint or commit): a batch that updates one document for many events reads it once and writes
+ * it once, as a hand-written projector would. That is sound because a collection lives no longer
+ * than its transaction (see `projectionContext`) and every write to its documents goes through it.
+ * Documents are validated and serialised when written, so a bad one still throws there and then;
+ * `get` parses the text, so every read returns a fresh copy that the caller may mutate.
+ */
 export function createDocumentCollection<T extends JsonDocument>(
   writes: DocumentWrites,
   at: CollectionAddress,
-): DocumentCollection<T> {
+): BufferedDocumentCollection<T> {
   const reader = createDocumentReader<T>(writes, at);
-  const put = async (id: string, document: T) => {
-    assertIdentifier(id, 'id');
-    assertDocument(document, 'document');
-    await writes.put(at, id, JSON.stringify(document));
+  /** The JSON text under an id as this transaction knows it; `null` when there is none. */
+  const known = new Map<string, string | null>();
+  /** The ids whose `known` state is not written yet. */
+  const dirty = new Set<string>();
+  const getJson = async (id: string) => {
+    const cached = known.get(id);
+    if (cached !== undefined) return cached;
+    const json = (await writes.get(at, id)) ?? null;
+    known.set(id, json);
+    return json;
+  };
+  const set = (id: string, json: string | null) => {
+    known.set(id, json);
+    dirty.add(id);
+  };
+  const flush = async () => {
+    for (const id of dirty) {
+      const json = known.get(id) ?? null;
+      if (json === null) await writes.delete(at, id);
+      else await writes.put(at, id, json);
+      dirty.delete(id);
+    }
   };
   return {
-    ...reader,
-    put,
+    async get(id) {
+      assertIdentifier(id, 'id');
+      const json = await getJson(id);
+      return json === null ? undefined : parse<T>(json);
+    },
+    async find(filter, options) {
+      await flush();
+      return reader.find(filter, options);
+    },
+    async count(filter) {
+      await flush();
+      return reader.count(filter);
+    },
+    async put(id, document) {
+      assertIdentifier(id, 'id');
+      assertDocument(document, 'document');
+      set(id, JSON.stringify(document));
+    },
     async patch(id, changes) {
       assertIdentifier(id, 'id');
       assertDocument(changes, 'changes');
-      const current = await reader.get(id);
-      if (current === undefined) return undefined;
-      const next = { ...current, ...changes } as T;
-      await writes.put(at, id, JSON.stringify(next));
+      const json = await getJson(id);
+      if (json === null) return undefined;
+      const next = { ...parse<T>(json), ...changes } as T;
+      set(id, JSON.stringify(next));
       return next;
     },
     async delete(id) {
       assertIdentifier(id, 'id');
-      return writes.delete(at, id);
+      const existed = (await getJson(id)) !== null;
+      set(id, null);
+      return existed;
     },
+    flush,
   };
 }
 

@@ -79,6 +79,8 @@ export interface ProjectionContext {
    * The adapter's own transaction, for power users' own tables: the `pg` client inside the
    * transaction on PostgreSQL, the better-sqlite3 `Database` (inside its transaction) on SQLite,
    * `undefined` in memory. Whatever you write through it commits or rolls back with the documents.
+   * Document writes made through `documents` reach the database when the batch (or inline append)
+   * ends, or before a `find` or `count`: do not read Chronicle's document tables through `raw`.
    */
   readonly raw: unknown;
 }
