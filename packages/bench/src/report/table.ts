@@ -196,13 +196,22 @@ function targetColumn(target: TargetName): Column {
 export function renderTable(report: BenchReport): string {
   const ran = new Set(report.workloads.flatMap((w) => w.targets.map((t) => t.target)));
   const columns: Column[] = [{ title: 'workload (median)', cell: (row) => `${row.label} (${row.unit})` }];
+  // A baseline shared by two adapters (`sqlite` and `sqlite-lean`) gets its column once, beside the
+  // first of them that ran; each adapter that ran still gets its ratio column.
+  const shown = new Set<TargetName>();
   for (const entry of ADAPTERS) {
     const { adapter } = entry;
     if (ran.has(adapter)) columns.push(targetColumn(adapter));
     for (const { kind } of BASELINES) {
       const baseline = entry[kind];
       if (baseline === undefined || !ran.has(baseline)) continue;
-      columns.push(targetColumn(baseline));
+      if (
+        !shown.has(baseline) &&
+        (ran.has(adapter) || !ADAPTERS.some((e) => e[kind] === baseline && ran.has(e.adapter)))
+      ) {
+        shown.add(baseline);
+        columns.push(targetColumn(baseline));
+      }
       if (!ran.has(adapter)) continue;
       columns.push({
         title: `${adapter}/${kind}`,
