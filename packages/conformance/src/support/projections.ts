@@ -8,6 +8,7 @@ import {
   type EventStore,
   type JsonDocument,
   type ProjectableEventStore,
+  type ProjectionContext,
   type ReadWriteEventStore,
   readDocuments,
 } from '@chronicle/core';
@@ -46,8 +47,15 @@ export interface LedgerOptions {
 /** The ledger projection. A negative credit throws (a poison event); `failOnce` positions throw once. */
 export function ledgerProjection(options: LedgerOptions = {}) {
   const { name = 'ledger', version = 1, factor = 1, failOnce } = options;
-  const failIfAsked = (event: DomainEvent | { position: bigint }) => {
-    if (failOnce?.delete(event.position)) throw new Error(`transient failure at ${event.position}`);
+  const failIfAsked = async (
+    event: DomainEvent | { position: bigint },
+    documents: ProjectionContext['documents'],
+  ) => {
+    if (!failOnce?.delete(event.position)) return;
+    // A count makes core flush the batch's held-back document writes first, so the writes have
+    // reached the adapter's storage when the handler fails: the rollback under test is the storage's.
+    await documents('accounts').count();
+    throw new Error(`transient failure at ${event.position}`);
   };
   return defineProjection<LedgerEvent>({
     name,
@@ -62,7 +70,7 @@ export function ledgerProjection(options: LedgerOptions = {}) {
           credits: 0,
         });
         await countEvent(documents<TotalsDoc>('totals'));
-        failIfAsked(event);
+        await failIfAsked(event, documents);
       },
       async Credited(event, { documents }) {
         if (event.eventData.amount < 0) throw new Error(`poison: a negative credit at ${event.position}`);
@@ -76,12 +84,12 @@ export function ledgerProjection(options: LedgerOptions = {}) {
           await accounts.patch(event.aggregateId, { balance, credits });
         }
         await countEvent(documents<TotalsDoc>('totals'));
-        failIfAsked(event);
+        await failIfAsked(event, documents);
       },
       async Closed(event, { documents }) {
         await documents<AccountDoc>('accounts').delete(event.aggregateId);
         await countEvent(documents<TotalsDoc>('totals'));
-        failIfAsked(event);
+        await failIfAsked(event, documents);
       },
     },
   });
