@@ -205,10 +205,9 @@ export function renderTable(report: BenchReport): string {
     for (const { kind } of BASELINES) {
       const baseline = entry[kind];
       if (baseline === undefined || !ran.has(baseline)) continue;
-      if (
-        !shown.has(baseline) &&
-        (ran.has(adapter) || !ADAPTERS.some((e) => e[kind] === baseline && ran.has(e.adapter)))
-      ) {
+      // Beside the first adapter of this baseline that ran (or alone, when none of them ran).
+      const owner = ADAPTERS.find((e) => e[kind] === baseline && ran.has(e.adapter)) ?? entry;
+      if (owner === entry && !shown.has(baseline)) {
         shown.add(baseline);
         columns.push(targetColumn(baseline));
       }

@@ -153,7 +153,8 @@ export function createDocumentCollection<T extends JsonDocument>(
     async delete(id) {
       assertIdentifier(id, 'id');
       const existed = (await getJson(id)) !== null;
-      set(id, null);
+      // Deleting what is not there writes nothing.
+      if (existed) set(id, null);
       return existed;
     },
     flush,
