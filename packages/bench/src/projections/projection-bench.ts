@@ -149,10 +149,13 @@ function postgresTarget(url: string): Target {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on('error', () => {});
   let schema = '';
+  /** Every round's schema: `dispose` drops them all, not only the last round's. */
+  const schemas = new Set<string>();
   return {
     name: 'postgres',
     async open(round) {
       schema = `bench_projections_${process.pid}_${round}`;
+      schemas.add(schema);
       await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       return createPostgresEventStore({ connectionString: url, schema });
     },
@@ -202,7 +205,7 @@ function postgresTarget(url: string): Target {
       }
     },
     async dispose() {
-      if (schema !== '') await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      for (const each of schemas) await pool.query(`DROP SCHEMA IF EXISTS ${each} CASCADE`);
       await pool.end();
     },
   };
