@@ -29,8 +29,8 @@ const onAdapters = (factory: SubjectFactory): boolean =>
  * seeds a fresh store with `scale.projectionEvents` deposits over 100 accounts and runs that bench's
  * round — its hand-written projector on the same driver, the projection catch-up, the projector
  * again, the rebuild; each side verifies every balance — and keeps the half this workload reports.
- * W12 and W13 each run the whole round: simpler than sharing rounds across workloads, for about a
- * minute more in the full run.
+ * W12 and W13 each run the whole round: simpler than sharing rounds across workloads, for about two
+ * minutes more in the full run (100k events a round).
  */
 function projectionWorkload(
   id: WorkloadId,
