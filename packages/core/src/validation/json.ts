@@ -129,7 +129,8 @@ function isShallowJson(value: unknown, depth: number): boolean {
  * `undefined` are dropped, key order kept), when `value` passes every rule of {@link assertJsonValue}
  * and is nested less than {@link QUICK_CHECK_DEPTH} levels; `undefined` otherwise (the walk of
  * {@link assertJsonValue} then decides). One walk checks and copies, where `JSON.stringify` and
- * `JSON.parse` would take two and build text in between.
+ * `JSON.parse` would take two and build text in between. It applies the rules of
+ * {@link isShallowJson}, which stays a separate walk: an append only checks, and must not copy.
  */
 export function copyShallowJson(value: unknown, depth = 0): unknown {
   switch (typeof value) {
