@@ -10,6 +10,7 @@ import {
   defineProjection,
   isInvalidArgumentError,
   isProjectionError,
+  type JsonDocument,
   readDocuments,
   rebuildProjection,
   startProjection,
@@ -107,6 +108,50 @@ describe('projections (in memory)', () => {
       [],
     ]);
     expect(await readDocuments<Balance>(store, 'ledger', 'accounts').get('a')).toBeUndefined();
+  });
+
+  it('within one batch, a read gives back what JSON keeps of the put document, as after the commit', async () => {
+    type Odd = Record<string, unknown>;
+    type Opened = AggregateEvent<'AccountOpened', { owner: string }>;
+    const deep = (levels: number): Odd => (levels === 0 ? { end: -0 } : { next: deep(levels - 1) });
+    const odd = (id: string): Odd => {
+      const document: Odd = { zero: -0, gone: undefined, list: [1, { a: 'b' }] };
+      Object.defineProperty(document, '__proto__', { value: { own: 1 }, enumerable: true });
+      // Deeper than the quick copy goes: copied the slow way, with the same result.
+      if (id === 'deep') document.deep = deep(80);
+      return document;
+    };
+    const ids = ['flat', 'deep'];
+    const inBatch = new Map<string, Odd>();
+    const kept = defineProjection<Opened>({
+      name: 'kept',
+      version: 1,
+      handlers: {
+        AccountOpened: async (_event, { documents }) => {
+          const docs = documents('odd');
+          for (const id of ids) {
+            const document = odd(id);
+            // Not a JsonDocument by type: `undefined` and `-0` are what this test is about.
+            await docs.put(id, document as JsonDocument);
+            (document.list as unknown[]).push('changed after put');
+            const read = (await docs.get(id))!;
+            (read.list as unknown[]).push('changed after get');
+            inBatch.set(id, (await docs.get(id))!);
+          }
+        },
+      },
+    });
+    const store = createInMemoryEventStore({ inlineProjections: [kept] });
+    await store.append(acc('a'), 'no_stream', [{ eventType: 'AccountOpened', eventData: { owner: 'Ada' } }]);
+    for (const id of ids) {
+      const expected = JSON.parse(JSON.stringify(odd(id)));
+      const read = inBatch.get(id)!;
+      expect(read).toStrictEqual(expected);
+      expect(await readDocuments(store, 'kept', 'odd').get(id)).toStrictEqual(expected);
+      expect(Object.is(read.zero, 0)).toBe(true);
+      expect(Object.hasOwn(read, '__proto__')).toBe(true);
+      expect(Object.getPrototypeOf(read)).toBe(Object.prototype);
+    }
   });
 
   it('async: exactly the fold of the log; a rebuild switches versions', async () => {

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors';
 import { assertIdentifier, assertPositiveInteger, describe } from '../validation/arguments';
-import { assertJsonValue } from '../validation/json';
+import { assertJsonValue, copyShallowJson } from '../validation/json';
 import { assertName } from './define-projection';
 import type {
   DocumentCollection,
@@ -84,49 +84,101 @@ export interface BufferedDocumentCollection<T extends JsonDocument> extends Docu
 }
 
 /**
+ * A private copy of `document` as JSON would keep it; throws `InvalidArgumentError` (naming
+ * `argument`) unless it is a JSON object.
+ */
+function copyDocument(document: unknown, argument: string): JsonDocument {
+  if (typeof document === 'object' && document !== null && !Array.isArray(document)) {
+    const copy = copyShallowJson(document);
+    if (copy !== undefined) return copy as JsonDocument;
+  }
+  // Not JSON (this throws, naming what is wrong), or deeper than the quick copy goes.
+  assertDocument(document, argument);
+  return JSON.parse(JSON.stringify(document)) as JsonDocument;
+}
+
+/** A fresh copy of a document this collection holds (valid JSON by construction). */
+const handOut = <T>(document: JsonDocument): T => copyJson(document) as T;
+
+/**
+ * A deep copy of a JSON value known to be valid (no checks: every value a collection holds passed
+ * them when it was written or read). Spread and `slice` copy one level at native speed and keep
+ * an own `__proto__` key a plain property, as `JSON.parse` makes it.
+ */
+function copyJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? value.slice() : { ...value };
+  for (const key of Object.keys(copy)) {
+    const child = (copy as Record<string, unknown>)[key];
+    if (typeof child !== 'object' || child === null) continue;
+    // Assigning `__proto__` would replace the prototype: that key is defined instead.
+    if (key === '__proto__') {
+      Object.defineProperty(copy, key, {
+        value: copyJson(child),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else (copy as Record<string, unknown>)[key] = copyJson(child);
+  }
+  return copy;
+}
+
+/**
  * A collection inside a projection transaction: reads see the transaction's own writes.
  *
- * The collection remembers, per id, the JSON text it last read or wrote (or that there is none), and
+ * The collection keeps, per id, the document it last read or wrote (or that there is none), and
  * holds its writes back until `flush` (before `find` and `count`, and by the engine before the
  * checkpoint or commit): a batch that updates one document for many events reads it once and writes
  * it once, as a hand-written projector would. That is sound because a collection lives no longer
  * than its transaction (see `projectionContext`) and every write to its documents goes through it.
- * Documents are validated and serialised when written, so a bad one still throws there and then;
- * `get` parses the text, so every read returns a fresh copy that the caller may mutate.
+ *
+ * What it keeps are its own copies, as JSON would give them back: `put` validates the document and
+ * copies it in one walk (a bad one throws there and then, nothing held back), `get` hands out a
+ * fresh copy the caller may mutate, and the JSON text is built once per id at `flush` — not a
+ * `JSON.stringify` per `put` and a `JSON.parse` per `get`.
  */
 export function createDocumentCollection<T extends JsonDocument>(
   writes: DocumentWrites,
   at: CollectionAddress,
 ): BufferedDocumentCollection<T> {
   const reader = createDocumentReader<T>(writes, at);
-  /** The JSON text under an id as this transaction knows it; `null` when there is none. */
-  const known = new Map<string, string | null>();
+  /**
+   * The document under an id as this transaction knows it (`null`: there is none). These objects are
+   * the collection's own: never handed out, never changed (a write replaces one), so every id in
+   * here has been validated too.
+   */
+  const known = new Map<string, JsonDocument | null>();
   /** The ids whose `known` state is not written yet. */
   const dirty = new Set<string>();
-  const getJson = async (id: string) => {
+  /** The known document under `id`, read (once per transaction) when not known yet. */
+  const current = async (id: string) => {
     const cached = known.get(id);
     if (cached !== undefined) return cached;
-    const json = (await writes.get(at, id)) ?? null;
-    known.set(id, json);
-    return json;
+    assertIdentifier(id, 'id');
+    const json = await writes.get(at, id);
+    const document = json === undefined ? null : parse<JsonDocument>(json);
+    known.set(id, document);
+    return document;
   };
-  const set = (id: string, json: string | null) => {
-    known.set(id, json);
+  const set = (id: string, document: JsonDocument | null) => {
+    known.set(id, document);
     dirty.add(id);
   };
   const flush = async () => {
     for (const id of dirty) {
-      const json = known.get(id) ?? null;
-      if (json === null) await writes.delete(at, id);
-      else await writes.put(at, id, json);
+      const document = known.get(id) ?? null;
+      if (document === null) await writes.delete(at, id);
+      else await writes.put(at, id, JSON.stringify(document));
       dirty.delete(id);
     }
   };
   return {
     async get(id) {
-      assertIdentifier(id, 'id');
-      const json = await getJson(id);
-      return json === null ? undefined : parse<T>(json);
+      // Known documents are handed out without another await: a handler reads one per event.
+      const cached = known.get(id);
+      const document = cached !== undefined ? cached : await current(id);
+      return document === null ? undefined : handOut<T>(document);
     },
     async find(filter, options) {
       await flush();
@@ -137,22 +189,20 @@ export function createDocumentCollection<T extends JsonDocument>(
       return reader.count(filter);
     },
     async put(id, document) {
-      assertIdentifier(id, 'id');
-      assertDocument(document, 'document');
-      set(id, JSON.stringify(document));
+      if (!known.has(id)) assertIdentifier(id, 'id');
+      set(id, copyDocument(document, 'document'));
     },
     async patch(id, changes) {
       assertIdentifier(id, 'id');
       assertDocument(changes, 'changes');
-      const json = await getJson(id);
-      if (json === null) return undefined;
-      const next = { ...parse<T>(json), ...changes } as T;
-      set(id, JSON.stringify(next));
+      const document = await current(id);
+      if (document === null) return undefined;
+      const next = { ...handOut<T>(document), ...changes } as T;
+      set(id, copyDocument(next, 'changes'));
       return next;
     },
     async delete(id) {
-      assertIdentifier(id, 'id');
-      const existed = (await getJson(id)) !== null;
+      const existed = (await current(id)) !== null;
       // Deleting what is not there writes nothing.
       if (existed) set(id, null);
       return existed;

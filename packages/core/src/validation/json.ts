@@ -124,6 +124,64 @@ function isShallowJson(value: unknown, depth: number): boolean {
   return true;
 }
 
+/**
+ * A copy of `value` equal to what a JSON round trip gives back (`-0` becomes `0`, properties holding
+ * `undefined` are dropped, key order kept), when `value` passes every rule of {@link assertJsonValue}
+ * and is nested less than {@link QUICK_CHECK_DEPTH} levels; `undefined` otherwise (the walk of
+ * {@link assertJsonValue} then decides). One walk checks and copies, where `JSON.stringify` and
+ * `JSON.parse` would take two and build text in between. It applies the rules of
+ * {@link isShallowJson}, which stays a separate walk: an append only checks, and must not copy.
+ */
+export function copyShallowJson(value: unknown, depth = 0): unknown {
+  switch (typeof value) {
+    case 'string':
+      return isWellFormedString(value) ? value : undefined;
+    case 'boolean':
+      return value;
+    case 'number':
+      // `value === 0` is also true of -0, which JSON writes as 0.
+      return Number.isFinite(value) ? (value === 0 ? 0 : value) : undefined;
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (value === null) return null;
+  if (depth >= QUICK_CHECK_DEPTH || Object.getOwnPropertySymbols(value).length > 0) return undefined;
+  if (Array.isArray(value)) {
+    if (Object.keys(value).length !== value.length) return undefined;
+    const copy: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const element = copyShallowJson(value[i], depth + 1);
+      if (element === undefined) return undefined;
+      copy[i] = element;
+    }
+    return copy;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const copy: Record<string, unknown> = {};
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const child = (value as Record<string, unknown>)[key];
+    if (!isWellFormedString(key)) return undefined;
+    if (child === undefined) continue;
+    const element = copyShallowJson(child, depth + 1);
+    if (element === undefined) return undefined;
+    // An own `__proto__` (JSON.parse makes one) must stay a property, not become the prototype.
+    if (key === '__proto__') {
+      Object.defineProperty(copy, key, {
+        value: element,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else copy[key] = element;
+  }
+  return copy;
+}
+
 const isWellFormedString = (value: string): boolean => !value.includes('\u0000') && value.isWellFormed();
 
 type Task =
