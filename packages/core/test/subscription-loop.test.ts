@@ -136,31 +136,6 @@ describe('subscribeToSource', () => {
 });
 
 describe('startProcessor ends cleanly', () => {
-  it('when its signal aborts while the next page is read ahead: nothing of that page is handled', async () => {
-    const store = createInMemoryEventStore();
-    await store.append({ aggregateType: 'A', aggregateId: 'a' }, 'no_stream', [
-      { eventType: 'E', eventData: {} },
-      { eventType: 'E', eventData: {} },
-      { eventType: 'E', eventData: {} },
-    ]);
-    const controller = new AbortController();
-    const handled: bigint[] = [];
-    const processor = startProcessor(store, {
-      id: 'ahead',
-      batchSize: 1,
-      signal: controller.signal,
-      handle(event) {
-        handled.push(event.position);
-        controller.abort();
-      },
-    });
-    await processor.whenProcessed(1n);
-    await processor.stop();
-    expect(handled).toEqual([1n]);
-    expect(processor.status().checkpoint).toBe(1n);
-    expect((await store.checkpoints.load('ahead'))?.position).toBe(1n);
-  });
-
   it('when the store closes while it stands by, and when its signal aborts', async () => {
     const store = createInMemoryEventStore();
     const holder = await store.checkpoints.claim('busy', 'someone-else', 60_000);
