@@ -81,50 +81,6 @@ describe('subscribeToSource', () => {
     expect(batches).toEqual([{ events: [], through: 5n, caughtUp: true, head: 5n }]);
   });
 
-  it('reads the next page while the batch in hand is handled: one page ahead at most, none when caught up', async () => {
-    const reads: bigint[] = [];
-    // Pages of one position each up to 4, the head.
-    const source = scripted(({ after }) => {
-      reads.push(after);
-      return empty(after + 1n, 4n);
-    });
-    const inHand: bigint[][] = [];
-    for await (const batch of subscribeToSource(source, { live: false })) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      inHand.push([batch.through, ...reads]);
-    }
-    // While handling the batch through n, the page after n was read too, and nothing beyond it.
-    expect(inHand).toEqual([
-      [1n, 0n, 1n],
-      [2n, 0n, 1n, 2n],
-      [3n, 0n, 1n, 2n, 3n],
-      [4n, 0n, 1n, 2n, 3n],
-    ]);
-  });
-
-  it('hands over no page read ahead once the signal aborted, and leaves no read running behind it', async () => {
-    const controller = new AbortController();
-    let running = 0;
-    const source = scripted(async ({ after }) => {
-      running++;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      running--;
-      return empty(after + 1n, 10n);
-    });
-    const handed: bigint[] = [];
-    for await (const batch of subscribeToSource(source, { signal: controller.signal })) {
-      handed.push(batch.through);
-      // Stopped while the next page is being read ahead.
-      controller.abort();
-    }
-    expect(handed).toEqual([1n]);
-    expect(running).toBe(0);
-
-    // Breaking out too: the read ahead settles before the loop is left.
-    for await (const _ of subscribeToSource(source)) break;
-    expect(running).toBe(0);
-  });
-
   it('ends without error when the store closes during a read', async () => {
     const closed = new AbortController();
     const source = scripted(() => {

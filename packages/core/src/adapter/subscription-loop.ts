@@ -78,11 +78,8 @@ export const DEFAULT_SUBSCRIPTION_POLL_MS = 1_000;
  * options at once (throws `InvalidArgumentError` before anything is read) and throws
  * `StoreUnavailableError` when the store is already closed.
  *
- * Per step it reads one page, upcasts, filters, and yields one batch. While the consumer handles a
- * batch that did not reach the head, the next page is read, so the read's time in the database
- * overlaps the consumer's work: one batch in hand and at most one page read ahead (C4). Nothing is
- * read ahead once caught up, and a page read ahead is dropped, not handed over, when the
- * subscription ends meanwhile. It yields when there are events, when `through` advanced (so a
+ * Per step it reads one page, upcasts, filters, and yields one batch: at most one batch is in hand
+ * and nothing is read ahead (C4). It yields when there are events, when `through` advanced (so a
  * filtered consumer's checkpoint moves, C2), and once on first catching up. A retriable
  * `StoreUnavailableError` is retried with backoff up to {@link SUBSCRIPTION_RETRY_LIMIT} times in a
  * row; the signal, `break` or the store closing end it without error.
@@ -107,23 +104,8 @@ async function* follow(
 ): AsyncGenerator<EventBatch> {
   const { pipeline, closed } = source;
   const typeFilter = filter.eventTypes && pipeline.eventTypeFilter(filter.eventTypes);
-  // `left`: the consumer left the loop (`break`), so a read still in flight stops retrying.
-  let left = false;
-  const ended = () => left || closed.aborted || (signal?.aborted ?? false);
+  const ended = () => closed.aborted || (signal?.aborted ?? false);
   const waiter = createWaiter(source, signal);
-  const read = (after: bigint) => {
-    waiter.clear();
-    return withRetries(source, ended, () =>
-      source.readPage({
-        after,
-        limit: batchSize,
-        aggregateTypes: filter.aggregateTypes,
-        storedEventTypes: typeFilter?.storedTypes,
-      }),
-    );
-  };
-  /** The next page, read while the consumer handles the batch in hand (one page ahead at most, C4). */
-  let ahead: Promise<SubscriptionPage | undefined> | undefined;
   try {
     const start = from === 'end' ? await withRetries(source, ended, () => source.readHead()) : from;
     if (start === undefined) return;
@@ -131,11 +113,16 @@ async function* follow(
     let wasCaughtUp = false;
     let stalledBy: number | undefined;
     while (!ended()) {
-      const page = await (ahead ?? read(after));
-      ahead = undefined;
-      // Checked again after the read: a page read (or read ahead) before a stop or a lost lease is
-      // never handed over after it.
-      if (page === undefined || ended()) return;
+      waiter.clear();
+      const page = await withRetries(source, ended, () =>
+        source.readPage({
+          after,
+          limit: batchSize,
+          aggregateTypes: filter.aggregateTypes,
+          storedEventTypes: typeFilter?.storedTypes,
+        }),
+      );
+      if (page === undefined) return;
       const events: DomainEvent[] = [];
       for (const stored of page.events) {
         const event = pipeline.upcast(stored);
@@ -144,13 +131,6 @@ async function* follow(
       const through = later(page.through, after);
       const caughtUp = through >= page.head;
       const progressed = through > after;
-      // More is there to read at once: read it while the consumer handles this batch, so the read's
-      // time in the database overlaps the consumer's work (on PostgreSQL, a round trip per page).
-      if (progressed && !caughtUp) {
-        ahead = read(through);
-        // Settled (or rethrown) when awaited; until then a failure must not count as unhandled.
-        ahead.catch(() => undefined);
-      }
       // A stall that begins (or moves to another backend) is worth a batch: status() then explains it.
       const stallBegins = page.stalledBy !== undefined && page.stalledBy.pid !== stalledBy;
       stalledBy = page.stalledBy?.pid;
@@ -167,9 +147,6 @@ async function* follow(
       if (caughtUp || !progressed) await waiter.wait();
     }
   } finally {
-    left = true;
-    // No read outlives the subscription: the store may be closed right after it ends.
-    await ahead?.catch(() => undefined);
     waiter.dispose();
   }
 }

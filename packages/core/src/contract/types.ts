@@ -229,10 +229,9 @@ export interface ReadWriteEventStore {
 export interface EventStore extends ReadWriteEventStore {
   /**
    * Follows the log: batches of matching events in position order, each event once (C1), with a safe
-   * `through` (C2); live after catching up (C3); one batch in hand and at most one page read ahead
-   * (C4). Options are validated at once: bad ones throw `InvalidArgumentError` before anything is
-   * read. Aborting the signal, breaking out of the loop or closing the store ends it without error
-   * (C5).
+   * `through` (C2); live after catching up (C3); at most one batch in hand (C4). Options are
+   * validated at once: bad ones throw `InvalidArgumentError` before anything is read. Aborting the
+   * signal, breaking out of the loop or closing the store ends it without error (C5).
    *
    * @example
    * ```ts
