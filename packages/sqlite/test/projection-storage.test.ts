@@ -4,7 +4,9 @@ import {
   isCheckpointConflictError,
   isConcurrencyError,
   isProjectionError,
+  isStoreUnavailableError,
   type ProjectionDefinition,
+  type StoreUnavailableError,
 } from '@chronicle/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../src/index';
@@ -117,6 +119,58 @@ describe('inline projections on SQLite', () => {
     await appending;
     await Promise.all(reads);
     expect(order).toContain('version 1');
+    await store.close();
+  });
+});
+
+describe('the connection gate on SQLite', () => {
+  /** A store with one event, and a documents transaction held open until `release()`. */
+  async function heldOpen(busyTimeoutMs = 5_000) {
+    const store = createSqliteEventStore({ filename: temp.file(), busyTimeoutMs });
+    await store.append(stream, 0, deposit(1));
+    let release!: () => void;
+    const paused = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const transaction = store.projections.transaction(async (tx) => {
+      await tx.documents.put(at, 'a-1', JSON.stringify({ total: 99, version: 1 }));
+      await tx.saveCheckpoint('p', 1n, { expected: undefined });
+      entered();
+      await paused;
+    });
+    await inside;
+    return { store, release, transaction };
+  }
+
+  it('log reads go on while a documents transaction is open; its documents and checkpoint wait', async () => {
+    const { store, release, transaction } = await heldOpen();
+    const order: string[] = [];
+    const waiting = [
+      store.projections.documents.get(at, 'a-1').then((json) => order.push(`document ${json}`)),
+      store.checkpoints.load('p').then((checkpoint) => order.push(`checkpoint ${checkpoint?.position}`)),
+    ];
+    // The log is as committed: the transaction writes no events, and its write lock keeps others out.
+    expect(await store.getStreamVersion(stream)).toBe(1);
+    expect((await store.getAllEvents()).map((event) => event.position)).toEqual([1n]);
+    expect(order).toEqual([]);
+    release();
+    await transaction;
+    await Promise.all(waiting);
+    expect(order.sort()).toEqual(['checkpoint 1', `document ${JSON.stringify({ total: 99, version: 1 })}`]);
+    await store.close();
+  });
+
+  it('a call that waits beyond the busy timeout gets a retriable StoreUnavailableError, nothing written', async () => {
+    const { store, release, transaction } = await heldOpen(50);
+    const other = { aggregateType: 'Account', aggregateId: 'a-2' };
+    // What a handler that calls the store instead of its context meets: it waits for its own transaction.
+    const failed = await store.append(other, 0, deposit(2)).catch((error: unknown) => error);
+    expect(failed).toSatisfy(isStoreUnavailableError);
+    expect((failed as StoreUnavailableError).retriable).toBe(true);
+    expect((failed as Error).message).toMatch(/held by a projection transaction/);
+    release();
+    await transaction;
+    expect(await store.getStreamVersion(other)).toBe(0);
     await store.close();
   });
 });
