@@ -160,6 +160,25 @@ describe('the connection gate on SQLite', () => {
     await store.close();
   });
 
+  it('a waiting read runs before the next transaction takes the connection, never inside it', async () => {
+    const { store, release, transaction } = await heldOpen();
+    // Queued first: the read; then a transaction that moves the checkpoint and stays open.
+    const read = store.checkpoints.load('p');
+    let releaseNext!: () => void;
+    const next = store.projections.transaction(async (tx) => {
+      await tx.saveCheckpoint('p', 2n, { expected: 1n });
+      await new Promise<void>((resolve) => (releaseNext = resolve));
+    });
+    release();
+    await transaction;
+    // The read saw the committed checkpoint, not the one the next transaction has not committed.
+    expect((await read)?.position).toBe(1n);
+    releaseNext();
+    await next;
+    expect((await store.checkpoints.load('p'))?.position).toBe(2n);
+    await store.close();
+  });
+
   it('a call that waits beyond the busy timeout gets a retriable StoreUnavailableError, nothing written', async () => {
     const { store, release, transaction } = await heldOpen(50);
     const other = { aggregateType: 'Account', aggregateId: 'a-2' };
