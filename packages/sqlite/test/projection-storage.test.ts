@@ -1,3 +1,4 @@
+import { executionAsyncId } from 'node:async_hooks';
 import {
   type AggregateEvent,
   defineProjection,
@@ -157,6 +158,26 @@ describe('the connection gate on SQLite', () => {
     await transaction;
     await Promise.all(waiting);
     expect(order.sort()).toEqual(['checkpoint 1', `document ${JSON.stringify({ total: 99, version: 1 })}`]);
+    await store.close();
+  });
+
+  it('projection transactions turn on no promise hooks (the application keeps its promise speed)', async () => {
+    /** Promise continuations get async ids of their own only while promise hooks are on. */
+    const continuationIds = async () => {
+      await Promise.resolve();
+      const first = executionAsyncId();
+      await Promise.resolve();
+      return [first, executionAsyncId()];
+    };
+    const [a, b] = await continuationIds();
+    if (a !== b) return; // something else in this worker turned them on: nothing to tell here
+    const store = createSqliteEventStore({ filename: temp.file(), inlineProjections: [balances()] });
+    await store.append(stream, 0, deposit(5));
+    await store.projections.transaction(async (tx) => {
+      await tx.documents.put(at, 'a-2', '{"total":1}');
+    });
+    const [c, d] = await continuationIds();
+    expect(c).toBe(d);
     await store.close();
   });
 
