@@ -86,15 +86,13 @@ export function createSqliteProjectionStorage(
   /** Reads outside any transaction wait for an open one to end: they must not see its writes. */
   const committed =
     <A extends unknown[], R>(read: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      await gate.turn();
-      return read(...args);
-    };
+    async (...args: A): Promise<R> =>
+      gate.run(() => read(...args));
 
   return {
     transaction: (work) =>
       // `exclusive` needs nothing more: the gate and the write lock already keep every append out.
-      gate.hold(async () => {
+      gate.hold('documents', async () => {
         run(() => begin.run());
         try {
           const result = await work(tx);
@@ -108,7 +106,7 @@ export function createSqliteProjectionStorage(
     documents: { get: committed(reads.get), find: committed(reads.find), count: committed(reads.count) },
     versions: committed(tx.versions),
     appendProjected: (stream, expectedVersion, events, apply) =>
-      gate.hold(async () => {
+      gate.hold('events', async () => {
         try {
           return await appendEventsProjected(
             database,

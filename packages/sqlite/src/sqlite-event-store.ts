@@ -25,7 +25,7 @@ import {
   toEventStoreError,
 } from '@chronicle/core/adapter';
 import Database from 'better-sqlite3';
-import { createConnectionGate } from './projection-gate';
+import { type ConnectionGate, createConnectionGate } from './projection-gate';
 import { createSqliteProjectionStorage } from './projection-storage';
 import { upsertEventTypes } from './schema/event-types';
 import { migrate } from './schema/migrate';
@@ -144,10 +144,10 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       throw toStoreError(error);
     }
   };
-  // Every call waits while a projection transaction holds the connection (see projection-gate.ts).
-  const gate = createConnectionGate();
+  // Calls wait while a projection transaction holds the connection (see projection-gate.ts).
+  const gate = createConnectionGate(busyTimeoutMs, database.name);
   const projections = createSqliteProjectionStorage({ database, statements, run, toStoreError, gate });
-  const checkpoints = gatedMethods(createSqliteCheckpointStore(database, run), gate.turn);
+  const checkpoints = gatedMethods(createSqliteCheckpointStore(database, run), gate);
   const subscriptions = createSqliteSubscriptionSource({
     database,
     statements,
@@ -182,8 +182,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     let ended = false;
     return async () => {
       if (ended) return null;
-      await gate.turn();
-      const events = read(run(() => statement.all(params)));
+      const events = read(await gate.runLogRead(() => run(() => statement.all(params))));
       ended = events.length < batchSize;
       if (events.length === 0) return null;
       params.after = events[events.length - 1]!.position;
@@ -197,9 +196,10 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     async append(stream, expectedVersion, events) {
       const prepared = pipeline.prepare(stream, expectedVersion, events);
       const { inline } = pipeline;
-      await gate.turn();
       const result = inline.isEmpty
-        ? run(() => appendEvents(database, statements, stream, expectedVersion, prepared))
+        ? await gate.run(() =>
+            run(() => appendEvents(database, statements, stream, expectedVersion, prepared)),
+          )
         : await projections.appendProjected(stream, expectedVersion, prepared, (tx, stored) =>
             inline.apply(tx, stored.map(pipeline.upcast)),
           );
@@ -212,38 +212,38 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       assertIdentifier(aggregateType, 'aggregateType');
       assertIdentifier(aggregateId, 'aggregateId');
       assertVersion(fromVersion, 'fromVersion');
-      await gate.turn();
-      const rows = run(() => statements.streamForward.all(aggregateType, aggregateId, fromVersion, -1));
+      const rows = await gate.runLogRead(() =>
+        run(() => statements.streamForward.all(aggregateType, aggregateId, fromVersion, -1)),
+      );
       return readOfStream({ aggregateType, aggregateId }, rows);
     },
 
     readStream(stream, options) {
       return readStreamPages(stream, options, streamPageSize, async ({ direction, fromVersion, limit }) => {
-        await gate.turn();
         const statement = direction === 'forward' ? statements.streamForward : statements.streamBackward;
         return readOfStream(
           stream,
-          run(() => statement.all(stream.aggregateType, stream.aggregateId, fromVersion, limit)),
+          await gate.runLogRead(() =>
+            run(() => statement.all(stream.aggregateType, stream.aggregateId, fromVersion, limit)),
+          ),
         );
       });
     },
 
     async getStreamVersion(stream) {
       assertStreamRef(stream);
-      await gate.turn();
-      const head = run(() => statements.streamHead.get(stream.aggregateType, stream.aggregateId)) as
-        | { version: bigint }
-        | undefined;
+      const head = (await gate.runLogRead(() =>
+        run(() => statements.streamHead.get(stream.aggregateType, stream.aggregateId)),
+      )) as { version: bigint } | undefined;
       return Number(head?.version ?? 0n);
     },
 
     async getSnapshot(aggregateType, aggregateId) {
       assertIdentifier(aggregateType, 'aggregateType');
       assertIdentifier(aggregateId, 'aggregateId');
-      await gate.turn();
-      const row = run(() => statements.getSnapshot.get(aggregateType, aggregateId)) as
-        | SnapshotRow
-        | undefined;
+      const row = (await gate.runLogRead(() =>
+        run(() => statements.getSnapshot.get(aggregateType, aggregateId)),
+      )) as SnapshotRow | undefined;
       if (row === undefined) return null;
       const { version, schema_version: schemaVersion, state, created_at: createdAt } = row;
       return decodeSnapshotRow({ aggregateType, aggregateId, version, schemaVersion, state, createdAt });
@@ -251,35 +251,38 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
 
     async saveSnapshot(snapshot) {
       assertSnapshot(snapshot);
-      await gate.turn();
-      run(() =>
-        statements.saveSnapshot.run(
-          snapshot.aggregateType,
-          snapshot.aggregateId,
-          snapshot.version,
-          snapshot.schemaVersion,
-          JSON.stringify(snapshot.state),
-          snapshot.createdAt.getTime(),
+      const state = JSON.stringify(snapshot.state);
+      await gate.run(() =>
+        run(() =>
+          statements.saveSnapshot.run(
+            snapshot.aggregateType,
+            snapshot.aggregateId,
+            snapshot.version,
+            snapshot.schemaVersion,
+            state,
+            snapshot.createdAt.getTime(),
+          ),
         ),
       );
     },
 
     getEventsByType(eventType, fromDate) {
       return readEventsByType(pipeline, eventType, fromDate, async (type, from) => {
-        await gate.turn();
-        return read(run(() => statements.eventsByType.all(type, from?.getTime() ?? EARLIEST_MILLIS)));
+        const millis = from?.getTime() ?? EARLIEST_MILLIS;
+        return read(await gate.runLogRead(() => run(() => statements.eventsByType.all(type, millis))));
       });
     },
 
     async getAllEvents(aggregateType, fromPosition = 0n) {
       if (aggregateType !== undefined) assertIdentifier(aggregateType, 'aggregateType');
       assertPosition(fromPosition, 'fromPosition');
-      await gate.turn();
       return read(
-        run(() =>
-          aggregateType === undefined
-            ? statements.allEvents.all(fromPosition)
-            : statements.allEventsOfAggregateType.all(aggregateType, fromPosition),
+        await gate.runLogRead(() =>
+          run(() =>
+            aggregateType === undefined
+              ? statements.allEvents.all(fromPosition)
+              : statements.allEventsOfAggregateType.all(aggregateType, fromPosition),
+          ),
         ),
       );
     },
@@ -290,12 +293,13 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     },
 
     async checkpoint() {
-      await gate.turn();
-      return run(() => {
-        if (database.memory) return true;
-        const [result] = database.pragma('wal_checkpoint(TRUNCATE)') as { busy: number | bigint }[];
-        return Number(result?.busy ?? 0) === 0;
-      });
+      return gate.run(() =>
+        run(() => {
+          if (database.memory) return true;
+          const [result] = database.pragma('wal_checkpoint(TRUNCATE)') as { busy: number | bigint }[];
+          return Number(result?.busy ?? 0) === 0;
+        }),
+      );
     },
 
     checkpoints,
@@ -306,14 +310,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       subscribeToSource(
         {
           ...subscriptions.source,
-          readHead: async () => {
-            await gate.turn();
-            return subscriptions.source.readHead();
-          },
-          readPage: async (request) => {
-            await gate.turn();
-            return subscriptions.source.readPage(request);
-          },
+          readHead: () => gate.runLogRead(subscriptions.source.readHead),
+          readPage: (request) => gate.runLogRead(() => subscriptions.source.readPage(request)),
         },
         subscribeOptions,
       ),
@@ -335,17 +333,13 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
 }
 
 /**
- * `store` with each method waiting for its turn on the connection first. The checkpoint store's
- * methods do all their storage work synchronously once called, so a turn taken before the call holds
- * for all of it.
+ * `store` with each method taking its turn on the connection first. The checkpoint store's methods do
+ * all their storage work synchronously once called, so the turn covers all of it.
  */
-function gatedMethods(store: CheckpointStore, turn: () => Promise<void> | undefined): CheckpointStore {
+function gatedMethods(store: CheckpointStore, gate: ConnectionGate): CheckpointStore {
   const gated = {} as Record<string, unknown>;
   for (const [name, method] of Object.entries(store) as [string, (...args: unknown[]) => unknown][]) {
-    gated[name] = async (...args: unknown[]) => {
-      await turn();
-      return method(...args);
-    };
+    gated[name] = async (...args: unknown[]) => gate.run(() => method(...args));
   }
   return gated as unknown as CheckpointStore;
 }

@@ -1,10 +1,13 @@
+import { executionAsyncId } from 'node:async_hooks';
 import {
   type AggregateEvent,
   defineProjection,
   isCheckpointConflictError,
   isConcurrencyError,
   isProjectionError,
+  isStoreUnavailableError,
   type ProjectionDefinition,
+  type StoreUnavailableError,
 } from '@chronicle/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../src/index';
@@ -117,6 +120,97 @@ describe('inline projections on SQLite', () => {
     await appending;
     await Promise.all(reads);
     expect(order).toContain('version 1');
+    await store.close();
+  });
+});
+
+describe('the connection gate on SQLite', () => {
+  /** A store with one event, and a documents transaction held open until `release()`. */
+  async function heldOpen(busyTimeoutMs = 5_000) {
+    const store = createSqliteEventStore({ filename: temp.file(), busyTimeoutMs });
+    await store.append(stream, 0, deposit(1));
+    let release!: () => void;
+    const paused = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const transaction = store.projections.transaction(async (tx) => {
+      await tx.documents.put(at, 'a-1', JSON.stringify({ total: 99, version: 1 }));
+      await tx.saveCheckpoint('p', 1n, { expected: undefined });
+      entered();
+      await paused;
+    });
+    await inside;
+    return { store, release, transaction };
+  }
+
+  it('log reads go on while a documents transaction is open; its documents and checkpoint wait', async () => {
+    const { store, release, transaction } = await heldOpen();
+    const order: string[] = [];
+    const waiting = [
+      store.projections.documents.get(at, 'a-1').then((json) => order.push(`document ${json}`)),
+      store.checkpoints.load('p').then((checkpoint) => order.push(`checkpoint ${checkpoint?.position}`)),
+    ];
+    // The log is as committed: the transaction writes no events, and its write lock keeps others out.
+    expect(await store.getStreamVersion(stream)).toBe(1);
+    expect((await store.getAllEvents()).map((event) => event.position)).toEqual([1n]);
+    expect(order).toEqual([]);
+    release();
+    await transaction;
+    await Promise.all(waiting);
+    expect(order.sort()).toEqual(['checkpoint 1', `document ${JSON.stringify({ total: 99, version: 1 })}`]);
+    await store.close();
+  });
+
+  it('projection transactions turn on no promise hooks (the application keeps its promise speed)', async () => {
+    /** Promise continuations get async ids of their own only while promise hooks are on. */
+    const continuationIds = async () => {
+      await Promise.resolve();
+      const first = executionAsyncId();
+      await Promise.resolve();
+      return [first, executionAsyncId()];
+    };
+    const [a, b] = await continuationIds();
+    if (a !== b) return; // something else in this worker turned them on: nothing to tell here
+    const store = createSqliteEventStore({ filename: temp.file(), inlineProjections: [balances()] });
+    await store.append(stream, 0, deposit(5));
+    await store.projections.transaction(async (tx) => {
+      await tx.documents.put(at, 'a-2', '{"total":1}');
+    });
+    const [c, d] = await continuationIds();
+    expect(c).toBe(d);
+    await store.close();
+  });
+
+  it('a waiting read runs before the next transaction takes the connection, never inside it', async () => {
+    const { store, release, transaction } = await heldOpen();
+    // Queued first: the read; then a transaction that moves the checkpoint and stays open.
+    const read = store.checkpoints.load('p');
+    let releaseNext!: () => void;
+    const next = store.projections.transaction(async (tx) => {
+      await tx.saveCheckpoint('p', 2n, { expected: 1n });
+      await new Promise<void>((resolve) => (releaseNext = resolve));
+    });
+    release();
+    await transaction;
+    // The read saw the committed checkpoint, not the one the next transaction has not committed.
+    expect((await read)?.position).toBe(1n);
+    releaseNext();
+    await next;
+    expect((await store.checkpoints.load('p'))?.position).toBe(2n);
+    await store.close();
+  });
+
+  it('a call that waits beyond the busy timeout gets a retriable StoreUnavailableError, nothing written', async () => {
+    const { store, release, transaction } = await heldOpen(50);
+    const other = { aggregateType: 'Account', aggregateId: 'a-2' };
+    // What a handler that calls the store instead of its context meets: it waits for its own transaction.
+    const failed = await store.append(other, 0, deposit(2)).catch((error: unknown) => error);
+    expect(failed).toSatisfy(isStoreUnavailableError);
+    expect((failed as StoreUnavailableError).retriable).toBe(true);
+    expect((failed as Error).message).toMatch(/held by a projection transaction/);
+    release();
+    await transaction;
+    expect(await store.getStreamVersion(other)).toBe(0);
     await store.close();
   });
 });

@@ -4,6 +4,7 @@ import {
   type EventPipeline,
   mergeWakeUps,
   pollForChanges,
+  type SubscriptionPage,
   type SubscriptionPageRequest,
   type SubscriptionSource,
 } from '@chronicle/core/adapter';
@@ -63,13 +64,13 @@ export function createSqliteSubscriptionSource(deps: SqliteSubscriptionDeps) {
         ? statements.readAllPageByAggregateTypes
         : statements.readAllPageByBoth;
 
-  const source: SubscriptionSource = {
+  const source = {
     store: 'SQLite',
     pipeline,
     closed,
     wakeUps: mergeWakeUps(appended, otherCommits),
-    readHead: () => run(readHead),
-    readPage(request) {
+    readHead: (): bigint => run(readHead),
+    readPage(request: SubscriptionPageRequest): SubscriptionPage {
       const params: Record<string, unknown> = { after: request.after, limit: request.limit };
       if (request.aggregateTypes !== undefined)
         params.aggregateTypes = JSON.stringify(request.aggregateTypes);
@@ -90,6 +91,6 @@ export function createSqliteSubscriptionSource(deps: SqliteSubscriptionDeps) {
         }
       });
     },
-  };
+  } satisfies SubscriptionSource;
   return { source, appended };
 }
