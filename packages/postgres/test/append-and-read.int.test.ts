@@ -263,6 +263,24 @@ describePostgres('postgres store: append and read', () => {
       expect(bare).not.toHaveProperty(key);
   });
 
+  it('stores JSON null data as the jsonb value null, and absent optionals as SQL NULL', async () => {
+    const store = stores.create();
+    await store.append(account('a'), 'no_stream', [
+      { eventType: 'Nothing', eventData: null },
+      { eventType: 'Meta', eventData: [null], metadata: { none: null } },
+    ]);
+    const { rows } = await stores.pool.query(
+      `SELECT event_data = 'null'::jsonb AS data_is_json_null, event_data::text AS data, ` +
+        `metadata::text AS metadata, user_id IS NULL AND correlation_id IS NULL AND causation_id IS NULL AS ids_null ` +
+        `FROM "${store.schema}".events ORDER BY version`,
+    );
+    expect(rows).toEqual([
+      { data_is_json_null: true, data: 'null', metadata: null, ids_null: true },
+      { data_is_json_null: false, data: '[null]', metadata: '{"none": null}', ids_null: true },
+    ]);
+    expect((await store.getEvents('BankAccount', 'a')).map((e) => e.eventData)).toEqual([null, [null]]);
+  });
+
   it('bad input is a typed error and writes nothing', async () => {
     const store = stores.create();
     const attempts = [
