@@ -281,6 +281,19 @@ describePostgres('postgres store: append and read', () => {
     expect((await store.getEvents('BankAccount', 'a')).map((e) => e.eventData)).toEqual([null, [null]]);
   });
 
+  it('keeps each event its own occurredAt when a batch mixes them (the batch sends the first one once)', async () => {
+    const store = stores.create();
+    const at = (ms: number) => new Date(Date.UTC(2026, 4, 6, 7, 8, 9, ms));
+    const times = [at(1), at(2), at(1), new Date(-1), at(999), at(2)];
+    await store.append(
+      account('a'),
+      'no_stream',
+      times.map((occurredAt) => ({ eventType: 'Timed', eventData: {}, occurredAt })),
+    );
+    const read = (await store.getEvents('BankAccount', 'a')).map((e) => e.occurredAt.toISOString());
+    expect(read).toEqual(times.map((time) => time.toISOString()));
+  });
+
   it('bad input is a typed error and writes nothing', async () => {
     const store = stores.create();
     const attempts = [

@@ -45,7 +45,7 @@ export interface Appender {
  * Driver errors are thrown as raised (the store maps them).
  */
 export function createAppender(s: string, db: QueryRunner): Appender {
-  const append = `SELECT ok, stream_version, first_position, last_position, ids_stored FROM ${s}.append_events($1, $2, $3, $4::jsonb)`;
+  const append = `SELECT ok, stream_version, first_position, last_position, ids_stored FROM ${s}.append_events($1, $2, $3, $4::timestamptz, $5::jsonb)`;
   const streamHead = `SELECT version, last_position FROM ${s}.streams WHERE aggregate_type = $1 AND aggregate_id = $2`;
   const locateEvents = `SELECT event_id, aggregate_type, aggregate_id, version, position FROM ${s}.events WHERE event_id = ANY($1::text[])`;
 
@@ -119,14 +119,18 @@ function expectedParameter(expectedVersion: ExpectedVersion): number {
 type BatchEvent = { readonly [K in keyof typeof BATCH_KEYS as (typeof BATCH_KEYS)[K]]: unknown };
 
 /**
- * The append function's parameters: the stream, the expected version and the batch as one JSON
- * array. Absent optional fields (`undefined`) are left out by `JSON.stringify` and stored as `NULL`.
+ * The append function's parameters: the stream, the expected version, the first event's
+ * `occurredAt` and the batch as one JSON array, in which an event carries its own `occurredAt` only
+ * when it differs from the first one's (the server then parses one timestamp per batch, not one per
+ * event). Absent optional fields (`undefined`) are left out by `JSON.stringify` and stored as `NULL`.
  */
 function appendParameters(
   stream: StreamRef,
   expectedVersion: ExpectedVersion,
   events: readonly PreparedEvent[],
 ): unknown[] {
+  const occurredAt = events[0]!.occurredAt;
+  const usual = occurredAt.getTime();
   const batch = new Array<BatchEvent>(events.length);
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
@@ -135,7 +139,7 @@ function appendParameters(
       t: event.eventType,
       d: event.eventData,
       v: event.schemaVersion,
-      o: event.occurredAt.toISOString(),
+      o: event.occurredAt.getTime() === usual ? undefined : event.occurredAt.toISOString(),
       u: event.userId,
       c: event.correlationId,
       k: event.causationId,
@@ -146,6 +150,7 @@ function appendParameters(
     stream.aggregateType,
     stream.aggregateId,
     expectedParameter(expectedVersion),
+    occurredAt.toISOString(),
     JSON.stringify(batch),
   ];
 }

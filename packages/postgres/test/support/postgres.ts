@@ -138,10 +138,11 @@ export async function rawAppend(
   const { rows } =
     fn === 'jsonb'
       ? await client.query(
-          `SELECT ok, first_position::text FROM "${schema}".append_events($1, $2, $3, $4::jsonb)`,
+          `SELECT ok, first_position::text FROM "${schema}".append_events($1, $2, $3, $4::timestamptz, $5::jsonb)`,
           [
             ...head,
-            JSON.stringify(eventIds.map((id, i) => ({ i: id, t: eventTypes[i], d: { id }, v: 1, o: now }))),
+            now,
+            JSON.stringify(eventIds.map((id, i) => ({ i: id, t: eventTypes[i], d: { id }, v: 1 }))),
           ],
         )
       : await client.query(
