@@ -263,6 +263,37 @@ describePostgres('postgres store: append and read', () => {
       expect(bare).not.toHaveProperty(key);
   });
 
+  it('stores JSON null data as the jsonb value null, and absent optionals as SQL NULL', async () => {
+    const store = stores.create();
+    await store.append(account('a'), 'no_stream', [
+      { eventType: 'Nothing', eventData: null },
+      { eventType: 'Meta', eventData: [null], metadata: { none: null } },
+    ]);
+    const { rows } = await stores.pool.query(
+      `SELECT event_data = 'null'::jsonb AS data_is_json_null, event_data::text AS data, ` +
+        `metadata::text AS metadata, user_id IS NULL AND correlation_id IS NULL AND causation_id IS NULL AS ids_null ` +
+        `FROM "${store.schema}".events ORDER BY version`,
+    );
+    expect(rows).toEqual([
+      { data_is_json_null: true, data: 'null', metadata: null, ids_null: true },
+      { data_is_json_null: false, data: '[null]', metadata: '{"none": null}', ids_null: true },
+    ]);
+    expect((await store.getEvents('BankAccount', 'a')).map((e) => e.eventData)).toEqual([null, [null]]);
+  });
+
+  it('keeps each event its own occurredAt when a batch mixes them (the batch sends the first one once)', async () => {
+    const store = stores.create();
+    const at = (ms: number) => new Date(Date.UTC(2026, 4, 6, 7, 8, 9, ms));
+    const times = [at(1), at(2), at(1), new Date(-1), at(999), at(2)];
+    await store.append(
+      account('a'),
+      'no_stream',
+      times.map((occurredAt) => ({ eventType: 'Timed', eventData: {}, occurredAt })),
+    );
+    const read = (await store.getEvents('BankAccount', 'a')).map((e) => e.occurredAt.toISOString());
+    expect(read).toEqual(times.map((time) => time.toISOString()));
+  });
+
   it('bad input is a typed error and writes nothing', async () => {
     const store = stores.create();
     const attempts = [

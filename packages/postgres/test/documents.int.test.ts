@@ -131,6 +131,54 @@ for (const via of everyPath) {
         expect(JSON.parse((await sql.get(db(), scope, 'items', 'r'))!)).toEqual({ n: 2 });
       });
 
+      it('inlined parameters reach the server as the exact values, whatever standard_conforming_strings says', async () => {
+        const hostile = [
+          "it's",
+          "'); DROP TABLE x; --",
+          '\\',
+          "\\'",
+          '$1 $2 $$ $q$',
+          'NULL',
+          '',
+          ' {a,b} "c" ',
+          'line\nbreak\ttab',
+          'héllo 👋 𝄞',
+        ];
+        // Each value is inlined once alone and once as an array element; `$1` inside a value must
+        // stay text (the replacement never rescans what it inserted).
+        const text =
+          'SELECT $1::text AS one, ($2::text[])[1] AS first, ($2::text[])[2] IS NULL AS second_null, ' +
+          'cardinality($2::text[]) AS n, $3::text AS none';
+        for (const conforming of ['on', 'off']) {
+          for (const value of hostile) {
+            const [row] = await inProjectionTransaction(pool, async (tx) => {
+              await tx.db.rows(`SET LOCAL standard_conforming_strings = ${conforming}`, []);
+              return tx.commit({ text, values: [value, [value, null], null] });
+            });
+            expect(row).toEqual({ one: value, first: value, second_null: 't', n: '2', none: null });
+          }
+        }
+      });
+
+      it('one write statement per batch: upserts, deletes, or both', async () => {
+        const run = (writes: Parameters<typeof sql.writeStatement>[0]) =>
+          inProjectionTransaction(pool, async (tx) => {
+            await tx.commit(sql.writeStatement(writes));
+          });
+        await run([
+          [scope, ['shapes', 'a', JSON.stringify({ n: 1 })]],
+          [scope, ['shapes', 'b', JSON.stringify({ n: 2 })]],
+        ]);
+        await run([[scope, ['shapes', 'a', null]]]);
+        expect(await sql.get(db(), scope, 'shapes', 'a')).toBeUndefined();
+        await run([
+          [scope, ['shapes', 'b', null]],
+          [scope, ['shapes', 'c', JSON.stringify({ n: 3 })]],
+        ]);
+        expect(await sql.get(db(), scope, 'shapes', 'b')).toBeUndefined();
+        expect(JSON.parse((await sql.get(db(), scope, 'shapes', 'c'))!)).toEqual({ n: 3 });
+      });
+
       it('a throw rolls back every write of the transaction, and the connection is reusable', async () => {
         await expect(
           inProjectionTransaction(pool, async (tx) => {

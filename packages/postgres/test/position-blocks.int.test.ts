@@ -4,6 +4,7 @@ import type { PostgresEventStore } from '../src/index';
 import { MIGRATIONS } from '../src/schema/migrations';
 import { POSITION_INDEX_BITS } from '../src/schema/positions';
 import {
+  type AppendFunction,
   createReleasedSchema,
   describePostgres,
   everyPath,
@@ -34,18 +35,29 @@ for (const via of everyPath) {
        * of that block, and the next block's first position is taken (as the next transaction id's first
        * append would take it). Returns what the late append did.
        */
-      async function overflowBehindABigBatch(store: PostgresEventStore, streamId: string) {
+      async function overflowBehindABigBatch(
+        store: PostgresEventStore,
+        streamId: string,
+        fn: AppendFunction,
+      ) {
         const stream = { aggregateType: 'Hot', aggregateId: streamId };
         const low = await stores.pool.connect();
         try {
           await low.query('BEGIN');
           await low.query('SELECT pg_current_xact_id()');
-          const big = Array.from({ length: 56_000 }, (_, i) => ({
-            eventType: 'Big',
-            eventData: { i },
-            eventId: `${streamId}-big-${i}`,
-          }));
-          const first = await store.append(stream, 'any', big);
+          const big = Array.from({ length: 56_000 }, (_, i) => `${streamId}-big-${i}`);
+          const first =
+            fn === 'jsonb'
+              ? await store.append(
+                  stream,
+                  'any',
+                  big.map((eventId, i) => ({ eventType: 'Big', eventData: { i }, eventId })),
+                )
+              : {
+                  firstPosition: (
+                    await rawAppend(stores.pool, store.schema, stream, 'any', big, undefined, fn)
+                  ).firstPosition!,
+                };
           const taken = (blockOf(first.firstPosition) + 1n) * BLOCK;
           await stores.pool.query(
             `INSERT INTO "${store.schema}".events (position, event_id, aggregate_type, aggregate_id, version, ` +
@@ -53,7 +65,7 @@ for (const via of everyPath) {
             [taken.toString(), randomUUID()],
           );
           const ids = Array.from({ length: 10_000 }, (_, i) => `${streamId}-late-${i}`);
-          const outcome = await rawAppend(low, store.schema, stream, 'any', ids).then(
+          const outcome = await rawAppend(low, store.schema, stream, 'any', ids, undefined, fn).then(
             (result) => ({ result }),
             (error: unknown) => ({ error: error as Error & { code?: string; constraint?: string } }),
           );
@@ -68,15 +80,19 @@ for (const via of everyPath) {
         const schema = await createVersionOneSchema();
         const store = stores.create({ schema, autoMigrate: false });
 
-        // The fault, reproduced on the schema the first release created.
-        const before = await overflowBehindABigBatch(store, 'old');
+        // The fault, reproduced on the schema the first release created (its one append function).
+        const before = await overflowBehindABigBatch(store, 'old', 'arrays');
         expect('error' in before && before.error).toMatchObject({ code: '23505', constraint: 'events_pkey' });
 
         expect(await store.migrate()).toMatchObject({
           version: MIGRATIONS.length,
           applied: MIGRATIONS.map((m) => m.version).slice(1),
         });
-        const after = await overflowBehindABigBatch(store, 'new');
+        // Both functions of the migrated schema: the store's, and the one older releases call.
+        const afterArrays = await overflowBehindABigBatch(store, 'arrays', 'arrays');
+        if ('error' in afterArrays) throw afterArrays.error;
+        expect(blockOf(afterArrays.result.firstPosition!) > blockOf(afterArrays.taken)).toBe(true);
+        const after = await overflowBehindABigBatch(store, 'new', 'jsonb');
         if ('error' in after) throw after.error;
         const late = after.result.firstPosition!;
         // Above the taken position, in a block of its own (a subtransaction's id, assigned after it).

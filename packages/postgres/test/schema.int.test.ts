@@ -8,7 +8,14 @@ import { MIGRATIONS } from '../src/schema/migrations';
 const LATEST = MIGRATIONS.length;
 const ALL = MIGRATIONS.map((m) => m.version);
 
-import { describePostgres, freshSchemaName, target, useStores, waitFor } from './support/postgres';
+import {
+  createReleasedSchema,
+  describePostgres,
+  freshSchemaName,
+  target,
+  useStores,
+  waitFor,
+} from './support/postgres';
 import { recordingPool } from './support/recording-pool';
 import { type ChildOutcome, runTsx } from './support/run-tsx';
 
@@ -154,6 +161,23 @@ describePostgres('postgres store: schema and migrations', () => {
       .catch((e: unknown) => e);
     expect(isStoreUnavailableError(error) && !error.retriable).toBe(true);
     expect((error as Error).message).toMatch(/not migrated.*run store\.migrate\(\) or chronicle-pg-migrate/);
+  });
+
+  it('without autoMigrate, an append to a schema before version 6 says to migrate and writes nothing', async () => {
+    const schema = freshSchemaName('before_v6');
+    await createReleasedSchema(stores.pool, schema, 5);
+    const store = stores.create({ schema, autoMigrate: false });
+    const stream = { aggregateType: 'A', aggregateId: '1' };
+    const error = await store
+      .append(stream, 'no_stream', [{ eventType: 'E', eventData: {} }])
+      .catch((e: unknown) => e);
+    expect(isStoreUnavailableError(error) && !error.retriable).toBe(true);
+    expect((error as Error).message).toMatch(/not migrated.*run store\.migrate\(\) or chronicle-pg-migrate/);
+    expect(await store.getStreamVersion(stream)).toBe(0);
+    await store.migrate();
+    expect(await store.append(stream, 'no_stream', [{ eventType: 'E', eventData: {} }])).toMatchObject({
+      nextExpectedVersion: 1,
+    });
   });
 
   it('getEventsByType and filtered reads use an index (EXPLAIN)', async () => {

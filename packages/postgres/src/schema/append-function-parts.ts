@@ -60,9 +60,13 @@ export const lockStreamRow = (s: string): string => `  IF p_expected = 0 THEN
   END IF;
 `;
 
-/** Returns the actual version (and whether an id is stored) when the expected version did not hold. */
+/**
+ * Returns the actual version (and whether an id is stored) when the expected version did not hold.
+ * `eventIds` is the SQL expression of the batch's ids as a `text[]`.
+ */
 export const reportUnmetExpectation = (
   s: string,
+  eventIds = 'p_event_ids',
 ): string => `  -- The expected version does not hold: nothing was written. Report the actual version, and whether
   -- any of the ids is already stored (then the caller applies the idempotency rule; if none is, it
   -- has all it needs for a ConcurrencyError without another round trip).
@@ -70,7 +74,7 @@ export const reportUnmetExpectation = (
     RETURN QUERY SELECT false, COALESCE((SELECT st.version::bigint FROM ${s}.streams st
       WHERE st.aggregate_type = p_aggregate_type AND st.aggregate_id = p_aggregate_id), 0::bigint),
       NULL::bigint, NULL::bigint,
-      EXISTS (SELECT 1 FROM ${s}.events e WHERE e.event_id = ANY(p_event_ids));
+      EXISTS (SELECT 1 FROM ${s}.events e WHERE e.event_id = ANY(${eventIds}));
     RETURN;
   END IF;
 `;
@@ -98,4 +102,59 @@ export const RETURN_APPENDED = `  ok := true;
   RETURN NEXT;
 END
 $fn$;
+`;
+
+/**
+ * The batch's fields as they travel in `append_events`' single `jsonb` parameter (migration 6): one
+ * object per event. The keys are one letter because the server parses every byte of them for every
+ * event; a field that is absent (`undefined` in JavaScript) is stored as `NULL`, except
+ * `occurredAt`, which is then the function's `p_occurred_at`.
+ */
+export const BATCH_KEYS = {
+  eventId: 'i',
+  eventType: 't',
+  eventData: 'd',
+  schemaVersion: 'v',
+  occurredAt: 'o',
+  userId: 'u',
+  correlationId: 'c',
+  causationId: 'k',
+  metadata: 'm',
+} as const;
+
+const k = BATCH_KEYS;
+
+/**
+ * Migration 6's parameter list: the stream, the expected version, the batch's usual `occurred_at`
+ * and the events as one `jsonb` array.
+ */
+export const APPEND_BATCH_PARAMETERS = `  p_aggregate_type  text,
+  p_aggregate_id    text,
+  p_expected        bigint,
+  p_occurred_at     timestamptz,
+  p_events          jsonb
+) RETURNS TABLE (ok boolean, stream_version bigint, first_position bigint, last_position bigint,
+  ids_stored boolean)
+LANGUAGE plpgsql AS $fn$
+`;
+
+/** The ids of migration 6's batch as a `text[]` (read only when the expected version did not hold). */
+export const BATCH_EVENT_IDS = `ARRAY(SELECT x->>'${k.eventId}' FROM jsonb_array_elements(p_events) AS x)`;
+
+/**
+ * {@link insertEvents} for migration 6's `jsonb` batch. Fields are taken with `->` and `->>`, not
+ * with `jsonb_to_recordset`: that turns a JSON `null` into SQL `NULL`, and `null` is valid event data
+ * (`->` keeps it as the `jsonb` value `null`; an absent key still reads as SQL `NULL`). An event
+ * without its own `occurred_at` has the batch's, `p_occurred_at`: parsing a `timestamptz` is a
+ * measured share of the server's work per event, and the events of a batch mostly share one.
+ */
+export const insertEventsFromBatch = (
+  s: string,
+): string => `  INSERT INTO ${s}.events (position, event_id, aggregate_type, aggregate_id, version, event_type,
+      event_data, schema_version, occurred_at, user_id, correlation_id, causation_id, metadata)
+    SELECT v_first + t.n - 1, t.x->>'${k.eventId}', p_aggregate_type, p_aggregate_id, v_version + t.n,
+      t.x->>'${k.eventType}', t.x->'${k.eventData}', (t.x->>'${k.schemaVersion}')::integer,
+      COALESCE((t.x->>'${k.occurredAt}')::timestamptz, p_occurred_at), t.x->>'${k.userId}', t.x->>'${k.correlationId}',
+      t.x->>'${k.causationId}', t.x->'${k.metadata}'
+    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(x, n);
 `;

@@ -37,14 +37,39 @@ export const exclusivePositionBlocks: Migration = {
   sql: (s) => appendEventsInOwnBlocks(s, ''),
 };
 
+/** How an `append_events` receives its batch: the parts of its text that depend on that. */
+export interface BatchShape {
+  /** The parameter list, from the first parameter to `LANGUAGE plpgsql AS $fn$`. */
+  readonly parameters: string;
+  /** The number of events, as an SQL expression. */
+  readonly count: string;
+  /** The ids, as an SQL `text[]` expression. */
+  readonly eventIds: string;
+  /** The `INSERT` of the batch into `events`, given the quoted schema. */
+  readonly insert: (s: string) => string;
+}
+
+/** Versions 2 to 5: one array per column. */
+export const ARRAYS_SHAPE: BatchShape = {
+  parameters: APPEND_EVENTS_PARAMETERS,
+  count: 'cardinality(p_event_ids)',
+  eventIds: 'p_event_ids',
+  insert: insertEvents,
+};
+
 /**
  * The `append_events` of version 2, with `beforeReturn` spliced in after the insert (version 3 adds
- * its NOTIFY there). With `''` it is exactly the text version 2 was released with.
+ * its NOTIFY there), for a batch of `shape` (version 6 adds the `jsonb` batch). With `''` and
+ * {@link ARRAYS_SHAPE} it is exactly the text version 2 was released with.
  */
-export const appendEventsInOwnBlocks = (s: string, beforeReturn: string): string => `
+export const appendEventsInOwnBlocks = (
+  s: string,
+  beforeReturn: string,
+  shape: BatchShape = ARRAYS_SHAPE,
+): string => `
 CREATE OR REPLACE FUNCTION ${s}.append_events(
-${APPEND_EVENTS_PARAMETERS}DECLARE
-  v_count   integer := cardinality(p_event_ids);
+${shape.parameters}DECLARE
+  v_count   integer := ${shape.count};
   v_xid     bigint;
   v_offset  bigint;
   v_base    bigint;
@@ -59,7 +84,7 @@ ${CHECK_EVENT_COUNT}  SELECT pg_current_xact_id()::text::bigint, c.xid_offset IN
   -- Positions continue above the stream's last one (versions must rise with positions); see below
   -- for where they may go.
 ${lockStreamRow(s)}
-${reportUnmetExpectation(s)}
+${reportUnmetExpectation(s, shape.eventIds)}
   -- v_first is either this transaction's base (its own block) or the stream's last position + 1
   -- inside the block of a transaction that has committed. The batch must not leave that block: the
   -- next one belongs to another transaction id. If it would, take a block of this transaction's
@@ -82,5 +107,5 @@ ${reportUnmetExpectation(s)}
       WHERE st.aggregate_type = p_aggregate_type AND st.aggregate_id = p_aggregate_id;
   END IF;
 
-${insertEvents(s)}
+${shape.insert(s)}
 ${beforeReturn}${RETURN_APPENDED}`;

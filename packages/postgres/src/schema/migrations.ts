@@ -6,6 +6,7 @@ import {
   RETURN_APPENDED,
   reportUnmetExpectation,
 } from './append-function-parts';
+import { batchParameter } from './batch-parameter';
 import { consumingTables } from './consuming-tables';
 import { exclusivePositionBlocks } from './exclusive-position-blocks';
 import { notifyAfterCommit } from './notify-after-commit';
@@ -145,4 +146,5 @@ export const MIGRATIONS: readonly Migration[] = [
   consumingTables,
   projectionDocuments,
   notifyAfterCommit,
+  batchParameter,
 ];

@@ -55,27 +55,40 @@ export function createDocumentStatements(s: string): DocumentStatements {
   const key = 'projection = $1 AND version = $2 AND collection = $3';
   const get = `SELECT data::text AS data FROM ${table} WHERE ${key} AND id = $4`;
   // One row per written document (a unit of work keeps only each document's final write):
-  // deletes and upserts never touch the same row, so both run in one statement.
-  const write =
-    'WITH w AS (SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[]) ' +
-    'AS w(projection, version, collection, id, data)), ' +
-    `removed AS (DELETE FROM ${table} d USING w WHERE w.data IS NULL AND d.projection = w.projection ` +
-    'AND d.version = w.version AND d.collection = w.collection AND d.id = w.id) ' +
+  // deletes and upserts never touch the same row, so both can run in one statement. Each kind gets
+  // its part only when the writes hold one: the statement is planned afresh every time (it travels
+  // with the COMMIT, parameters inlined), and planning the delete's join cost more server time than
+  // a one-document upsert itself (1 upsert: 310 us with the delete part, 140 without).
+  const upserts = (rows: string) =>
     `INSERT INTO ${table} AS d (projection, version, collection, id, data) ` +
-    'SELECT w.projection, w.version, w.collection, w.id, w.data::jsonb FROM w WHERE w.data IS NOT NULL ' +
+    `SELECT w.projection, w.version, w.collection, w.id, w.data::jsonb FROM ${rows} ` +
     'ON CONFLICT (projection, version, collection, id) DO UPDATE ' +
     'SET data = EXCLUDED.data, updated_at = EXCLUDED.updated_at';
+  const deletes = (rows: string) =>
+    `DELETE FROM ${table} d USING ${rows} WHERE d.projection = w.projection ` +
+    'AND d.version = w.version AND d.collection = w.collection AND d.id = w.id';
+  const unnested =
+    'unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[]) AS w(projection, version, collection, id, data)';
+  const write = {
+    upserts: upserts(unnested),
+    deletes: deletes(unnested),
+    both:
+      `WITH w AS (SELECT * FROM ${unnested}), ` +
+      `removed AS (${deletes('w')} AND w.data IS NULL) ${upserts('w WHERE w.data IS NOT NULL')}`,
+  };
   const writeStatement = (writes: readonly ScopedWrite[]): Statement | undefined => {
     if (writes.length === 0) return undefined;
     const column = <T>(pick: (write: ScopedWrite) => T): T[] => writes.map(pick);
+    const data = column(([, [, , json]]) => json);
+    const deleting = data.includes(null);
     return {
-      text: write,
+      text: !deleting ? write.upserts : data.every((json) => json === null) ? write.deletes : write.both,
       values: [
         column(([scope]) => scope.projection),
         column(([scope]) => scope.version),
         column(([, [collection]]) => collection),
         column(([, [, id]]) => id),
-        column(([, [, , json]]) => json),
+        data,
       ],
     };
   };

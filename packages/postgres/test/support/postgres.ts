@@ -114,9 +114,14 @@ interface Queryable {
   query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
+/** The two `append_events` of a schema: the batch as one `jsonb` array (version 6), or as ten arrays (versions 1–5). */
+export type AppendFunction = 'jsonb' | 'arrays';
+
 /**
  * Appends through the store's SQL function on a raw connection, so a test can hold the transaction
- * open (commit late, roll back, be killed). Returns the positions drawn.
+ * open (commit late, roll back, be killed). Returns the positions drawn. `fn` picks the function:
+ * the store's (`'jsonb'`), or the one a schema before version 6 has (and a process of an older
+ * release still calls).
  */
 export async function rawAppend(
   client: Queryable,
@@ -125,25 +130,36 @@ export async function rawAppend(
   expected: number | 'any',
   eventIds: string[],
   eventTypes: readonly string[] = eventIds.map(() => 'RawAppended'),
+  fn: AppendFunction = 'jsonb',
 ): Promise<{ ok: boolean; firstPosition: bigint | null }> {
-  const n = eventIds.length;
-  const { rows } = await client.query(
-    `SELECT ok, first_position::text FROM "${schema}".append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [
-      stream.aggregateType,
-      stream.aggregateId,
-      expected === 'any' ? -1 : expected,
-      eventIds,
-      eventTypes,
-      eventIds.map((id) => JSON.stringify({ id })),
-      eventIds.map(() => 1),
-      eventIds.map(() => new Date().toISOString()),
-      Array(n).fill(null),
-      Array(n).fill(null),
-      Array(n).fill(null),
-      Array(n).fill(null),
-    ],
-  );
+  const head = [stream.aggregateType, stream.aggregateId, expected === 'any' ? -1 : expected];
+  const now = new Date().toISOString();
+  const nulls = eventIds.map(() => null);
+  const { rows } =
+    fn === 'jsonb'
+      ? await client.query(
+          `SELECT ok, first_position::text FROM "${schema}".append_events($1, $2, $3, $4::timestamptz, $5::jsonb)`,
+          [
+            ...head,
+            now,
+            JSON.stringify(eventIds.map((id, i) => ({ i: id, t: eventTypes[i], d: { id }, v: 1 }))),
+          ],
+        )
+      : await client.query(
+          `SELECT ok, first_position::text FROM "${schema}".append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [
+            ...head,
+            eventIds,
+            eventTypes,
+            eventIds.map((id) => JSON.stringify({ id })),
+            eventIds.map(() => 1),
+            eventIds.map(() => now),
+            nulls,
+            nulls,
+            nulls,
+            nulls,
+          ],
+        );
   const row = rows[0]!;
   return {
     ok: row.ok === true,
