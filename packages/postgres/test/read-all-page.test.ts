@@ -4,7 +4,7 @@ import type { EventQueryRunner } from '../src/sql/query-runner';
 import { createLogReader } from '../src/sql/read-all';
 
 /** An event row as the page statement returns it: the event's columns, then three nulls. */
-function eventRow(position: number): readonly (string | null)[] {
+function eventRow(position: number): readonly (string | null | undefined)[] {
   const event: EventTuple = [
     String(position),
     `id-${position}`,
@@ -32,7 +32,7 @@ const boundsRow = (horizon: string, head: string | null, settled: string | null)
 ];
 
 /** A log reader whose only page is `rows`, as the server sent them. */
-function readerOver(rows: readonly (readonly (string | null)[])[]) {
+function readerOver(rows: readonly (readonly (string | null | undefined)[])[]) {
   const db: EventQueryRunner = {
     rows: () => Promise.reject(new Error('not used')),
     tuples: <Row extends readonly unknown[]>() => Promise.resolve(rows as unknown as Row[]),
