@@ -22,9 +22,7 @@ export function createStreamReader(s: string, { db, decode }: EventReads): Strea
   /** The stream's events, from rows that leave out its aggregate type and id. */
   const read = async (stream: StreamRef, text: string, values: readonly unknown[]) => {
     const rows = await db.tuples<EventTuple>(text, values);
-    const events: DomainEvent[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) events[i] = decode(rows[i]!, stream);
-    return events;
+    return rows.map((row) => decode(row, stream));
   };
   return {
     eventsAfter(stream, fromVersion) {
