@@ -11,6 +11,7 @@ import {
   createWakeUpEmitter,
   instrumentEventStore,
   mergeWakeUps,
+  pagedEvents,
   readEventsByType,
   readStreamPages,
   resolveReadAllOptions,
@@ -127,7 +128,7 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     toStoreError,
   });
   const db = createQueryRunner(gate.pool, options.prepareStatements ?? true);
-  const reads: EventReads = { db, decode: (row) => pipeline.upcast(decodeEvent(row)) };
+  const reads: EventReads = { db, decode: (row, stream) => pipeline.upcast(decodeEvent(row, stream)) };
   const appender = createAppender(quoted, db);
   const streams = createStreamReader(quoted, reads);
   const eventsOfType = createEventsOfTypeReader(quoted, reads);
@@ -158,14 +159,6 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
       throw toStoreError(error, action);
     }
   };
-  /** {@link guard} for a generator: its first `next()` and every page after. */
-  async function* guarded<T>(action: () => string, read: () => AsyncGenerator<T>): AsyncGenerator<T> {
-    try {
-      yield* read();
-    } catch (error) {
-      throw toStoreError(error, action());
-    }
-  }
   const describe = (aggregateType: string, aggregateId: string) => `${aggregateType}/${aggregateId}`;
   const checkpoints = createPostgresCheckpointStore(quoted, db, guard);
   const projections = createPostgresProjectionStorage(quoted, gate.pool, db);
@@ -191,15 +184,16 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     guard,
   });
 
-  async function* readAll(options?: ReadAllOptions): AsyncGenerator<DomainEvent> {
-    const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(options);
-    // Upcasters may rename types: the page asks for every stored name that reads as a requested type
-    // and keeps the events whose upcast type was requested.
-    const filter = { aggregateTypes, eventTypes: eventTypes && pipeline.eventTypeFilter(eventTypes) };
-    yield* guarded(
-      () => 'read all',
-      () => log.readAll(fromPosition, batchSize, filter),
-    );
+  function readAll(options?: ReadAllOptions): AsyncGenerator<DomainEvent> {
+    // Options are resolved by the first `next()`, so bad ones reject it rather than the call.
+    return pagedEvents(() => {
+      const { fromPosition, aggregateTypes, eventTypes, batchSize } = resolveReadAllOptions(options);
+      // Upcasters may rename types: the page asks for every stored name that reads as a requested type
+      // and keeps the events whose upcast type was requested.
+      const filter = { aggregateTypes, eventTypes: eventTypes && pipeline.eventTypeFilter(eventTypes) };
+      const fetchPage = log.readAll(fromPosition, batchSize, filter);
+      return () => guard('read all', fetchPage);
+    });
   }
 
   const store: PostgresEventStore = {
@@ -247,9 +241,12 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Po
     },
 
     readStream(stream, options) {
-      return guarded(
-        () => `read ${describe(stream.aggregateType, stream.aggregateId)}`,
-        () => readStreamPages(stream, options, streamPageSize, streams.page),
+      // The kit validates the stream and options (bad ones reject the first `next()` as they are);
+      // each page read goes through the error rule.
+      return readStreamPages(stream, options, streamPageSize, (request) =>
+        guard(`read ${describe(request.stream.aggregateType, request.stream.aggregateId)}`, () =>
+          streams.page(request),
+        ),
       );
     },
 

@@ -8,7 +8,7 @@ import { createEventPipeline, createWakeUpEmitter, subscribeToSource } from '@ch
 import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import { notificationChannel } from '../src/index';
-import { decodeEvent, EVENT_COLUMNS, type EventRow } from '../src/sql/event-columns';
+import { decodeEvent, EVENT_COLUMNS, type EventTuple } from '../src/sql/event-columns';
 import { RAW_TEXT } from '../src/sql/query-runner';
 import {
   appendInOpenTransaction,
@@ -229,12 +229,13 @@ function withoutHorizon(store: EventStore & { schema: string }, pool: pg.Pool) {
     pollIntervalMs: 10,
     readHead: async () => 0n,
     async readPage({ after, limit }: { after: bigint; limit: number }) {
-      const { rows } = await pool.query<EventRow>({
+      const { rows } = await pool.query({
+        rowMode: 'array',
         text: `SELECT ${EVENT_COLUMNS} FROM "${store.schema}".events ev WHERE ev.position > $1 ORDER BY ev.position LIMIT $2`,
         values: [after.toString(), limit],
         types: RAW_TEXT,
       });
-      const events = rows.map(decodeEvent);
+      const events = (rows as unknown as EventTuple[]).map((row) => decodeEvent(row));
       const through = events.at(-1)?.position ?? after;
       return { events, through, head: through };
     },

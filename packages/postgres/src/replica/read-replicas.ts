@@ -2,7 +2,7 @@ import { InvalidArgumentError, ReplicaLagError } from '@chronicle/core';
 import type { PostgresPool } from '../postgres-driver';
 import { isReplicaUnavailable } from '../postgres-errors';
 import { createPoolSource, type PoolSource } from '../postgres-pool';
-import { createQueryRunner, type QueryRunner } from '../sql/query-runner';
+import { createQueryRunner, type EventQueryRunner } from '../sql/query-runner';
 
 /**
  * A hot standby to read the log from: a URL (the store creates its pool and ends it on `close()`)
@@ -36,7 +36,7 @@ export interface ReplicaStatus {
 /** The reading side of a store with standbys: `readAll` and subscriptions page through {@link db}. */
 export interface ReadReplicas {
   /** Round robin over the standbys; a standby that fails is skipped for a while; none left: the primary. */
-  readonly db: QueryRunner;
+  readonly db: EventQueryRunner;
   /** Every standby's state and lag. */
   status(): Promise<ReplicaStatus[]>;
   /**
@@ -57,7 +57,7 @@ const REST_MS = 1_000;
 interface Replica {
   readonly label: string;
   readonly source: PoolSource;
-  readonly db: QueryRunner;
+  readonly db: EventQueryRunner;
   /** Left out of the rotation until this time (`Date.now()` ms). */
   restUntil: number;
 }
@@ -77,7 +77,7 @@ interface Replica {
 export function createReadReplicas(
   replicas: readonly ReadReplica[],
   quoted: string,
-  primary: QueryRunner,
+  primary: EventQueryRunner,
   ready: () => Promise<unknown>,
   prepareStatements: boolean,
 ): ReadReplicas {
@@ -95,21 +95,24 @@ export function createReadReplicas(
   });
   let next = 0;
 
-  const db: QueryRunner = {
-    async rows<Row extends object>(text: string, values: readonly unknown[]): Promise<Row[]> {
-      await ready();
-      for (let tried = 0; tried < members.length; tried++) {
-        const member = members[next++ % members.length]!;
-        if (member.restUntil > Date.now()) continue;
-        try {
-          return await member.db.rows<Row>(text, values);
-        } catch (error) {
-          if (!isReplicaUnavailable(error)) throw error;
-          member.restUntil = Date.now() + REST_MS;
-        }
+  /** Runs `read` on the next standby that answers; on the primary when none does. */
+  async function onReplica<T>(read: (runner: EventQueryRunner) => Promise<T>): Promise<T> {
+    await ready();
+    for (let tried = 0; tried < members.length; tried++) {
+      const member = members[next++ % members.length]!;
+      if (member.restUntil > Date.now()) continue;
+      try {
+        return await read(member.db);
+      } catch (error) {
+        if (!isReplicaUnavailable(error)) throw error;
+        member.restUntil = Date.now() + REST_MS;
       }
-      return primary.rows<Row>(text, values);
-    },
+    }
+    return read(primary);
+  }
+  const db: EventQueryRunner = {
+    rows: (text, values) => onReplica((runner) => runner.rows(text, values)),
+    tuples: (text, values) => onReplica((runner) => runner.tuples(text, values)),
   };
 
   const horizonOf = async (member: Replica): Promise<bigint> => {

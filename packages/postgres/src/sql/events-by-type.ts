@@ -1,5 +1,5 @@
 import type { FetchEventsOfType } from '@chronicle/core/adapter';
-import { EVENT_COLUMNS, type EventReads, type EventRow } from './event-columns';
+import { EVENT_COLUMNS, type EventReads, type EventTuple } from './event-columns';
 
 /**
  * The events stored under one type name, in position order (an ordered scan of the
@@ -14,8 +14,8 @@ export function createEventsOfTypeReader(s: string, { db, decode }: EventReads):
   return async (storedType, fromDate) => {
     const rows =
       fromDate === undefined
-        ? await db.rows<EventRow>(all, [storedType])
-        : await db.rows<EventRow>(since, [storedType, fromDate.toISOString()]);
-    return rows.map(decode);
+        ? await db.tuples<EventTuple>(all, [storedType])
+        : await db.tuples<EventTuple>(since, [storedType, fromDate.toISOString()]);
+    return rows.map((row) => decode(row));
   };
 }

@@ -22,6 +22,15 @@ const identity = (value: string): string => value;
  */
 export const RAW_TEXT = { getTypeParser: () => identity };
 
+/** A {@link QueryRunner} that can also hand rows back as arrays, for the event reads. */
+export interface EventQueryRunner extends QueryRunner {
+  /**
+   * Runs one statement and returns its rows as arrays of text, in column order (see {@link RAW_TEXT}):
+   * node-postgres then builds no object per row, which a read of thousands of events notices.
+   */
+  tuples<Row extends readonly unknown[]>(text: string, values: readonly unknown[]): Promise<Row[]>;
+}
+
 /**
  * A runner on the pool `pool()` resolves to. With `prepareStatements`, statements go out named (parsed
  * once per connection) until a transaction-mode pooler (PgBouncer) shows it cannot keep them: then
@@ -30,25 +39,25 @@ export const RAW_TEXT = { getTypeParser: () => identity };
 export function createQueryRunner(
   pool: () => Promise<PostgresPool>,
   prepareStatements: boolean,
-): QueryRunner {
+): EventQueryRunner {
   let named = prepareStatements;
-  return {
-    async rows<Row extends object>(text: string, values: readonly unknown[]): Promise<Row[]> {
-      const target = await pool();
-      if (named) {
-        try {
-          const config = { text, values, name: statementName(text), types: RAW_TEXT } as const;
-          return (await target.query<Row>(config)).rows;
-        } catch (error) {
-          // The pooler moved the statement to a server connection that has it already (42P05) or not
-          // at all (26000). Both fail before anything runs, so sending it again unnamed is safe.
-          if (!isPreparedStatementMismatch(error)) throw error;
-          named = false;
-        }
+  async function run<Row>(config: PostgresQueryConfig): Promise<Row[]> {
+    const target = await pool();
+    if (named) {
+      try {
+        return (await target.query<Row>({ ...config, name: statementName(config.text) })).rows;
+      } catch (error) {
+        // The pooler moved the statement to a server connection that has it already (42P05) or not
+        // at all (26000). Both fail before anything runs, so sending it again unnamed is safe.
+        if (!isPreparedStatementMismatch(error)) throw error;
+        named = false;
       }
-      const unnamed: PostgresQueryConfig = { text, values, types: RAW_TEXT };
-      return (await target.query<Row>(unnamed)).rows;
-    },
+    }
+    return (await target.query<Row>(config)).rows;
+  }
+  return {
+    rows: (text, values) => run({ text, values, types: RAW_TEXT }),
+    tuples: (text, values) => run({ text, values, types: RAW_TEXT, rowMode: 'array' }),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { DomainEvent, StreamRef } from '@chronicle/core';
 import type { StreamPageRequest } from '@chronicle/core/adapter';
-import { EVENT_COLUMNS, type EventReads, type EventRow } from './event-columns';
+import { type EventReads, type EventTuple, STREAM_EVENT_COLUMNS } from './event-columns';
 
 /** The reads of one stream: `getEvents`, the pages of `readStream`, `getStreamVersion`. */
 export interface StreamReader {
@@ -15,18 +15,22 @@ export interface StreamReader {
 /** The stream reads for the quoted schema `s`. */
 export function createStreamReader(s: string, { db, decode }: EventReads): StreamReader {
   const ofStream = `FROM ${s}.events ev WHERE ev.aggregate_type = $1 AND ev.aggregate_id = $2`;
-  const eventsAfter = `SELECT ${EVENT_COLUMNS} ${ofStream} AND ev.version > $3::int8 ORDER BY ev.version`;
+  const eventsAfter = `SELECT ${STREAM_EVENT_COLUMNS} ${ofStream} AND ev.version > $3::int8 ORDER BY ev.version`;
   const pageForward = `${eventsAfter} LIMIT $4`;
-  const pageBackward = `SELECT ${EVENT_COLUMNS} ${ofStream} AND ev.version < $3::int8 ORDER BY ev.version DESC LIMIT $4`;
+  const pageBackward = `SELECT ${STREAM_EVENT_COLUMNS} ${ofStream} AND ev.version < $3::int8 ORDER BY ev.version DESC LIMIT $4`;
   const version = `SELECT version FROM ${s}.streams WHERE aggregate_type = $1 AND aggregate_id = $2`;
+  /** The stream's events, from rows that leave out its aggregate type and id. */
+  const read = async (stream: StreamRef, text: string, values: readonly unknown[]) => {
+    const rows = await db.tuples<EventTuple>(text, values);
+    return rows.map((row) => decode(row, stream));
+  };
   return {
-    async eventsAfter({ aggregateType, aggregateId }, fromVersion) {
-      return (await db.rows<EventRow>(eventsAfter, [aggregateType, aggregateId, fromVersion])).map(decode);
+    eventsAfter(stream, fromVersion) {
+      return read(stream, eventsAfter, [stream.aggregateType, stream.aggregateId, fromVersion]);
     },
-    async page({ stream, direction, fromVersion, limit }) {
+    page({ stream, direction, fromVersion, limit }) {
       const text = direction === 'forward' ? pageForward : pageBackward;
-      const values = [stream.aggregateType, stream.aggregateId, fromVersion, limit];
-      return (await db.rows<EventRow>(text, values)).map(decode);
+      return read(stream, text, [stream.aggregateType, stream.aggregateId, fromVersion, limit]);
     },
     async version({ aggregateType, aggregateId }) {
       const [row] = await db.rows<{ version: string }>(version, [aggregateType, aggregateId]);
