@@ -50,6 +50,9 @@ export interface DecodeOptions {
  * Positions become `bigint` (never rounded), versions `number`, `occurredAt` a fresh `Date` to the
  * millisecond; JSON text is parsed, so each read hands out its own copy.
  *
+ * It reads `fields` synchronously and keeps no reference to it, so an adapter may refill one object
+ * for every row (the PostgreSQL adapter does, for fewer allocations per event read).
+ *
  * @throws StoreUnavailableError (not retriable) when a stored value cannot be decoded — corrupt
  *   storage, not bad input; the message names the event and the field
  *
