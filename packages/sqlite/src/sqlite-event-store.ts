@@ -146,6 +146,10 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   };
   // Calls wait while a projection transaction holds the connection (see projection-gate.ts).
   const gate = createConnectionGate(busyTimeoutMs, database.name);
+  /** Storage work once no projection transaction holds the connection, through the store's guard. */
+  const onConnection = <T>(operation: () => T) => gate.run(() => run(operation));
+  /** A read of the log: it waits only while a transaction that writes events holds the connection. */
+  const readLog = <T>(operation: () => T) => gate.runLogRead(() => run(operation));
   const projections = createSqliteProjectionStorage({ database, statements, run, toStoreError, gate });
   const checkpoints = gatedMethods(createSqliteCheckpointStore(database, run), gate);
   const subscriptions = createSqliteSubscriptionSource({
@@ -182,7 +186,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     let ended = false;
     return async () => {
       if (ended) return null;
-      const events = read(await gate.runLogRead(() => run(() => statement.all(params))));
+      const events = read(await readLog(() => statement.all(params)));
       ended = events.length < batchSize;
       if (events.length === 0) return null;
       params.after = events[events.length - 1]!.position;
@@ -197,9 +201,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       const prepared = pipeline.prepare(stream, expectedVersion, events);
       const { inline } = pipeline;
       const result = inline.isEmpty
-        ? await gate.run(() =>
-            run(() => appendEvents(database, statements, stream, expectedVersion, prepared)),
-          )
+        ? await onConnection(() => appendEvents(database, statements, stream, expectedVersion, prepared))
         : await projections.appendProjected(stream, expectedVersion, prepared, (tx, stored) =>
             inline.apply(tx, stored.map(pipeline.upcast)),
           );
@@ -212,8 +214,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       assertIdentifier(aggregateType, 'aggregateType');
       assertIdentifier(aggregateId, 'aggregateId');
       assertVersion(fromVersion, 'fromVersion');
-      const rows = await gate.runLogRead(() =>
-        run(() => statements.streamForward.all(aggregateType, aggregateId, fromVersion, -1)),
+      const rows = await readLog(() =>
+        statements.streamForward.all(aggregateType, aggregateId, fromVersion, -1),
       );
       return readOfStream({ aggregateType, aggregateId }, rows);
     },
@@ -223,17 +225,15 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
         const statement = direction === 'forward' ? statements.streamForward : statements.streamBackward;
         return readOfStream(
           stream,
-          await gate.runLogRead(() =>
-            run(() => statement.all(stream.aggregateType, stream.aggregateId, fromVersion, limit)),
-          ),
+          await readLog(() => statement.all(stream.aggregateType, stream.aggregateId, fromVersion, limit)),
         );
       });
     },
 
     async getStreamVersion(stream) {
       assertStreamRef(stream);
-      const head = (await gate.runLogRead(() =>
-        run(() => statements.streamHead.get(stream.aggregateType, stream.aggregateId)),
+      const head = (await readLog(() =>
+        statements.streamHead.get(stream.aggregateType, stream.aggregateId),
       )) as { version: bigint } | undefined;
       return Number(head?.version ?? 0n);
     },
@@ -241,9 +241,9 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     async getSnapshot(aggregateType, aggregateId) {
       assertIdentifier(aggregateType, 'aggregateType');
       assertIdentifier(aggregateId, 'aggregateId');
-      const row = (await gate.runLogRead(() =>
-        run(() => statements.getSnapshot.get(aggregateType, aggregateId)),
-      )) as SnapshotRow | undefined;
+      const row = (await readLog(() => statements.getSnapshot.get(aggregateType, aggregateId))) as
+        | SnapshotRow
+        | undefined;
       if (row === undefined) return null;
       const { version, schema_version: schemaVersion, state, created_at: createdAt } = row;
       return decodeSnapshotRow({ aggregateType, aggregateId, version, schemaVersion, state, createdAt });
@@ -252,16 +252,14 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     async saveSnapshot(snapshot) {
       assertSnapshot(snapshot);
       const state = JSON.stringify(snapshot.state);
-      await gate.run(() =>
-        run(() =>
-          statements.saveSnapshot.run(
-            snapshot.aggregateType,
-            snapshot.aggregateId,
-            snapshot.version,
-            snapshot.schemaVersion,
-            state,
-            snapshot.createdAt.getTime(),
-          ),
+      await onConnection(() =>
+        statements.saveSnapshot.run(
+          snapshot.aggregateType,
+          snapshot.aggregateId,
+          snapshot.version,
+          snapshot.schemaVersion,
+          state,
+          snapshot.createdAt.getTime(),
         ),
       );
     },
@@ -269,7 +267,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     getEventsByType(eventType, fromDate) {
       return readEventsByType(pipeline, eventType, fromDate, async (type, from) => {
         const millis = from?.getTime() ?? EARLIEST_MILLIS;
-        return read(await gate.runLogRead(() => run(() => statements.eventsByType.all(type, millis))));
+        return read(await readLog(() => statements.eventsByType.all(type, millis)));
       });
     },
 
@@ -277,12 +275,10 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       if (aggregateType !== undefined) assertIdentifier(aggregateType, 'aggregateType');
       assertPosition(fromPosition, 'fromPosition');
       return read(
-        await gate.runLogRead(() =>
-          run(() =>
-            aggregateType === undefined
-              ? statements.allEvents.all(fromPosition)
-              : statements.allEventsOfAggregateType.all(aggregateType, fromPosition),
-          ),
+        await readLog(() =>
+          aggregateType === undefined
+            ? statements.allEvents.all(fromPosition)
+            : statements.allEventsOfAggregateType.all(aggregateType, fromPosition),
         ),
       );
     },
@@ -293,13 +289,11 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     },
 
     async checkpoint() {
-      return gate.run(() =>
-        run(() => {
-          if (database.memory) return true;
-          const [result] = database.pragma('wal_checkpoint(TRUNCATE)') as { busy: number | bigint }[];
-          return Number(result?.busy ?? 0) === 0;
-        }),
-      );
+      return onConnection(() => {
+        if (database.memory) return true;
+        const [result] = database.pragma('wal_checkpoint(TRUNCATE)') as { busy: number | bigint }[];
+        return Number(result?.busy ?? 0) === 0;
+      });
     },
 
     checkpoints,
