@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors';
 import { assertIdentifier, assertPositiveInteger, describe } from '../validation/arguments';
-import { assertJsonValue, copyShallowJson } from '../validation/json';
+import { assertJsonValue, copyJsonValue, copyShallowJson } from '../validation/json';
 import { assertName } from './define-projection';
 import type {
   DocumentCollection,
@@ -98,31 +98,7 @@ function copyDocument(document: unknown, argument: string): JsonDocument {
 }
 
 /** A fresh copy of a document this collection holds (valid JSON by construction). */
-const handOut = <T>(document: JsonDocument): T => copyJson(document) as T;
-
-/**
- * A deep copy of a JSON value known to be valid (no checks: every value a collection holds passed
- * them when it was written or read). Spread and `slice` copy one level at native speed and keep
- * an own `__proto__` key a plain property, as `JSON.parse` makes it.
- */
-function copyJson(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? value.slice() : { ...value };
-  for (const key of Object.keys(copy)) {
-    const child = (copy as Record<string, unknown>)[key];
-    if (typeof child !== 'object' || child === null) continue;
-    // Assigning `__proto__` would replace the prototype: that key is defined instead.
-    if (key === '__proto__') {
-      Object.defineProperty(copy, key, {
-        value: copyJson(child),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    } else (copy as Record<string, unknown>)[key] = copyJson(child);
-  }
-  return copy;
-}
+const handOut = <T>(document: JsonDocument): T => copyJsonValue(document) as T;
 
 /**
  * A collection inside a projection transaction: reads see the transaction's own writes.
